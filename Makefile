@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: MIT
+# vsched: one Makefile for the guest kernel, the hv launcher and the tests.
+#   make            build/$(ARCH)/vsched.elf and build/hv/hv
+#   make unit       host unit tests (Criterion)
+#   make test       everything: deps, unit tests, guest suites on all backends
+#   make run        the main job: boot the guest and print its latency report
+
+ARCH ?= x86_64
+BUILD := build/$(ARCH)
+HOSTBUILD := build/hv
+UNITBUILD := build/unit
+
+CC_x86_64 ?= gcc
+CC_GUEST := $(CC_$(ARCH))
+HOSTCC ?= gcc
+GCC_INC := $(shell $(CC_GUEST) -print-file-name=include)
+
+# Per-folder source lists. Each fragment appends to GUEST_SRCS (portable,
+# arch and virt sources of the kernel), HV_SRCS, or UNIT_TESTS.
+GUEST_SRCS :=
+HV_SRCS :=
+UNIT_TESTS :=
+include guest/files.mk
+include guest/lib/files.mk
+include guest/mm/files.mk
+-include guest/sched/files.mk
+include tests/guest/files.mk
+include virt/files.mk
+include arch/$(ARCH)/arch.mk
+include hv/files.mk
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
+	-isystem $(GCC_INC) -isystem $(BUILD)/sysinc -Iinclude -Iinclude/libc \
+	-I. -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-strict-aliasing -fno-common -MMD -MP $(ARCH_CFLAGS)
+GUEST_ASFLAGS := -g -I. -Iinclude -isystem $(BUILD)/sysinc -MMD -MP \
+	-D__ASSEMBLY__ $(ARCH_ASFLAGS)
+
+GUEST_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter %.c,$(GUEST_SRCS))) \
+	$(patsubst %.S,$(BUILD)/%.o,$(filter %.S,$(GUEST_SRCS)))
+KERNEL := $(BUILD)/vsched.elf
+
+HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -I. -MMD -MP -pthread
+HV := $(HOSTBUILD)/hv
+HV_OBJS := $(patsubst %.c,$(HOSTBUILD)/%.o,$(HV_SRCS))
+
+UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -I. -MMD -MP -pthread \
+	-DHOST_TEST -fsanitize=address,undefined -fno-omit-frame-pointer
+UNIT_BINS := $(addprefix $(UNITBUILD)/test_,$(UNIT_TESTS))
+
+.PHONY: all unit test run bench deps clean
+all: $(KERNEL) $(HV)
+
+# Public ABI headers (Xen from libxen-dev, Linux UAPI for KVM) are reached
+# through a private include dir so the guest still builds with -nostdinc.
+$(BUILD)/sysinc/.stamp:
+	@mkdir -p $(BUILD)/sysinc
+	@for d in xen linux asm asm-generic; do \
+	  src=/usr/include/$$d; [ $$d = asm ] && src=/usr/include/x86_64-linux-gnu/asm; \
+	  [ -d $$src ] || { echo "missing $$src: run tools/deps.sh" >&2; exit 1; }; \
+	  ln -sfn $$src $(BUILD)/sysinc/$$d; done
+	@touch $@
+
+$(BUILD)/%.o: %.c $(BUILD)/sysinc/.stamp
+	@mkdir -p $(dir $@)
+	$(CC_GUEST) $(GUEST_CFLAGS) -c $< -o $@
+$(BUILD)/%.o: %.S $(BUILD)/sysinc/.stamp
+	@mkdir -p $(dir $@)
+	$(CC_GUEST) $(GUEST_ASFLAGS) -c $< -o $@
+
+$(KERNEL): $(GUEST_OBJS) $(ARCH_LDS)
+	$(CC_GUEST) -nostdlib -static -no-pie -Wl,-T,$(ARCH_LDS) \
+		-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack \
+		-Wl,--no-warn-rwx-segments -Wl,--build-id=none \
+		-o $@ $(GUEST_OBJS) -lgcc
+
+$(HOSTBUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+$(HV): $(HV_OBJS)
+	$(HOSTCC) -pthread -o $@ $(HV_OBJS)
+
+# Unit test NAME is built from UNIT_NAME (its sources) + the host arch shim.
+define unit_rule
+$(UNITBUILD)/test_$(1): $(UNIT_$(1)) tests/unit/host_arch.c
+	@mkdir -p $(UNITBUILD)
+	$(HOSTCC) $(UNIT_CFLAGS) -o $$@ $$^ -lcriterion
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do $$t --jobs 2 || fail=1; done; \
+	  [ $$fail = 0 ] || { echo "unit tests FAILED"; exit 1; }
+
+deps:
+	@tools/deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@tools/testall
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@tools/lab
+
+clean:
+	rm -rf build
+
+-include $(GUEST_OBJS:.o=.d) $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d)

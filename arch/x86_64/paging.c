@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel page tables beyond the boot identity map: 4 KiB mappings in the
+ * thread-stack window (PML4 slot 1), with TLB shootdown on unmap.
+ */
+#include "arch.h"
+#include "guest/mm/page.h"
+#include "guest/percpu.h"
+#include "guest/spinlock.h"
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/asm.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/traps.h"
+
+#define PTE_P 0x1ull
+#define PTE_W 0x2ull
+#define PTE_PCD 0x10ull
+#define PTE_PS 0x80ull
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+#define STACK_AREA_BASE 0x0000008000000000ull /* PML4 slot 1: 512 GiB */
+#define STACK_AREA_SIZE 0x0000008000000000ull
+
+extern uint64_t boot_pml4[512];
+static struct spinlock pt_lock = SPINLOCK_INIT;
+static volatile uint64_t tlb_gen; /* bumped per shootdown, under pt_lock */
+
+uintptr_t arch_stack_area_base(void) { return STACK_AREA_BASE; }
+size_t arch_stack_area_size(void) { return STACK_AREA_SIZE; }
+
+static uint64_t *table_of(uint64_t entry)
+{
+	return (uint64_t *)(uintptr_t)(entry & PTE_ADDR);
+}
+
+/* The PTE slot for va, creating intermediate tables if create. */
+static uint64_t *pte_slot(uintptr_t va, bool create)
+{
+	uint64_t *t = boot_pml4;
+
+	for (int shift = 39; shift > 12; shift -= 9) {
+		uint64_t *e = &t[(va >> shift) & 511];
+
+		if (!(*e & PTE_P)) {
+			uint64_t pa;
+
+			if (!create || !(pa = page_alloc_zeroed(0)))
+				return NULL;
+			*e = pa | PTE_P | PTE_W;
+		}
+		if (*e & PTE_PS)
+			return NULL; /* inside a large page: not ours */
+		t = table_of(*e);
+	}
+	return &t[(va >> 12) & 511];
+}
+
+static bool in_window(uintptr_t va)
+{
+	return va >= STACK_AREA_BASE && va - STACK_AREA_BASE < STACK_AREA_SIZE;
+}
+
+int arch_map_page(uintptr_t va, uint64_t pa, unsigned flags)
+{
+	if (!in_window(va) || !IS_ALIGNED(va, PAGE_SIZE) ||
+	    !IS_ALIGNED(pa, PAGE_SIZE) || (pa & ~PTE_ADDR))
+		return -EINVAL;
+	unsigned long f = spin_lock_irqsave(&pt_lock);
+	uint64_t *pte = pte_slot(va, true);
+	int rc = 0;
+
+	if (!pte)
+		rc = -ENOMEM;
+	else if (*pte & PTE_P)
+		rc = -EEXIST;
+	else
+		*pte = pa | PTE_P | PTE_NX |
+		       (flags & ARCH_MAP_WRITE ? PTE_W : 0) |
+		       (flags & ARCH_MAP_NOCACHE ? PTE_PCD : 0);
+	spin_unlock_irqrestore(&pt_lock, f);
+	return rc;
+}
+
+static void tlb_flush_irq(struct arch_regs *r)
+{
+	write_cr3(read_cr3());
+	/* Release pairs with the acquire loads in arch_unmap_page(). */
+	__atomic_store_n(&this_cpu()->arch[PCPU_TLB_GEN], tlb_gen, __ATOMIC_RELEASE);
+}
+
+static void shootdown(void)
+{
+	uint64_t gen = ++tlb_gen;
+
+	__atomic_store_n(&this_cpu()->arch[PCPU_TLB_GEN], gen, __ATOMIC_RELAXED);
+	if (cpu_online_count() < 2)
+		return;
+	apic_send_others(APIC_DM_FIXED | VEC_TLB);
+	for (unsigned i = 0; i < cpu_count(); i++) {
+		struct cpu *c = cpu_get(i);
+
+		while (c->online &&
+		       __atomic_load_n(&c->arch[PCPU_TLB_GEN], __ATOMIC_ACQUIRE) < gen)
+			arch_cpu_relax();
+	}
+}
+
+/* Call with IRQs enabled: waiting for other CPUs' acks while they wait for
+ * pt_lock would deadlock, so waiters keep IRQs on until they hold it. */
+int arch_unmap_page(uintptr_t va)
+{
+	unsigned long f;
+	uint64_t *pte;
+	int rc = 0;
+
+	if (!in_window(va))
+		return -EINVAL;
+	for (;;) {
+		f = arch_irq_save();
+		if (spin_trylock(&pt_lock))
+			break;
+		arch_irq_restore(f);
+		arch_cpu_relax();
+	}
+	pte = pte_slot(va, false);
+	if (!pte || !(*pte & PTE_P)) {
+		rc = -ENOENT;
+	} else {
+		*pte = 0;
+		invlpg(va);
+		shootdown();
+	}
+	spin_unlock_irqrestore(&pt_lock, f);
+	return rc;
+}
+
+bool arch_va_mapped(uintptr_t va)
+{
+	uint64_t *t = boot_pml4;
+
+	if (va >= 0x0000800000000000ull) /* only the lower half is used */
+		return false;
+	for (int shift = 39; shift >= 12; shift -= 9) {
+		uint64_t e = t[(va >> shift) & 511];
+
+		if (!(e & PTE_P))
+			return false;
+		if (shift == 12 || (e & PTE_PS))
+			return true;
+		t = table_of(e);
+	}
+	return false;
+}
+
+void paging_init(void)
+{
+	irq_set_handler(VEC_TLB, tlb_flush_irq);
+}

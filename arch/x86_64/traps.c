@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IDT, exception reports (vector, error code, registers, backtrace), the
+ * arch_fault_try() recovery path, and interrupt dispatch.
+ */
+#include "arch.h"
+#include "guest/lib/printf.h"
+#include "guest/panic.h"
+#include "guest/percpu.h"
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/traps.h"
+
+struct idt_entry {
+	uint16_t off_lo, sel;
+	uint8_t ist, type;
+	uint16_t off_mid;
+	uint32_t off_hi, zero;
+} __packed;
+
+static struct idt_entry idt[256] __aligned(16);
+static irq_handler_t irq_handlers[256];
+extern char trap_stubs[];
+__noreturn void fault_resume(void *ctx, int value);
+
+static const char *const exc_names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
+	"#OF overflow", "#BR bound range", "#UD invalid opcode",
+	"#NM device not available", "#DF double fault", "coprocessor overrun",
+	"#TS invalid TSS", "#NP segment not present", "#SS stack fault",
+	"#GP general protection", "#PF page fault", "reserved",
+	"#MF x87 error", "#AC alignment check", "#MC machine check",
+	"#XM SIMD error", "#VE virtualization", "#CP control protection",
+};
+
+static void idt_set(unsigned vec, uintptr_t fn, unsigned ist)
+{
+	idt[vec] = (struct idt_entry){
+		.off_lo = fn & 0xffff, .sel = GDT_CODE64, .ist = ist,
+		.type = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
+		.off_mid = (fn >> 16) & 0xffff, .off_hi = fn >> 32,
+	};
+}
+
+void traps_init(void)
+{
+	for (unsigned v = 0; v < 256; v++)
+		idt_set(v, (uintptr_t)trap_stubs + 16 * v, 0);
+	/* Own stacks (TSS IST) where the current stack may be unusable:
+	 * a double fault after a stack overflow, and NMIs. */
+	idt_set(VEC_DF, (uintptr_t)trap_stubs + 16 * VEC_DF, 1);
+	idt_set(VEC_NMI, (uintptr_t)trap_stubs + 16 * VEC_NMI, 2);
+}
+
+void traps_load(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __packed p = {sizeof(idt) - 1, (uintptr_t)idt};
+
+	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+void irq_set_handler(unsigned vector, irq_handler_t h)
+{
+	irq_handlers[vector] = h;
+}
+
+void arch_dump_regs(const struct arch_regs *r)
+{
+	kprintf("  RIP %016lx  RSP %016lx  RFLAGS %016lx\n"
+		"  RAX %016lx  RBX %016lx  RCX %016lx\n"
+		"  RDX %016lx  RSI %016lx  RDI %016lx\n"
+		"  RBP %016lx  R8  %016lx  R9  %016lx\n"
+		"  R10 %016lx  R11 %016lx  R12 %016lx\n"
+		"  R13 %016lx  R14 %016lx  R15 %016lx\n"
+		"  CR2 %016lx  CR3 %016lx  CS %lx SS %lx\n",
+		r->rip, r->rsp, r->rflags, r->rax, r->rbx, r->rcx, r->rdx,
+		r->rsi, r->rdi, r->rbp, r->r8, r->r9, r->r10, r->r11, r->r12,
+		r->r13, r->r14, r->r15, read_cr2(), read_cr3(), r->cs, r->ss);
+}
+
+/* Walk the frame-pointer chain; every frame is checked to be mapped. */
+void arch_print_backtrace(void *frame)
+{
+	uint64_t *fp = frame;
+
+	kprintf("  backtrace:");
+	for (int depth = 0; depth < 16 && fp; depth++) {
+		if (!IS_ALIGNED((uintptr_t)fp, 8) ||
+		    !arch_va_mapped((uintptr_t)fp) ||
+		    !arch_va_mapped((uintptr_t)(fp + 1)))
+			break;
+		if (fp[1] == 0)
+			break;
+		kprintf(" %lx", fp[1]);
+		fp = (uint64_t *)fp[0];
+	}
+	kprintf("\n");
+}
+
+static void report_exception(const struct arch_regs *r, const char *what)
+{
+	unsigned v = r->vector;
+
+	kprintf("EXCEPTION %s on vCPU %u: vector %lu (%s) error code 0x%lx"
+		" at RIP 0x%lx, fault address 0x%lx\n", what, this_cpu()->id,
+		r->vector, v < 32 && exc_names[v] ? exc_names[v] : "?",
+		r->error, r->rip, read_cr2());
+	arch_dump_regs(r);
+	kprintf("  at %lx\n", r->rip);
+	arch_print_backtrace((void *)r->rbp);
+}
+
+static void handle_exception(struct arch_regs *r)
+{
+	struct cpu *c = this_cpu();
+	uintptr_t addr = r->vector == VEC_PF || r->vector == VEC_DF ? read_cr2() : r->rip;
+
+	if (c->fault_ctx) {
+		void *ctx = c->fault_ctx;
+
+		c->fault_ctx = NULL;
+		report_exception(r, "(expected)");
+		fault_resume(ctx, (int)r->vector + 1);
+	}
+	report_exception(r, "in thread");
+	/* The kernel kills the offending thread and never returns here; it
+	 * returns only when there is no thread to blame. */
+	kernel_thread_fault(r->vector, addr);
+	panic("unhandled exception %lu on vCPU %u", r->vector, c->id);
+}
+
+void arch_trap(struct arch_regs *r)
+{
+	unsigned v = r->vector;
+
+	if (v < 32 && v != VEC_NMI) {
+		handle_exception(r);
+		return;
+	}
+	if (v == VEC_NMI) {
+		/* Only sent by a panicking CPU to stop the others. */
+		arch_halt_forever();
+	}
+	this_cpu()->irq_count++;
+	if (v == VEC_SPURIOUS)
+		return;
+	if (irq_handlers[v])
+		irq_handlers[v](r);
+	else
+		kprintf("vCPU %u: unexpected interrupt vector %u\n",
+			this_cpu()->id, v);
+	apic_eoi();
+	kernel_irq_exit();
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* Portable interrupt dispatch: timer, IPIs, IRQ exit, thread faults. */
+#include "arch.h"
+#include "virt.h"
+#include "guest/ipi.h"
+#include "guest/kernel.h"
+#include "guest/percpu.h"
+
+void kernel_timer_interrupt(void)
+{
+	struct cpu *c = this_cpu();
+
+	void (*hook)(void) = c->timer_hook;
+
+	c->timer_count++;
+	/* A test's raw hook is one-shot; the scheduler then re-arms its own
+	 * next event, which the test's deadline replaced. */
+	if (hook) {
+		c->timer_hook = NULL;
+		hook();
+	}
+	sched_timer_interrupt();
+}
+
+void kernel_ipi(unsigned kind)
+{
+	struct cpu *c = this_cpu();
+
+	if (kind < ARRAY_SIZE(c->ipi_count))
+		c->ipi_count[kind]++;
+	switch (kind) {
+	case IPI_RESCHED:
+		sched_resched_ipi();
+		break;
+	case IPI_CALL:
+		ipi_handle_call();
+		break;
+	case IPI_STOP:
+		arch_halt_forever();
+	}
+}
+
+void kernel_irq_exit(void) { sched_irq_exit(); }
+
+void kernel_thread_fault(unsigned vector, uintptr_t addr)
+{
+	sched_thread_fault(vector, addr);
+}

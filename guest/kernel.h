@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The portable kernel's internal seams: what guest/main.c calls in the
+ * scheduler (implemented in guest/sched/, weak defaults in guest/weak.c so
+ * the foundation runs without it), and boot-wide state.
+ */
+#ifndef GUEST_KERNEL_H
+#define GUEST_KERNEL_H
+
+#include "types.h"
+
+/* guest/sched: all called with IRQs off. */
+void sched_init(void);
+__noreturn void sched_start(void (*main_fn)(void *), void *arg);
+__noreturn void sched_cpu_enter(void);
+void sched_timer_interrupt(void);
+void sched_resched_ipi(void);
+void sched_irq_exit(void);
+void sched_thread_fault(unsigned vector, uintptr_t addr);
+void sched_print_threads(void);
+
+/* guest/main.c */
+#define EXIT_OK 0
+#define EXIT_TEST_FAILED 1
+#define EXIT_BAD_CMDLINE 2
+__noreturn void kernel_shutdown(int code);
+
+#endif

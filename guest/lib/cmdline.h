@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel command line: "key=value" and bare "key" words separated by
+ * blanks, parsed once into struct cmdline and then queried by key.
+ */
+#ifndef GUEST_LIB_CMDLINE_H
+#define GUEST_LIB_CMDLINE_H
+
+#include "types.h"
+
+#define CMDLINE_MAX_LEN 1024 /* characters, not counting the NUL */
+#define CMDLINE_MAX_ARGS 64 /* words */
+
+struct cmdline_arg {
+	uint16_t key; /* offset of the key in buf */
+	uint16_t val; /* offset of the value ("" for a bare key) in buf */
+};
+
+/* Self-contained (offsets, no pointers): may be copied by value. */
+struct cmdline {
+	char buf[CMDLINE_MAX_LEN + 1]; /* the line, NUL-split in place */
+	unsigned n; /* words in args[] */
+	struct cmdline_arg args[CMDLINE_MAX_ARGS]; /* in command-line order */
+};
+
+/* The boot command line; kernel_main() parses it once, others only read. */
+extern struct cmdline boot_cmdline;
+
+/*
+ * Parse s (NULL = empty) into c. Words are split at spaces, tabs and
+ * newlines; the first '=' splits key from value (no quoting). Returns 0, or
+ * -E2BIG if s is longer than CMDLINE_MAX_LEN or has more than
+ * CMDLINE_MAX_ARGS words (c is then left empty). Not thread-safe w.r.t. c.
+ */
+int cmdline_parse(struct cmdline *c, const char *s);
+
+/* Value of the last word with this key: "" for a bare key, NULL if absent. */
+const char *cmdline_get(const struct cmdline *c, const char *key);
+bool cmdline_has(const struct cmdline *c, const char *key);
+
+/* Word i in command-line order (i < c->n): false if out of range. */
+bool cmdline_arg(const struct cmdline *c, unsigned i, const char **key,
+		 const char **val);
+
+/* Parse a whole string as decimal or 0x-hex: 0, -EINVAL (empty or not a
+ * number) or -ERANGE (over 64 bits). */
+int cmdline_strtou64(const char *s, uint64_t *out);
+
+/*
+ * key as a number in [min, max]. Absent: *out = def, returns 0. Otherwise
+ * 0, -EINVAL (bare key or not a number) or -ERANGE (outside [min, max] or
+ * over 64 bits); on error *out = def, so callers may ignore the error.
+ */
+int cmdline_get_u64(const struct cmdline *c, const char *key, uint64_t def,
+		    uint64_t min, uint64_t max, uint64_t *out);
+
+/*
+ * key as a boolean: a bare key (or "key="), 1, y, yes, on, true are true;
+ * 0, n, no, off, false are false. Absent: *out = def, returns 0. Anything
+ * else: -EINVAL and *out = def.
+ */
+int cmdline_get_bool(const struct cmdline *c, const char *key, bool def,
+		     bool *out);
+
+/*
+ * Check every key against the NULL-terminated list known. Returns 0, or
+ * -ENOENT with the first unknown key copied (truncated, NUL-terminated) to
+ * bad[0, badlen) when bad is non-NULL and badlen > 0.
+ */
+int cmdline_check_known(const struct cmdline *c, const char *const *known,
+			char *bad, size_t badlen);
+
+#endif

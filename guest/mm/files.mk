@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: MIT
+# guest/mm: physical page allocator and kernel heap.
+GUEST_SRCS += guest/mm/page.c guest/mm/heap.c
+
+UNIT_TESTS += page heap
+UNIT_page := tests/unit/test_page.c guest/mm/page.c
+UNIT_heap := tests/unit/test_heap.c guest/mm/heap.c guest/mm/page.c

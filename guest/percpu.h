@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU data. Reached only through this_cpu() (arch: %gs:0 on x86-64)
+ * and cpu_get(id); never by indexing an array directly.
+ */
+#ifndef GUEST_PERCPU_H
+#define GUEST_PERCPU_H
+
+#include "arch.h"
+#include "guest/sched/sched_cpu.h"
+#include "guest/spinlock.h"
+
+struct cpu {
+	struct cpu *self;       /* must stay first: arch loads it via %gs:0 */
+	unsigned id;            /* logical index, 0 = boot CPU */
+	uint32_t hw_id;         /* APIC id (x86) or MPIDR (arm64) */
+	volatile bool online;   /* set by the CPU itself once in its idle loop */
+	void *fault_ctx;        /* arch_fault_try() recovery state, or NULL */
+	uintptr_t arch[16];     /* opaque per-CPU words owned by arch/ */
+	uintptr_t virt[16];     /* opaque per-CPU words owned by virt/ */
+	uint64_t irq_count;     /* interrupts taken (statistics) */
+	uint64_t ipi_count[4];  /* IPIs received, per enum ipi_kind */
+	uint64_t timer_count;   /* one-shot timer interrupts taken */
+	/* Raw timer hook for foundation tests: when set, a timer interrupt
+	 * goes here instead of to the scheduler (guest/irq.c). */
+	void (*timer_hook)(void);
+	/* Cross-call slot (guest/ipi.c): call_lock is held by the sender
+	 * from posting until the call is done. */
+	struct spinlock call_lock;
+	void (*call_fn)(void *);
+	void *call_arg;
+	bool call_wait;
+	volatile uint64_t call_seq, call_done;
+	struct sched_cpu sched; /* owned by guest/sched */
+};
+
+/* Offsets used from assembly (checked in arch code). */
+#define CPU_OFF_FAULT_CTX 24
+#define CPU_OFF_ARCH 32
+
+/* Implemented in guest/percpu.c. cpu_get() returns NULL for a bad id. */
+struct cpu *cpu_get(unsigned id);
+unsigned cpu_count(void);          /* vCPUs found at boot (MADT/DT) */
+unsigned cpu_online_count(void);
+void cpu_register(unsigned id, uint32_t hw_id); /* boot CPU, during setup */
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU scheduler state embedded in struct cpu. Owned by guest/sched.
+ * Each field names what protects it. "own" = written only by this CPU
+ * with IRQs off (its IRQ handlers included).
+ */
+#ifndef GUEST_SCHED_CPU_H
+#define GUEST_SCHED_CPU_H
+
+#include "types.h"
+#include "guest/spinlock.h"
+#include "guest/sched/runq.h"
+#include "guest/sched/timerq.h"
+#include "guest/sched/wakelist.h"
+
+struct thread;
+
+struct sched_cpu {
+	struct spinlock lock;     /* run-queue lock; held across arch_switch */
+	struct runq rq;           /* lock; rq.nr read racily for placement */
+	struct thread *current;   /* lock to write; read by own CPU */
+	struct thread *idle;      /* own, set once by sched_cpu_enter() */
+	struct thread *prev;      /* lock: thread being switched out */
+	struct wakelist wake;     /* lock-free: threads pushed to this CPU */
+	unsigned queued;          /* atomic: pushed to wake, not yet drained */
+	int cur_prio;             /* atomic seq_cst: current's prio or IDLE */
+	bool polling;             /* atomic seq_cst: idle loop polls wake */
+	bool kicked;              /* atomic: a steal kick IPI is in flight */
+	bool need_resched;        /* own: switch at the next preemption point */
+	bool started;             /* own: this CPU runs the scheduler */
+	uint64_t slice_end;       /* own: when current's time slice ends */
+	uint64_t armed;           /* own: deadline programmed in the timer */
+	struct spinlock tq_lock;  /* protects tq, tq_min */
+	struct timerq tq;         /* tq_lock: sleepers that blocked here */
+	uint64_t tq_min;          /* tq_lock to write, atomic read: earliest */
+	/* Statistics, own CPU (read racily by the table printer). */
+	uint64_t nr_switches;     /* context switches on this CPU */
+	uint64_t nr_steals;       /* threads this CPU stole */
+	uint64_t nr_ipis;         /* reschedule IPIs this CPU sent */
+	uint64_t nr_timer;        /* scheduler timer interrupts */
+	uint64_t idle_ns;         /* time in the idle thread */
+	uint64_t idle_since;      /* own: when idle last started */
+};
+
+#endif

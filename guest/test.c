@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* The in-guest test runner: suite selection, PASS/FAIL lines, counts. */
+#include <string.h>
+
+#include "guest/lib/printf.h"
+#include "guest/percpu.h"
+#include "guest/test.h"
+
+extern const struct suite __suites_start[], __suites_end[];
+static unsigned passed, failed;
+
+bool report(bool ok, const char *name, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	if (ok) {
+		__atomic_fetch_add(&passed, 1, __ATOMIC_RELAXED);
+		kprintf("PASS %s\n", name);
+		return true;
+	}
+	va_start(ap, fmt);
+	kvsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	__atomic_fetch_add(&failed, 1, __ATOMIC_RELAXED);
+	kprintf("FAIL %s: %s\n", name, why);
+	return false;
+}
+
+void report_info(const char *name, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kprintf("INFO %s: %s\n", name, msg);
+}
+
+void report_skip(const char *name, const char *why)
+{
+	kprintf("SKIP %s: %s\n", name, why);
+}
+
+unsigned test_failed_count(void) { return failed; }
+
+/* Is name one of the comma-separated words of spec? */
+static bool selected(const char *spec, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = spec; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && !strncmp(p, name, n))
+			return true;
+		p += len + (end ? 1 : 0);
+	}
+	return false;
+}
+
+static void run_suite(const struct suite *s)
+{
+	if (cpu_count() < s->min_cpus) {
+		char why[64];
+
+		ksnprintf(why, sizeof(why), "needs %u vCPUs, have %u",
+			  s->min_cpus, cpu_count());
+		report_skip(s->name, why);
+		return;
+	}
+	kprintf("SUITE %s\n", s->name);
+	s->fn();
+}
+
+int test_run(const char *spec)
+{
+	bool all = !strcmp(spec, "all");
+
+	/* Names that match no suite are failures, not silence. */
+	for (const char *p = spec; !all && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		bool found = false;
+
+		for (const struct suite *s = __suites_start; s < __suites_end; s++)
+			found |= strlen(s->name) == len && !strncmp(s->name, p, len);
+		if (!found)
+			report(false, "test-selection", "no suite named '%.*s'",
+			       (int)len, p);
+		p += len + (end ? 1 : 0);
+	}
+	for (const struct suite *s = __suites_start; s < __suites_end; s++)
+		if ((all && s->in_all) || (!all && selected(spec, s->name)))
+			run_suite(s);
+	kprintf("%u passed, %u failed\n", passed, failed);
+	return (int)failed;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The arch contract: everything portable code (guest/, virt/) may ask of the
+ * CPU architecture. Implemented by arch/<arch>/; the host unit tests provide
+ * a host version in tests/unit/host_arch.c. Each prototype says its context.
+ */
+#ifndef VSCHED_ARCH_H
+#define VSCHED_ARCH_H
+
+#include "types.h"
+
+struct cpu;
+
+/* ---- interrupts (any context) ---- */
+unsigned long arch_irq_save(void);        /* disable IRQs, return old state */
+void arch_irq_restore(unsigned long flags);
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+bool arch_irq_enabled(void);
+
+/* ---- CPU ---- */
+void arch_cpu_relax(void);                /* spin-wait hint (pause / yield) */
+/* Atomically enable IRQs and wait for one; returns with IRQs disabled.
+ * Called by the idle loop with IRQs disabled, so no wakeup is lost. */
+void arch_wait_for_irq(void);
+uint64_t arch_cycles(void);               /* raw cycle counter, ordered */
+uint64_t arch_cycles_raw(void);           /* raw cycle counter, no fences */
+struct cpu *this_cpu(void);               /* per-CPU data of the caller */
+__noreturn void arch_halt_forever(void);  /* IRQs off, stop this CPU */
+void *arch_frame_pointer(void);
+
+/* ---- context switch (IRQs off, caller holds what the scheduler needs) ----
+ * arch_switch saves the callee-saved registers on the current stack, stores
+ * the stack pointer to *save_sp, loads new_sp and restores from it. */
+void arch_switch(void **save_sp, void *new_sp);
+/* Prepare a fresh stack so that arch_switch() to the returned sp starts
+ * entry(arg) with IRQs disabled. entry must never return. */
+void *arch_stack_init(void *stack_top, void (*entry)(void *), void *arg);
+
+/* ---- recoverable faults (tests) ----
+ * arch_fault_try() returns 0 when called; if a CPU exception happens before
+ * arch_fault_end(), the handler prints the dump and arch_fault_try() returns
+ * again with the vector + 1. Per CPU, not nested. */
+int arch_fault_try(void) __attribute__((returns_twice));
+void arch_fault_end(void);
+
+/* ---- paging (kernel page tables; any context, takes its own lock) ---- */
+#define ARCH_MAP_WRITE 0x1u
+#define ARCH_MAP_NOCACHE 0x2u
+int arch_map_page(uintptr_t va, uint64_t pa, unsigned flags);
+int arch_unmap_page(uintptr_t va);        /* also flushes the TLB on all CPUs */
+bool arch_va_mapped(uintptr_t va);
+/* Base and size of the virtual window reserved for mapped thread stacks. */
+uintptr_t arch_stack_area_base(void);
+size_t arch_stack_area_size(void);
+
+/* Boot CPU, after memory and boot_cmdline are set up: interrupt
+ * controller, timer hardware, interrupt vectors. IRQs stay off. */
+void arch_init(void);
+
+/* ---- plain hardware, used by virt/none and as fallbacks (IRQs off) ---- */
+uint64_t arch_cycles_hz(void);            /* cycle counter frequency */
+/* Arm this CPU's timer to fire when arch_cycles() reaches deadline;
+ * UINT64_MAX disarms it. */
+void arch_timer_set_cycles(uint64_t deadline);
+void arch_ipi_send(unsigned cpu, unsigned kind);
+void arch_ipi_send_others(unsigned kind);
+void arch_console_write(const char *s, size_t n);
+__noreturn void arch_exit(int code);      /* debug-exit device, then halt */
+/* Start secondary CPU id (hardware id hw_id) on stack_top; it calls
+ * kernel_secondary_main(). 0 or -errno (-ETIMEDOUT if it never showed up). */
+int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top);
+void arch_print_backtrace(void *frame);
+const char *arch_describe(void);          /* "x2apic tsc-deadline ..." */
+
+/* ---- called by arch, implemented by the portable kernel (guest/) ----
+ * All with IRQs disabled, on the interrupted thread's stack. */
+void kernel_timer_interrupt(void);        /* this CPU's one-shot fired */
+void kernel_ipi(unsigned kind);           /* an IPI of enum ipi_kind */
+/* Last step of every IRQ before returning to the interrupted context; may
+ * switch threads (the interrupted one resumes later, from here). */
+void kernel_irq_exit(void);
+/* A CPU exception in a thread that no arch_fault_try() catches. Returns only
+ * if the kernel cannot handle it (then arch panics). regs is arch-specific,
+ * already printed. */
+void kernel_thread_fault(unsigned vector, uintptr_t fault_addr);
+struct boot_info;
+__noreturn void kernel_main(struct boot_info *bi);  /* boot CPU */
+__noreturn void kernel_secondary_main(void);        /* other CPUs */
+
+#endif

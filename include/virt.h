@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor contract: one struct virt_ops per backend (virt/none,
+ * virt/kvm, virt/xen), chosen once at boot by virt_select(). Portable code
+ * uses only the virt_*() wrappers below, never a backend directly.
+ */
+#ifndef VSCHED_VIRT_H
+#define VSCHED_VIRT_H
+
+#include "types.h"
+
+/* Kinds of inter-processor interrupt the kernel sends. */
+enum ipi_kind {
+	IPI_RESCHED = 0, /* target must run its scheduler */
+	IPI_CALL = 1,    /* target must run its pending cross-call */
+	IPI_STOP = 2,    /* panic elsewhere: target stops */
+	IPI_NR
+};
+
+struct virt_ops {
+	const char *name;                 /* "kvm", "xen", "none" */
+	bool (*detect)(void);             /* BSP, early: is this backend usable */
+	void (*init)(void);               /* BSP, IRQs off: clock, console */
+	void (*cpu_init)(void);           /* each CPU, IRQs off, before idle */
+	uint64_t (*clock_ns)(void);       /* monotonic ns since boot, any CPU */
+	/* Arm this CPU's one-shot timer at absolute clock_ns() time deadline;
+	 * VIRT_NO_DEADLINE disarms it. IRQs off. */
+	void (*set_deadline)(uint64_t deadline_ns);
+	void (*send_ipi)(unsigned cpu, enum ipi_kind kind);
+	void (*send_ipi_others)(enum ipi_kind kind);
+	void (*console_write)(const char *s, size_t n); /* console lock held */
+	__noreturn void (*shutdown)(int code);           /* 0 = success */
+	void (*describe)(void);           /* print backend features in use */
+};
+
+#define VIRT_NO_DEADLINE UINT64_MAX
+
+extern const struct virt_ops *virt;
+
+static inline uint64_t virt_clock_ns(void) { return virt->clock_ns(); }
+static inline void virt_set_deadline(uint64_t ns) { virt->set_deadline(ns); }
+static inline void virt_send_ipi(unsigned cpu, enum ipi_kind k) { virt->send_ipi(cpu, k); }
+static inline void virt_send_ipi_others(enum ipi_kind k) { virt->send_ipi_others(k); }
+
+#endif

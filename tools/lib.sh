@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: MIT
+# tools/lib.sh: helpers shared by tools/run and tools/testall (sourced, never
+# executed): repo root, backend list, /dev/kvm check, number checks, timing.
+# shellcheck shell=bash disable=SC2034 # variables are for the sourcing script
+
+VSCHED_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VSCHED_TOOLS=$VSCHED_ROOT/tools
+
+# Every backend tools/run knows. A new backend (xen, qemu-arm64...) is one
+# word here plus a backend_cmd_<name> function in tools/run.
+VSCHED_BACKENDS="qemu-tcg qemu-kvm hv"
+
+EXIT_USAGE=2		# bad arguments or missing image/binary
+EXIT_SKIP=77		# backend unavailable here (automake's "skipped")
+
+prog=${0##*/}
+
+die()
+{
+	printf '%s: %s\n' "$prog" "$*" >&2
+	exit 1
+}
+
+usage_error()
+{
+	printf '%s: %s\n' "$prog" "$*" >&2
+	printf "Try '%s --help'.\n" "$0" >&2
+	exit "$EXIT_USAGE"
+}
+
+# is_count STR: STR is a positive decimal integer below one million.
+is_count()
+{
+	[[ $1 =~ ^[1-9][0-9]{0,5}$ ]]
+}
+
+is_backend()
+{
+	local b
+	for b in $VSCHED_BACKENDS; do
+		[ "$b" = "$1" ] && return 0
+	done
+	return 1
+}
+
+# backend_needs_kvm NAME: the backend runs guest code on /dev/kvm.
+backend_needs_kvm()
+{
+	case $1 in
+	qemu-kvm | hv) return 0 ;;
+	esac
+	return 1
+}
+
+# kvm_missing: prints why /dev/kvm cannot be used and succeeds, or fails
+# (prints nothing) when it can.
+kvm_missing()
+{
+	if [ ! -e /dev/kvm ]; then
+		echo "/dev/kvm not available"
+	elif [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+		echo "/dev/kvm not accessible to $(id -un) (no read/write permission)"
+	else
+		return 1
+	fi
+}
+
+# now_ms: wall clock in milliseconds.
+now_ms()
+{
+	date +%s%3N
+}
+
+# fmt_secs MS: "3.2" (one decimal, rounded).
+fmt_secs()
+{
+	local ds=$((($1 + 50) / 100))
+	printf '%d.%d' $((ds / 10)) $((ds % 10))
+}
+
+# relpath FILE: FILE relative to the repo root when inside it, for messages.
+relpath()
+{
+	case $1 in
+	"$VSCHED_ROOT"/*) printf '%s' "${1#"$VSCHED_ROOT"/}" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}

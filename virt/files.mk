@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+GUEST_SRCS += virt/virt.c virt/none/none.c

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * KVM backend (x86): kvmclock for time, PV EOI, and the PV send-IPI
+ * hypercall, each switchable off (kvmclock=off pveoi=off pvipi=off, or
+ * nopv for all) so the plain paths stay tested under KVM too.
+ */
+#include <asm/kvm_para.h>
+#include <linux/kvm_para.h>
+#include <string.h>
+#include <xen/xen.h> /* struct vcpu_time_info: kvmclock shares its layout */
+
+#include "arch.h"
+#include "virt.h"
+#include "guest/lib/cmdline.h"
+#include "guest/lib/printf.h"
+#include "guest/percpu.h"
+#include "virt/none/none.h"
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/timer.h"
+
+/* this_cpu()->virt[] slots */
+#define KVM_PCPU_CLOCK 0   /* 4 words: struct vcpu_time_info */
+#define KVM_PCPU_EOI 4     /* low 32 bits: the PV EOI word */
+
+static bool use_clock, use_eoi, use_ipi, amd;
+static bool clock_stable;
+static uint64_t clock_base;    /* kvmclock reading at our clock zero */
+static uint64_t last_ns;       /* monotonic clamp when not TSC-stable */
+
+_Static_assert(sizeof(struct vcpu_time_info) == 32, "kvmclock layout");
+
+static bool kvm_detect(void)
+{
+	struct cpuid_regs r;
+	char sig[13];
+
+	if (!(cpuid(1, 0).ecx & CPUID1_ECX_HYPERVISOR))
+		return false;
+	r = cpuid(KVM_CPUID_SIGNATURE, 0);
+	memcpy(sig, &r.ebx, 4);
+	memcpy(sig + 4, &r.ecx, 4);
+	memcpy(sig + 8, &r.edx, 4);
+	sig[12] = 0;
+	return !memcmp(sig, "KVMKVMKVM\0\0\0", 12) && r.eax >= KVM_CPUID_FEATURES;
+}
+
+static bool feature_on(uint32_t features, unsigned bit, const char *key)
+{
+	const char *v = cmdline_get(&boot_cmdline, key);
+
+	if (cmdline_has(&boot_cmdline, "nopv") || (v && !strcmp(v, "off")))
+		return false;
+	return features & (1u << bit);
+}
+
+static struct vcpu_time_info *my_clock(void)
+{
+	return (struct vcpu_time_info *)&this_cpu()->virt[KVM_PCPU_CLOCK];
+}
+
+static uint64_t pvclock_read(const volatile struct vcpu_time_info *t)
+{
+	uint32_t v;
+	uint64_t ns;
+
+	do {
+		v = t->version;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		uint64_t d = rdtsc_ordered() - t->tsc_timestamp;
+
+		d = t->tsc_shift >= 0 ? d << t->tsc_shift : d >> -t->tsc_shift;
+		ns = t->system_time +
+		     (uint64_t)(((unsigned __int128)d * t->tsc_to_system_mul) >> 32);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((v & 1) || v != t->version);
+	return ns;
+}
+
+static uint64_t kvm_clock_ns(void)
+{
+	unsigned long f = arch_irq_save();
+	uint64_t ns = pvclock_read(my_clock()) - clock_base;
+	uint64_t last;
+
+	arch_irq_restore(f);
+	if (clock_stable)
+		return ns;
+	/* Without a stable TSC, never let time go backwards across vCPUs. */
+	last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
+	do {
+		if (ns <= last)
+			return last;
+	} while (!__atomic_compare_exchange_n(&last_ns, &last, ns, true,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return ns;
+}
+
+static void clock_cpu_init(void)
+{
+	wrmsr(MSR_KVM_SYSTEM_TIME_NEW, (uintptr_t)my_clock() | 1);
+}
+
+static void kvm_init(void)
+{
+	uint32_t f = cpuid(KVM_CPUID_FEATURES, 0).eax;
+
+	amd = cpuid(0, 0).ebx == 0x68747541; /* "Auth" */
+	use_clock = feature_on(f, KVM_FEATURE_CLOCKSOURCE2, "kvmclock");
+	use_eoi = feature_on(f, KVM_FEATURE_PV_EOI, "pveoi");
+	/* Opt-in: on the software KVM (kvm_pvm) of our build machines a
+	 * hypercall from emulated CPL0 code never returns. */
+	use_ipi = feature_on(f, KVM_FEATURE_PV_SEND_IPI, "pvipi") &&
+		  cmdline_get(&boot_cmdline, "pvipi") &&
+		  !strcmp(cmdline_get(&boot_cmdline, "pvipi"), "on");
+	clock_stable = f & (1u << KVM_FEATURE_CLOCKSOURCE_STABLE_BIT);
+	if (use_clock) {
+		const struct vcpu_time_info *t = my_clock();
+		uint64_t hz;
+
+		clock_cpu_init();
+		hz = (1000000000ull << 32) / t->tsc_to_system_mul;
+		hz = t->tsc_shift >= 0 ? hz >> t->tsc_shift : hz << -t->tsc_shift;
+		timer_set_tsc_hz(hz, "kvmclock");
+		clock_base = pvclock_read(t);
+	}
+}
+
+static void kvm_cpu_init(void)
+{
+	if (use_clock)
+		clock_cpu_init();
+	/* Cycle/ns conversion for deadlines (and the clock if kvmclock is
+	 * off); the TSC frequency is known by now. */
+	none_cpu_init_clock();
+	if (use_eoi) {
+		volatile uint32_t *w = (volatile uint32_t *)&this_cpu()->virt[KVM_PCPU_EOI];
+
+		*w = 0;
+		wrmsr(MSR_KVM_PV_EOI_EN, (uintptr_t)w | KVM_MSR_ENABLED);
+		apic_set_pv_eoi(w);
+	}
+}
+
+static long kvm_hypercall4(unsigned long nr, unsigned long a0, unsigned long a1,
+			   unsigned long a2, unsigned long a3)
+{
+	long ret;
+
+	if (amd)
+		__asm__ volatile("vmmcall" : "=a"(ret)
+				 : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)
+				 : "memory");
+	else
+		__asm__ volatile("vmcall" : "=a"(ret)
+				 : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)
+				 : "memory");
+	return ret;
+}
+
+static uint32_t ipi_icr(enum ipi_kind k)
+{
+	return k == IPI_STOP ? APIC_DM_NMI : APIC_DM_FIXED | (0xf0 + k);
+}
+
+static void kvm_send_ipi(unsigned cpu, enum ipi_kind k)
+{
+	struct cpu *c = cpu_get(cpu);
+
+	if (!c)
+		return;
+	if (!use_ipi || kvm_hypercall4(KVM_HC_SEND_IPI, 1, 0, c->hw_id, ipi_icr(k)) < 0)
+		arch_ipi_send(cpu, k);
+}
+
+static void kvm_send_ipi_others(enum ipi_kind k)
+{
+	uint64_t lo = 0, hi = 0;
+	uint32_t self = this_cpu()->hw_id;
+
+	if (!use_ipi) {
+		arch_ipi_send_others(k);
+		return;
+	}
+	/* One hypercall for up to 128 APIC ids starting at 0. */
+	for (unsigned i = 0; i < cpu_count(); i++) {
+		uint32_t id = cpu_get(i)->hw_id;
+
+		if (id == self || !cpu_get(i)->online)
+			continue;
+		if (id < 64)
+			lo |= 1ull << id;
+		else if (id < 128)
+			hi |= 1ull << (id - 64);
+	}
+	if ((lo || hi) && kvm_hypercall4(KVM_HC_SEND_IPI, lo, hi, 0, ipi_icr(k)) < 0)
+		arch_ipi_send_others(k);
+}
+
+static void kvm_set_deadline(uint64_t ns)
+{
+	none_set_deadline_with(ns, virt->clock_ns);
+}
+
+static void kvm_console_write(const char *s, size_t n) { arch_console_write(s, n); }
+static __noreturn void kvm_shutdown(int code) { arch_exit(code); }
+
+static void kvm_describe(void)
+{
+
+	kprintf("vsched: virt kvm: kvmclock %s%s, PV EOI %s, PV IPI %s (%s)\n",
+		use_clock ? "on" : "off", use_clock && clock_stable ? " (stable)" : "",
+		use_eoi ? "on" : "off", use_ipi ? "on" : "off",
+		amd ? "vmmcall" : "vmcall");
+}
+
+static uint64_t clock_dispatch(void)
+{
+	return use_clock ? kvm_clock_ns() : none_clock_ns();
+}
+
+const struct virt_ops virt_ops_kvm = {
+	.name = "kvm",
+	.detect = kvm_detect,
+	.init = kvm_init,
+	.cpu_init = kvm_cpu_init,
+	.clock_ns = clock_dispatch,
+	.set_deadline = kvm_set_deadline,
+	.send_ipi = kvm_send_ipi,
+	.send_ipi_others = kvm_send_ipi_others,
+	.console_write = kvm_console_write,
+	.shutdown = kvm_shutdown,
+	.describe = kvm_describe,
+};
