@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU run queue: one FIFO per priority level plus a bitmap of the
+ * non-empty levels, so pick is O(1). Not locked: the owner CPU's
+ * sched_cpu.lock protects every call (host tests call it single-threaded).
+ */
+#ifndef GUEST_SCHED_RUNQ_H
+#define GUEST_SCHED_RUNQ_H
+
+#include "guest/sched/list.h"
+#include "guest/sched/prio.h"
+
+struct runq_node {
+	struct sched_link link; /* in runq.level[level] */
+	uint8_t level;          /* level it was queued at (set by runq_add) */
+	bool queued;            /* on a run queue now */
+};
+
+struct runq {
+	struct prio_bitmap map;                   /* non-empty levels */
+	unsigned nr;                              /* nodes queued, all levels */
+	struct sched_list level[SCHED_PRIO_LEVELS]; /* FIFO per priority */
+};
+
+void runq_init(struct runq *rq);
+/* Append n at the tail of its level (round robin). level must be valid. */
+void runq_add(struct runq *rq, struct runq_node *n, unsigned level);
+void runq_remove(struct runq *rq, struct runq_node *n);
+/* Highest non-empty level, or SCHED_PRIO_IDLE when empty. */
+int runq_top(const struct runq *rq);
+/* Remove and return the head of the highest level, NULL if empty. */
+struct runq_node *runq_pop(struct runq *rq);
+/* Highest-priority, oldest node for which ok() is true (not removed). */
+struct runq_node *runq_find(struct runq *rq,
+			    bool (*ok)(struct runq_node *n, void *arg),
+			    void *arg);
+
+#endif

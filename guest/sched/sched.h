@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scheduler internals shared by the guest/sched sources: the thread control block
+ * and the core operations (switch, wake, block, timers). Not for callers
+ * outside guest/sched; they use thread.h and sync.h.
+ */
+#ifndef GUEST_SCHED_SCHED_H
+#define GUEST_SCHED_SCHED_H
+
+#include "types.h"
+#include "guest/percpu.h"
+#include "guest/sched/list.h"
+#include "guest/sched/placement.h"
+#include "guest/sched/stack.h"
+#include "guest/sched/thread.h"
+#include "guest/sched/sync.h"
+
+/*
+ * Life of a thread: WAKING (in flight on a wake list) -> READY (on the run
+ * queue of ->cpu) -> RUNNING (current of ->cpu) -> READY (preempted,
+ * yielded) or BLOCKED (waits) or DEAD (exited, killed). A waker moves
+ * BLOCKED -> WAKING with a CAS, so exactly one waker wins.
+ */
+enum thread_state {
+	THREAD_FREE,    /* control block in the pool */
+	THREAD_WAKING,  /* owned by a waker / on a wake list */
+	THREAD_READY,   /* on the run queue of cpu */
+	THREAD_RUNNING, /* current of cpu */
+	THREAD_BLOCKED, /* waiting; a sched_wake() makes it WAKING */
+	THREAD_DEAD,    /* exited; reaped after its switch-out */
+};
+
+enum sched_why {
+	SCHED_BLOCK,   /* current set its state to BLOCKED or DEAD */
+	SCHED_YIELD,   /* current gives way to equal priority */
+	SCHED_PREEMPT, /* preemption point: slice end, higher priority */
+	SCHED_IDLE,    /* the idle thread found work */
+};
+
+struct thread {
+	void *sp;                       /* saved by arch_switch (own CPU) */
+	int state;                      /* enum thread_state; atomic */
+	int on_cpu;                     /* atomic: registers live on a CPU */
+	unsigned cpu;                   /* owner CPU: see "cpu rule" below */
+	int prio;                       /* lock + rq lock of cpu */
+	uint64_t affinity;              /* lock + rq lock of cpu */
+	struct spinlock lock;           /* wake vs set_priority/affinity */
+	struct runq_node rq_node;       /* rq lock of cpu */
+	struct wakelist_node wake_node; /* in flight to cpu */
+	struct timerq_node timer;       /* tq_lock of timer_cpu */
+	unsigned timer_cpu;             /* CPU whose timer queue has timer */
+	bool migrate;                   /* rq lock of cpu: move after switch */
+	bool is_idle;                   /* a CPU's idle thread (never queued) */
+	bool killed;                    /* set before DEAD by a fault/canary */
+	int finished;                   /* atomic release: reaped, may join */
+	uint64_t id;                    /* unique; new at every reuse */
+	uint64_t join_word;             /* atomic: id * 2 + joined */
+	struct refcount refs;           /* 1 alive + 1 handle */
+	long result;                    /* return value, set before DEAD */
+	long (*fn)(void *);             /* entry point */
+	void *arg;                      /* its argument */
+	struct waitq join_wq;           /* joiners wait here for finished */
+	struct stack stack;             /* its stack; none for idle */
+	struct sched_link all_link;     /* all-threads list, threads_lock */
+	struct thread *pool_next;       /* free control blocks, tcb lock */
+	uint64_t run_start;             /* own CPU: switch-in time */
+	uint64_t wake_time;             /* waker: made runnable at, or 0 */
+	struct thread_stats stats;      /* own CPU while it runs / switches */
+	char name[THREAD_NAME_MAX];     /* NUL-terminated */
+};
+/* cpu rule: t->cpu changes only while holding the rq lock of the old
+ * value, or by the waker that won BLOCKED -> WAKING (holding t->lock). */
+
+/* sched.c */
+extern uint64_t sched_slice_ns;
+static inline struct sched_cpu *sched_this(void) { return &this_cpu()->sched; }
+static inline struct thread *sched_current(void) { return sched_this()->current; }
+void sched_switch(enum sched_why why);          /* IRQs off */
+void sched_finish_switch(void);                 /* IRQs off, new thread */
+void sched_preempt_check(void);                 /* thread ctx, any IRQ state */
+void sched_timer_arm(struct thread *t, uint64_t deadline); /* IRQs off */
+void sched_timer_cancel(struct thread *t);      /* IRQs off */
+__noreturn void sched_exit_current(void);       /* IRQs off */
+struct thread *sched_idle_thread(unsigned cpu);
+
+/* wake.c */
+bool sched_wake(struct thread *t);              /* any context */
+void sched_push(struct thread *t, unsigned target); /* t WAKING, off-CPU */
+unsigned sched_place(struct thread *t, unsigned prev);
+void sched_notify(unsigned target, int prio);
+void sched_kick_idle(uint64_t mask);
+struct sched_cpu *sched_lock_thread_rq(struct thread *t); /* t->lock held */
+extern uint64_t sched_idle_mask;
+void sched_snapshot(struct placement_load *l, unsigned n);
+int sched_set_prio(struct thread *t, int prio);
+int sched_set_affinity(struct thread *t, uint64_t mask);
+
+/* thread.c */
+void thread_reap(struct thread *t);             /* IRQs off, after switch */
+struct thread *thread_from_handle(struct thread_handle h);
+void thread_registry_lock(void);
+void thread_registry_unlock(void);
+struct thread *thread_registry_next(struct thread *prev);
+
+#endif

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Protected thread stacks: mapped page by page in the arch stack window
+ * with an unmapped guard page below each, a canary at the lowest word, and
+ * a pool that recycles freed stacks (still mapped) by page count.
+ */
+#ifndef GUEST_SCHED_STACK_H
+#define GUEST_SCHED_STACK_H
+
+#include "types.h"
+
+#define STACK_MAX_PAGES 64 /* THREAD_STACK_MAX / PAGE_SIZE */
+
+struct stack {
+	uintptr_t base;  /* lowest usable address; guard page just below */
+	unsigned npages; /* usable pages; 0 = no stack (idle, boot) */
+};
+
+struct stack_stats {
+	uint64_t mapped_pages;  /* pages mapped for stacks (live + pooled) */
+	uint64_t live;          /* stacks in use */
+	uint64_t pooled;        /* stacks waiting in the pool */
+	uint64_t reused;        /* allocations served from the pool */
+	uint64_t va_used;       /* bytes of the stack window handed out */
+};
+
+/* Allocate a stack of npages (1..STACK_MAX_PAGES). 0, -EINVAL, -ENOMEM.
+ * Thread context or IRQs off; takes the pool lock. */
+int stack_alloc(struct stack *s, unsigned npages);
+void stack_free(struct stack *s);
+static inline void *stack_top(const struct stack *s)
+{
+	return (void *)(s->base + (uintptr_t)s->npages * PAGE_SIZE);
+}
+/* Canary at the lowest word: written at alloc, checked on switch-out. */
+void stack_canary_set(const struct stack *s);
+bool stack_canary_ok(const struct stack *s);
+/* addr lies in the guard page below s. */
+bool stack_guard_hit(const struct stack *s, uintptr_t addr);
+void stack_get_stats(struct stack_stats *st);
+
+#endif
