@@ -43,7 +43,7 @@ KERNEL := $(BUILD)/vsched.elf
 
 HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -I. -MMD -MP -pthread
 HV := $(HOSTBUILD)/hv
-HV_OBJS := $(patsubst %.c,$(HOSTBUILD)/%.o,$(HV_SRCS))
+HV_OBJS := $(patsubst %.c,build/host/%.o,$(HV_SRCS))
 
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -I. -MMD -MP -pthread \
 	-DHOST_TEST -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -75,7 +75,7 @@ $(KERNEL): $(GUEST_OBJS) $(ARCH_LDS)
 		-Wl,--no-warn-rwx-segments -Wl,--build-id=none \
 		-o $@ $(GUEST_OBJS) -lgcc
 
-$(HOSTBUILD)/%.o: %.c
+build/host/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 $(HV): $(HV_OBJS)
