@@ -79,6 +79,7 @@ build/host/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 $(HV): $(HV_OBJS)
+	@mkdir -p $(dir $@)
 	$(HOSTCC) -pthread -o $@ $(HV_OBJS)
 
 # Unit test NAME is built from UNIT_NAME (its sources) + the host arch shim.
