@@ -103,8 +103,10 @@ static void cpus_start(void)
 {
 	for (unsigned i = 1; i < cpu_count(); i++) {
 		uint64_t stack = page_alloc(2); /* 16 KiB boot/idle stack */
-		int rc = stack ? arch_cpu_start(i, cpu_get(i)->hw_id,
-						(void *)(uintptr_t)(stack + 4 * PAGE_SIZE))
+		int (*start)(unsigned, uint32_t, void *) =
+			virt->cpu_start ? virt->cpu_start : arch_cpu_start;
+		int rc = stack ? start(i, cpu_get(i)->hw_id,
+				       (void *)(uintptr_t)(stack + 4 * PAGE_SIZE))
 			       : -ENOMEM;
 
 		if (rc)

@@ -31,6 +31,9 @@ struct virt_ops {
 	void (*console_write)(const char *s, size_t n); /* console lock held */
 	__noreturn void (*shutdown)(int code);           /* 0 = success */
 	void (*describe)(void);           /* print backend features in use */
+	/* Start secondary vCPU id; NULL means arch_cpu_start() (INIT-SIPI on
+	 * x86, PSCI on arm64). Same contract as arch_cpu_start(). */
+	int (*cpu_start)(unsigned id, uint32_t hw_id, void *stack_top);
 };
 
 #define VIRT_NO_DEADLINE UINT64_MAX

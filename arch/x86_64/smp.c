@@ -12,6 +12,7 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/asm.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/traps.h"
 
@@ -83,27 +84,23 @@ static uint64_t wait_ns(uint64_t ns)
 	return span;
 }
 
-int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
-{
-	struct cpu *c = cpu_get(id);
-	uint64_t t0;
+extern char enter_long_mode32[];
 
-	if (!c || id == 0)
-		return -EINVAL;
-	memcpy((void *)TRAMPOLINE_BASE, __trampoline_start,
-	       __trampoline_end - __trampoline_start);
+uint32_t smp_ap_prepare(unsigned id, void *stack_top)
+{
 	ap_cpu_id = id;
 	ap_boot_stack = (uintptr_t)stack_top;
 	ap_booting = 1;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	apic_send(hw_id, APIC_DM_INIT | APIC_LEVEL_ASSERT);
-	wait_ns(10 * 1000 * 1000);
-	for (int i = 0; i < 2 && !c->online; i++) {
-		apic_send(hw_id, APIC_DM_STARTUP | (TRAMPOLINE_BASE >> 12));
-		wait_ns(200 * 1000);
-	}
+	return (uint32_t)(uintptr_t)enter_long_mode32;
+}
+
+int smp_ap_wait_online(unsigned id)
+{
+	struct cpu *c = cpu_get(id);
+	uint64_t t0 = virt_clock_ns();
+
 	/* Emulated CPUs can be slow to come up: allow seconds. */
-	t0 = virt_clock_ns();
 	while (!READ_ONCE(c->online)) {
 		if (virt_clock_ns() - t0 > 10ull * 1000 * 1000 * 1000)
 			return -ETIMEDOUT;
@@ -112,6 +109,25 @@ int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
 	ap_booting = 0;
 	return 0;
 }
+
+int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
+{
+	struct cpu *c = cpu_get(id);
+
+	if (!c || id == 0)
+		return -EINVAL;
+	memcpy((void *)TRAMPOLINE_BASE, __trampoline_start,
+	       __trampoline_end - __trampoline_start);
+	smp_ap_prepare(id, stack_top);
+	apic_send(hw_id, APIC_DM_INIT | APIC_LEVEL_ASSERT);
+	wait_ns(10 * 1000 * 1000);
+	for (int i = 0; i < 2 && !c->online; i++) {
+		apic_send(hw_id, APIC_DM_STARTUP | (TRAMPOLINE_BASE >> 12));
+		wait_ns(200 * 1000);
+	}
+	return smp_ap_wait_online(id);
+}
+
 
 /* First C code of a secondary CPU, on the stack arch_cpu_start() gave. */
 __noreturn void arch_ap_main(void)
