@@ -86,7 +86,7 @@ $(HV): $(HV_OBJS)
 define unit_rule
 $(UNITBUILD)/test_$(1): $(UNIT_$(1)) tests/unit/host_arch.c
 	@mkdir -p $(UNITBUILD)
-	$(HOSTCC) $(UNIT_CFLAGS) -o $$@ $$^ -lcriterion
+	$(HOSTCC) $(UNIT_CFLAGS) -o $$@ $$(filter %.c,$$^) -lcriterion
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 

@@ -14,22 +14,22 @@
 #define ACPI_CREATOR "VSHV"
 
 struct acpi_rsdp {
-	char signature[8];	/* "RSD PTR " */
-	uint8_t checksum;	/* over the first 20 bytes */
+	char signature[8]; /* "RSD PTR " */
+	uint8_t checksum; /* over the first 20 bytes */
 	char oem_id[6];
-	uint8_t revision;	/* 2: ACPI 2.0+, has the XSDT fields */
+	uint8_t revision; /* 2: ACPI 2.0+, has the XSDT fields */
 	uint32_t rsdt_addr;
-	uint32_t length;	/* of this structure: 36 */
+	uint32_t length; /* of this structure: 36 */
 	uint64_t xsdt_addr;
-	uint8_t ext_checksum;	/* over all 36 bytes */
+	uint8_t ext_checksum; /* over all 36 bytes */
 	uint8_t reserved[3];
 } __attribute__((packed));
 
 struct acpi_header {
 	char signature[4];
-	uint32_t length;	/* of the whole table, header included */
+	uint32_t length; /* of the whole table, header included */
 	uint8_t revision;
-	uint8_t checksum;	/* the whole table sums to 0 */
+	uint8_t checksum; /* the whole table sums to 0 */
 	char oem_id[6];
 	char oem_table_id[8];
 	uint32_t oem_revision;
@@ -40,20 +40,20 @@ struct acpi_header {
 struct acpi_madt {
 	struct acpi_header h;
 	uint32_t lapic_addr;
-	uint32_t flags;		/* bit 0: PCAT_COMPAT (8259s present) */
+	uint32_t flags; /* bit 0: PCAT_COMPAT (8259s present) */
 } __attribute__((packed));
 
 struct acpi_madt_lapic {
-	uint8_t type;		/* 0 */
-	uint8_t length;		/* 8 */
+	uint8_t type; /* 0 */
+	uint8_t length; /* 8 */
 	uint8_t processor_id;
 	uint8_t apic_id;
-	uint32_t flags;		/* bit 0: enabled */
+	uint32_t flags; /* bit 0: enabled */
 } __attribute__((packed));
 
 struct acpi_madt_ioapic {
-	uint8_t type;		/* 1 */
-	uint8_t length;		/* 12 */
+	uint8_t type; /* 1 */
+	uint8_t length; /* 12 */
 	uint8_t ioapic_id;
 	uint8_t reserved;
 	uint32_t address;
@@ -103,14 +103,16 @@ static size_t build_madt(uint8_t *p, unsigned int ncpus)
 {
 	struct acpi_madt madt = { .lapic_addr = HV_ACPI_LAPIC_ADDR,
 				  .flags = MADT_PCAT_COMPAT };
-	struct acpi_madt_ioapic io = { .type = 1, .length = sizeof(io),
+	struct acpi_madt_ioapic io = { .type = 1,
+				       .length = sizeof(io),
 				       .ioapic_id = (uint8_t)ncpus,
 				       .address = HV_ACPI_IOAPIC_ADDR };
 	size_t off = sizeof(madt);
 	unsigned int i;
 
 	for (i = 0; i < ncpus; i++) {
-		struct acpi_madt_lapic l = { .type = 0, .length = sizeof(l),
+		struct acpi_madt_lapic l = { .type = 0,
+					     .length = sizeof(l),
 					     .processor_id = (uint8_t)i,
 					     .apic_id = (uint8_t)i,
 					     .flags = MADT_LAPIC_ENABLED };
@@ -135,15 +137,17 @@ static size_t build_sdt(uint8_t *p, const char *sig, uint64_t entry,
 
 	fill_header(&h, sig, (uint32_t)len, 1);
 	memcpy(p, &h, sizeof(h));
-	memcpy(p + sizeof(h), &entry, entry_size);	/* little-endian host */
+	memcpy(p + sizeof(h), &entry, entry_size); /* little-endian host */
 	seal(p, len, &p[offsetof(struct acpi_header, checksum)]);
 	return len;
 }
 
 static void build_rsdp(uint8_t *p, uint64_t rsdt, uint64_t xsdt)
 {
-	struct acpi_rsdp r = { .revision = 2, .rsdt_addr = (uint32_t)rsdt,
-			       .length = sizeof(r), .xsdt_addr = xsdt };
+	struct acpi_rsdp r = { .revision = 2,
+			       .rsdt_addr = (uint32_t)rsdt,
+			       .length = sizeof(r),
+			       .xsdt_addr = xsdt };
 
 	memcpy(r.signature, "RSD PTR ", 8);
 	memcpy(r.oem_id, ACPI_OEM_ID, 6);

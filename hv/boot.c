@@ -13,26 +13,35 @@
 
 #define MEMMAP_GPA (HV_BOOT_INFO_GPA + sizeof(struct hvm_start_info))
 #define NR_MEMMAP 3
-#define CMDLINE_GPA (MEMMAP_GPA + NR_MEMMAP * sizeof(struct hvm_memmap_table_entry))
+#define CMDLINE_GPA \
+	(MEMMAP_GPA + NR_MEMMAP * sizeof(struct hvm_memmap_table_entry))
 
 _Static_assert(sizeof(struct hvm_start_info) % 8 == 0, "memmap alignment");
+_Static_assert(CMDLINE_GPA + HV_CMDLINE_MAX + 1 <= HV_BOOT_INFO_END,
+	       "the command line fits below the SMP trampoline");
 
 size_t hv_boot_cmdline_max(void)
 {
-	return HV_BOOT_INFO_END - CMDLINE_GPA - 1;
+	return HV_CMDLINE_MAX;
 }
 
 static void build_memmap(struct hvm_memmap_table_entry *e, uint64_t mem_size)
 {
 	e[0] = (struct hvm_memmap_table_entry){
-		.addr = 0, .size = HV_LOW_RAM_END,
-		.type = XEN_HVM_MEMMAP_TYPE_RAM };
+		.addr = 0,
+		.size = HV_LOW_RAM_END,
+		.type = XEN_HVM_MEMMAP_TYPE_RAM
+	};
 	e[1] = (struct hvm_memmap_table_entry){
-		.addr = HV_LOW_RAM_END, .size = HV_HIGH_RAM_GPA - HV_LOW_RAM_END,
-		.type = XEN_HVM_MEMMAP_TYPE_RESERVED };
+		.addr = HV_LOW_RAM_END,
+		.size = HV_HIGH_RAM_GPA - HV_LOW_RAM_END,
+		.type = XEN_HVM_MEMMAP_TYPE_RESERVED
+	};
 	e[2] = (struct hvm_memmap_table_entry){
-		.addr = HV_HIGH_RAM_GPA, .size = mem_size - HV_HIGH_RAM_GPA,
-		.type = XEN_HVM_MEMMAP_TYPE_RAM };
+		.addr = HV_HIGH_RAM_GPA,
+		.size = mem_size - HV_HIGH_RAM_GPA,
+		.type = XEN_HVM_MEMMAP_TYPE_RAM
+	};
 }
 
 uint64_t hv_boot_setup(void *mem, uint64_t mem_size, const char *cmdline,
@@ -49,15 +58,16 @@ uint64_t hv_boot_setup(void *mem, uint64_t mem_size, const char *cmdline,
 	size_t clen;
 
 	if (!cmdline)
-		cmdline = "";	/* always pass a (possibly empty) string */
+		cmdline = ""; /* always pass a (possibly empty) string */
 	clen = strlen(cmdline);
 	if (mem_size < HV_MEM_MIN || mem_size > HV_MEM_MAX) {
 		snprintf(err, errlen, "guest memory must be 2 MiB to 3 GiB");
 		return 0;
 	}
 	if (clen > hv_boot_cmdline_max()) {
-		snprintf(err, errlen, "command line too long: %zu bytes, at most %zu",
-			 clen, hv_boot_cmdline_max());
+		snprintf(err, errlen,
+			 "command line too long: %zu bytes, at most %zu", clen,
+			 hv_boot_cmdline_max());
 		return 0;
 	}
 	if (hv_acpi_build(m + HV_ACPI_GPA, HV_HIGH_RAM_GPA - HV_ACPI_GPA,

@@ -17,13 +17,13 @@ struct elf_ctx {
 	const uint8_t *img;
 	uint64_t len;
 	uint64_t mem_size;
-	Elf64_Ehdr eh;		/* copied: the image may be unaligned */
+	Elf64_Ehdr eh; /* copied: the image may be unaligned */
 	char *err;
 	size_t errlen;
 };
 
 __attribute__((format(printf, 2, 3))) static int fail(struct elf_ctx *c,
-						       const char *fmt, ...)
+						      const char *fmt, ...)
 {
 	va_list ap;
 
@@ -69,17 +69,21 @@ static int check_ident(struct elf_ctx *c)
 	if (c->len < SELFMAG || memcmp(id, ELFMAG, SELFMAG) != 0)
 		return fail(c, "not an ELF file");
 	if (c->len < EI_NIDENT)
-		return fail(c, "truncated ELF: %" PRIu64
+		return fail(c,
+			    "truncated ELF: %" PRIu64
 			    " bytes, shorter than the ELF identification",
 			    c->len);
 	if (id[EI_CLASS] != ELFCLASS64)
-		return fail(c, "unsupported ELF: %s, need a 64-bit (ELFCLASS64) x86-64 image",
-			    id[EI_CLASS] == ELFCLASS32 ? "32-bit (ELFCLASS32)"
-						       : "unknown class");
+		return fail(
+			c,
+			"unsupported ELF: %s, need a 64-bit (ELFCLASS64) x86-64 image",
+			id[EI_CLASS] == ELFCLASS32 ? "32-bit (ELFCLASS32)" :
+						     "unknown class");
 	if (id[EI_DATA] != ELFDATA2LSB)
 		return fail(c, "unsupported ELF: not little-endian");
 	if (c->len < sizeof(Elf64_Ehdr))
-		return fail(c, "truncated ELF: %" PRIu64
+		return fail(c,
+			    "truncated ELF: %" PRIu64
 			    " bytes, shorter than the ELF header (%zu)",
 			    c->len, sizeof(Elf64_Ehdr));
 	memcpy(&c->eh, c->img, sizeof(c->eh));
@@ -95,8 +99,10 @@ static int check_header(struct elf_ctx *c)
 		return fail(c, "unsupported ELF: machine %u, need x86-64 (%u)",
 			    eh->e_machine, EM_X86_64);
 	if (eh->e_type != ET_EXEC)
-		return fail(c, "unsupported ELF: type %u, need an executable (ET_EXEC)",
-			    eh->e_type);
+		return fail(
+			c,
+			"unsupported ELF: type %u, need an executable (ET_EXEC)",
+			eh->e_type);
 	if (eh->e_phnum == 0)
 		return fail(c, "bad ELF: no program headers");
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
@@ -104,8 +110,11 @@ static int check_header(struct elf_ctx *c)
 			    eh->e_phentsize, sizeof(Elf64_Phdr));
 	tab = (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr);
 	if (!range_ok(eh->e_phoff, tab, c->len))
-		return fail(c, "truncated ELF: program headers at 0x%" PRIx64
-			    " size 0x%" PRIx64 " extend past the end of the file (0x%" PRIx64 " bytes)",
+		return fail(c,
+			    "truncated ELF: program headers at 0x%" PRIx64
+			    " size 0x%" PRIx64
+			    " extend past the end of the file (0x%" PRIx64
+			    " bytes)",
 			    (uint64_t)eh->e_phoff, tab, c->len);
 	if (eh->e_shnum == 0)
 		return 0;
@@ -114,8 +123,11 @@ static int check_header(struct elf_ctx *c)
 			    eh->e_shentsize, sizeof(Elf64_Shdr));
 	tab = (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr);
 	if (!range_ok(eh->e_shoff, tab, c->len))
-		return fail(c, "truncated ELF: section headers at 0x%" PRIx64
-			    " size 0x%" PRIx64 " extend past the end of the file (0x%" PRIx64 " bytes)",
+		return fail(c,
+			    "truncated ELF: section headers at 0x%" PRIx64
+			    " size 0x%" PRIx64
+			    " extend past the end of the file (0x%" PRIx64
+			    " bytes)",
 			    (uint64_t)eh->e_shoff, tab, c->len);
 	return 0;
 }
@@ -125,23 +137,30 @@ static int check_load(struct elf_ctx *c, unsigned int i, const Elf64_Phdr *ph)
 	char sz[32];
 
 	if (ph->p_filesz > ph->p_memsz)
-		return fail(c, "bad ELF: segment %u has p_filesz 0x%" PRIx64
+		return fail(c,
+			    "bad ELF: segment %u has p_filesz 0x%" PRIx64
 			    " > p_memsz 0x%" PRIx64,
 			    i, (uint64_t)ph->p_filesz, (uint64_t)ph->p_memsz);
 	if (!range_ok(ph->p_offset, ph->p_filesz, c->len))
-		return fail(c, "truncated ELF: segment %u (file offset 0x%" PRIx64
-			    " size 0x%" PRIx64 ") extends past the end of the file (0x%" PRIx64 " bytes)",
+		return fail(c,
+			    "truncated ELF: segment %u (file offset 0x%" PRIx64
+			    " size 0x%" PRIx64
+			    ") extends past the end of the file (0x%" PRIx64
+			    " bytes)",
 			    i, (uint64_t)ph->p_offset, (uint64_t)ph->p_filesz,
 			    c->len);
 	if (ph->p_memsz == 0)
 		return 0;
 	if (ph->p_paddr < HV_ELF_MIN_PADDR)
-		return fail(c, "segment at 0x%" PRIx64 " size 0x%" PRIx64
-			    " overlaps the low 1 MiB that hv reserves (load kernels at 1 MiB or above)",
-			    (uint64_t)ph->p_paddr, (uint64_t)ph->p_memsz);
+		return fail(
+			c,
+			"segment at 0x%" PRIx64 " size 0x%" PRIx64
+			" overlaps the low 1 MiB that hv reserves (load kernels at 1 MiB or above)",
+			(uint64_t)ph->p_paddr, (uint64_t)ph->p_memsz);
 	if (!range_ok(ph->p_paddr, ph->p_memsz, c->mem_size)) {
 		fmt_size(c->mem_size, sz, sizeof(sz));
-		return fail(c, "segment at 0x%" PRIx64 " size 0x%" PRIx64
+		return fail(c,
+			    "segment at 0x%" PRIx64 " size 0x%" PRIx64
 			    " does not fit in %s of guest memory",
 			    (uint64_t)ph->p_paddr, (uint64_t)ph->p_memsz, sz);
 	}
@@ -158,10 +177,13 @@ static int check_segments(struct elf_ctx *c, struct hv_elf_image *out)
 		get_phdr(c, i, &ph);
 		if (ph.p_type == PT_NOTE &&
 		    !range_ok(ph.p_offset, ph.p_filesz, c->len))
-			return fail(c, "truncated ELF: note segment %u (file offset 0x%" PRIx64
-				    " size 0x%" PRIx64 ") extends past the end of the file",
-				    i, (uint64_t)ph.p_offset,
-				    (uint64_t)ph.p_filesz);
+			return fail(
+				c,
+				"truncated ELF: note segment %u (file offset 0x%" PRIx64
+				" size 0x%" PRIx64
+				") extends past the end of the file",
+				i, (uint64_t)ph.p_offset,
+				(uint64_t)ph.p_filesz);
 		if (ph.p_type != PT_LOAD)
 			continue;
 		if (check_load(c, i, &ph))
@@ -205,7 +227,7 @@ static int scan_notes(struct elf_ctx *c, const uint8_t *p, uint64_t size,
 		off += 12;
 		desc = off + ((namesz + align - 1) & ~(align - 1));
 		if (desc > size || descsz > size - desc)
-			return 0;	/* malformed tail: stop scanning */
+			return 0; /* malformed tail: stop scanning */
 		if (namesz == 4 && memcmp(p + off, "Xen", 4) == 0 &&
 		    type == XEN_ELFNOTE_PHYS32_ENTRY) {
 			if (descsz == 4) {
@@ -213,8 +235,11 @@ static int scan_notes(struct elf_ctx *c, const uint8_t *p, uint64_t size,
 			} else if (descsz == 8) {
 				memcpy(entry, p + desc, 8);
 			} else {
-				return fail(c, "bad PVH entry note: descriptor size %" PRIu64
-					    ", expected 4 or 8", descsz);
+				return fail(
+					c,
+					"bad PVH entry note: descriptor size %" PRIu64
+					", expected 4 or 8",
+					descsz);
 			}
 			return 1;
 		}
@@ -244,10 +269,13 @@ static int find_entry(struct elf_ctx *c, uint64_t *entry)
 		if (sh.sh_type != SHT_NOTE)
 			continue;
 		if (!range_ok(sh.sh_offset, sh.sh_size, c->len))
-			return fail(c, "truncated ELF: note section %u (file offset 0x%" PRIx64
-				    " size 0x%" PRIx64 ") extends past the end of the file",
-				    i, (uint64_t)sh.sh_offset,
-				    (uint64_t)sh.sh_size);
+			return fail(
+				c,
+				"truncated ELF: note section %u (file offset 0x%" PRIx64
+				" size 0x%" PRIx64
+				") extends past the end of the file",
+				i, (uint64_t)sh.sh_offset,
+				(uint64_t)sh.sh_size);
 		r = scan_notes(c, c->img + sh.sh_offset, sh.sh_size,
 			       sh.sh_addralign, entry);
 		if (r)
@@ -268,8 +296,10 @@ static int check_entry(struct elf_ctx *c, uint64_t entry)
 		    entry - ph.p_paddr < ph.p_memsz && entry < (1ull << 32))
 			return 0;
 	}
-	return fail(c, "PVH entry 0x%" PRIx64
-		    " is not inside a loaded segment below 4 GiB", entry);
+	return fail(c,
+		    "PVH entry 0x%" PRIx64
+		    " is not inside a loaded segment below 4 GiB",
+		    entry);
 }
 
 static void copy_segments(struct elf_ctx *c, uint8_t *mem)
@@ -291,8 +321,11 @@ int hv_elf_load(const void *img, size_t len, void *guest_mem, size_t mem_size,
 		struct hv_elf_image *out, char *err, size_t errlen)
 {
 	struct elf_ctx c = {
-		.img = img, .len = len, .mem_size = mem_size,
-		.err = err, .errlen = errlen,
+		.img = img,
+		.len = len,
+		.mem_size = mem_size,
+		.err = err,
+		.errlen = errlen,
 	};
 	uint64_t entry = 0;
 	int r;
@@ -308,7 +341,9 @@ int hv_elf_load(const void *img, size_t len, void *guest_mem, size_t mem_size,
 	if (r < 0)
 		return -1;
 	if (r == 0)
-		return fail(&c, "no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): not a PVH kernel");
+		return fail(
+			&c,
+			"no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): not a PVH kernel");
 	if (check_entry(&c, entry))
 		return -1;
 	copy_segments(&c, guest_mem);

@@ -13,10 +13,10 @@
 #define HV_ELF_MIN_PADDR 0x100000ull
 
 struct hv_elf_image {
-	uint64_t entry;		/* PVH 32-bit entry point (physical) */
-	uint64_t load_lo;	/* lowest loaded physical address */
-	uint64_t load_hi;	/* end of the highest loaded segment */
-	unsigned int nr_load;	/* PT_LOAD segments loaded */
+	uint64_t entry; /* PVH 32-bit entry point (physical) */
+	uint64_t load_lo; /* lowest loaded physical address */
+	uint64_t load_hi; /* end of the highest loaded segment */
+	unsigned int nr_load; /* PT_LOAD segments loaded */
 };
 
 /*

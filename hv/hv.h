@@ -15,22 +15,22 @@
 
 #include "hv/stats.h"
 
-#define HV_MAX_VCPUS 128	/* APIC ids and the MADT use 8 bits */
+#define HV_MAX_VCPUS 128 /* APIC ids and the MADT use 8 bits */
 
 /* Process exit codes besides the guest's own. */
-#define HV_EXIT_USAGE 2		/* bad command line, image or host setup */
-#define HV_EXIT_CRASH 3		/* triple fault, KVM failure */
+#define HV_EXIT_USAGE 2 /* bad command line, image or host setup */
+#define HV_EXIT_CRASH 3 /* triple fault, KVM failure */
 #define HV_EXIT_TIMEOUT 124
 
 struct hv_config {
 	unsigned int vcpus;
-	uint64_t mem_size;		/* bytes */
-	double timeout_s;		/* 0: none */
+	uint64_t mem_size; /* bytes */
+	double timeout_s; /* 0: none */
 	const char *cmdline;
-	int64_t halt_poll_ns;		/* -1: KVM's default */
-	uint32_t disable_exits;		/* KVM_X86_DISABLE_EXITS_* */
+	int64_t halt_poll_ns; /* -1: KVM's default */
+	uint32_t disable_exits; /* KVM_X86_DISABLE_EXITS_* */
 	bool pin;
-	const char *stats_json;		/* NULL: no file */
+	const char *stats_json; /* NULL: no file */
 	const char *image;
 };
 
@@ -40,7 +40,7 @@ struct hv_vcpu {
 	struct hv_vm *vm;
 	unsigned int id;
 	int fd;
-	struct kvm_run *run;		/* mmap'ed, run_size bytes */
+	struct kvm_run *run; /* mmap'ed, run_size bytes */
 	size_t run_size;
 	pthread_t thread;
 	bool started;
@@ -50,17 +50,17 @@ struct hv_vm {
 	const struct hv_config *cfg;
 	int kvm_fd;
 	int vm_fd;
-	uint8_t *mem;			/* guest physical 0 */
+	uint8_t *mem; /* guest physical 0 */
 	uint64_t mem_size;
-	uint64_t entry;			/* PVH entry of vCPU 0 */
-	uint64_t start_info;		/* its %ebx */
+	uint64_t entry; /* PVH entry of vCPU 0 */
+	uint64_t start_info; /* its %ebx */
 	unsigned int nr_vcpus;
 	struct hv_vcpu *vcpus;
-	struct hv_stats_src *stats;	/* one per vCPU */
+	struct hv_stats_src *stats; /* one per vCPU */
 
-	pthread_mutex_t lock;		/* protects done, exit_code */
-	pthread_cond_t cond;		/* signalled when done is set */
-	bool done;			/* read unlocked by vCPU threads */
+	pthread_mutex_t lock; /* protects done, exit_code */
+	pthread_cond_t cond; /* signalled when done is set */
+	bool done; /* read unlocked by vCPU threads */
 	int exit_code;
 };
 

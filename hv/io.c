@@ -12,24 +12,24 @@
 
 #define COM1 0x3f8
 #define COM1_END 0x400
-#define UART_LCR 3		/* line control; bit 7 DLAB */
-#define UART_LSR 5		/* line status */
-#define UART_MSR 6		/* modem status */
-#define UART_SCR 7		/* scratch */
-#define UART_IIR 2		/* interrupt identification */
-#define LSR_IDLE 0x60		/* THR empty, transmitter empty */
-#define MSR_IDLE 0xb0		/* DCD, DSR, CTS */
-#define IIR_NONE 0x01		/* no interrupt pending */
+#define UART_LCR 3 /* line control; bit 7 DLAB */
+#define UART_LSR 5 /* line status */
+#define UART_MSR 6 /* modem status */
+#define UART_SCR 7 /* scratch */
+#define UART_IIR 2 /* interrupt identification */
+#define LSR_IDLE 0x60 /* THR empty, transmitter empty */
+#define MSR_IDLE 0xb0 /* DCD, DSR, CTS */
+#define IIR_NONE 0x01 /* no interrupt pending */
 #define LCR_DLAB 0x80
 
-#define PORT_EXIT 0xf4		/* guest exit code */
-#define PORT_MARK 0xf8		/* stats mark label */
+#define PORT_EXIT 0xf4 /* guest exit code */
+#define PORT_MARK 0xf8 /* stats mark label */
 #define MMIO_WARN_MAX 10
 
 static pthread_mutex_t con_lock = PTHREAD_MUTEX_INITIALIZER;
-static char con_buf[4096];	/* pending partial line, under con_lock */
+static char con_buf[4096]; /* pending partial line, under con_lock */
 static size_t con_len;
-static uint8_t uart_lcr, uart_scr;	/* under con_lock */
+static uint8_t uart_lcr, uart_scr; /* under con_lock */
 
 static void con_flush_locked(void)
 {
@@ -41,7 +41,7 @@ static void con_flush_locked(void)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			break;	/* stdout gone: drop the output, keep running */
+			break; /* stdout gone: drop the output, keep running */
 		done += (size_t)r;
 	}
 	con_len = 0;
@@ -75,11 +75,21 @@ static uint8_t uart_in(unsigned int reg)
 
 	pthread_mutex_lock(&con_lock);
 	switch (reg) {
-	case UART_LSR: v = LSR_IDLE; break;
-	case UART_MSR: v = MSR_IDLE; break;
-	case UART_IIR: v = IIR_NONE; break;
-	case UART_LCR: v = uart_lcr; break;
-	case UART_SCR: v = uart_scr; break;
+	case UART_LSR:
+		v = LSR_IDLE;
+		break;
+	case UART_MSR:
+		v = MSR_IDLE;
+		break;
+	case UART_IIR:
+		v = IIR_NONE;
+		break;
+	case UART_LCR:
+		v = uart_lcr;
+		break;
+	case UART_SCR:
+		v = uart_scr;
+		break;
 	}
 	pthread_mutex_unlock(&con_lock);
 	return v;
@@ -89,7 +99,7 @@ static uint32_t get_val(const uint8_t *p, unsigned int size)
 {
 	uint32_t v = 0;
 
-	memcpy(&v, p, size > 4 ? 4 : size);	/* little-endian host */
+	memcpy(&v, p, size > 4 ? 4 : size); /* little-endian host */
 	return v;
 }
 
@@ -110,7 +120,7 @@ static bool port_out(struct hv_vcpu *v, uint16_t port, const uint8_t *data,
 		hv_console_flush();
 		hv_stats_mark(vm->stats, vm->nr_vcpus, val, stderr);
 	}
-	return true;	/* port 0x80 and unknown ports: ignored */
+	return true; /* port 0x80 and unknown ports: ignored */
 }
 
 static void port_in(uint16_t port, uint8_t *data, unsigned int size)
@@ -119,7 +129,7 @@ static void port_in(uint16_t port, uint8_t *data, unsigned int size)
 		memset(data, 0, size);
 		data[0] = uart_in(port - COM1);
 	} else {
-		memset(data, 0xff, size);	/* nothing there */
+		memset(data, 0xff, size); /* nothing there */
 	}
 }
 
@@ -141,7 +151,7 @@ bool hv_handle_io(struct hv_vcpu *v)
 }
 
 static pthread_mutex_t mmio_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t mmio_warned[MMIO_WARN_MAX];	/* under mmio_lock */
+static uint64_t mmio_warned[MMIO_WARN_MAX]; /* under mmio_lock */
 static unsigned int nr_mmio_warned;
 
 static void mmio_warn(struct hv_vcpu *v, uint64_t addr, bool write,
@@ -155,11 +165,14 @@ static void mmio_warn(struct hv_vcpu *v, uint64_t addr, bool write,
 			goto out;
 	if (nr_mmio_warned < MMIO_WARN_MAX) {
 		mmio_warned[nr_mmio_warned] = addr;
-		fprintf(stderr, "hv: vCPU %u: %u-byte MMIO %s at unmapped 0x%" PRIx64
-			" (%s)%s\n", v->id, len, write ? "write" : "read",
-			addr, write ? "ignored" : "reads all-ones",
+		fprintf(stderr,
+			"hv: vCPU %u: %u-byte MMIO %s at unmapped 0x%" PRIx64
+			" (%s)%s\n",
+			v->id, len, write ? "write" : "read", addr,
+			write ? "ignored" : "reads all-ones",
 			nr_mmio_warned == MMIO_WARN_MAX - 1 ?
-				"; further MMIO warnings suppressed" : "");
+				"; further MMIO warnings suppressed" :
+				"");
 		nr_mmio_warned++;
 	}
 out:

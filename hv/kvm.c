@@ -14,8 +14,8 @@
 
 #include "hv/hv.h"
 
-#define TSS_GPA 0xfffbd000ul		/* 3 pages, VMX real-mode support */
-#define IDENTITY_MAP_GPA 0xfeffc000ull	/* 1 page, VMX unrestricted=0 */
+#define TSS_GPA 0xfffbd000ul /* 3 pages, VMX real-mode support */
+#define IDENTITY_MAP_GPA 0xfeffc000ull /* 1 page, VMX unrestricted=0 */
 
 static int fail(const char *what)
 {
@@ -29,14 +29,15 @@ int hv_kvm_open(struct hv_vm *vm)
 
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0) {
-		fprintf(stderr, "hv: cannot open /dev/kvm: %s (is KVM loaded, and may this user use it?)\n",
+		fprintf(stderr,
+			"hv: cannot open /dev/kvm: %s (is KVM loaded, and may this user use it?)\n",
 			strerror(errno));
 		return -1;
 	}
 	v = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, NULL);
 	if (v != KVM_API_VERSION) {
-		fprintf(stderr, "hv: /dev/kvm has API version %d, need %d\n",
-			v, KVM_API_VERSION);
+		fprintf(stderr, "hv: /dev/kvm has API version %d, need %d\n", v,
+			KVM_API_VERSION);
 		return -1;
 	}
 	return 0;
@@ -57,12 +58,15 @@ static int setup_latency_caps(struct hv_vm *vm)
 	int offered;
 
 	if (cfg->halt_poll_ns >= 0) {
-		if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_HALT_POLL) <= 0) {
-			fprintf(stderr, "hv: --halt-poll-ns: KVM_CAP_HALT_POLL is not offered by this KVM\n");
+		if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_HALT_POLL) <=
+		    0) {
+			fprintf(stderr,
+				"hv: --halt-poll-ns: KVM_CAP_HALT_POLL is not offered by this KVM\n");
 			return -1;
 		}
 		if (enable_cap(vm->vm_fd, KVM_CAP_HALT_POLL,
-			       (uint64_t)cfg->halt_poll_ns, "KVM_CAP_HALT_POLL"))
+			       (uint64_t)cfg->halt_poll_ns,
+			       "KVM_CAP_HALT_POLL"))
 			return -1;
 	}
 	if (!cfg->disable_exits)
@@ -75,7 +79,8 @@ static int setup_latency_caps(struct hv_vm *vm)
 		hv_exits_str(cfg->disable_exits & ~(uint32_t)offered, want,
 			     sizeof(want));
 		hv_exits_str((uint32_t)offered, have, sizeof(have));
-		fprintf(stderr, "hv: --disable-exits %s: not offered by this KVM (it offers: %s)\n",
+		fprintf(stderr,
+			"hv: --disable-exits %s: not offered by this KVM (it offers: %s)\n",
 			want, have);
 		return -1;
 	}
@@ -116,7 +121,8 @@ int hv_vm_create(struct hv_vm *vm)
 		return -1;
 	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, TSS_GPA))
 		return fail("KVM_SET_TSS_ADDR");
-	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0 &&
+	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION,
+		  KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0 &&
 	    ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap))
 		return fail("KVM_SET_IDENTITY_MAP_ADDR");
 	if (setup_memory(vm))
@@ -165,7 +171,7 @@ static int set_cpuid(struct hv_vcpu *v, const struct kvm_cpuid2 *sup)
 		e = &c->entries[i];
 		if (e->function == 1) {
 			e->ebx = (e->ebx & 0x00ffffffu) | (v->id << 24);
-			e->ecx |= 1u << 31;	/* running under a hypervisor */
+			e->ecx |= 1u << 31; /* running under a hypervisor */
 		} else if (e->function == 0xb || e->function == 0x1f) {
 			e->edx = v->id;
 		}
@@ -178,8 +184,16 @@ static int set_cpuid(struct hv_vcpu *v, const struct kvm_cpuid2 *sup)
 static void flat_seg(struct kvm_segment *s, uint16_t sel, uint8_t type)
 {
 	*s = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
-		.present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1,
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = sel,
+		.type = type,
+		.present = 1,
+		.dpl = 0,
+		.db = 1,
+		.s = 1,
+		.l = 0,
+		.g = 1,
 	};
 }
 
@@ -191,14 +205,17 @@ static int set_pvh_state(struct hv_vcpu *v)
 
 	if (ioctl(v->fd, KVM_GET_SREGS, &s))
 		return fail("KVM_GET_SREGS");
-	flat_seg(&s.cs, 0x10, 0xb);	/* code, execute/read, accessed */
-	flat_seg(&s.ds, 0x18, 0x3);	/* data, read/write, accessed */
+	flat_seg(&s.cs, 0x10, 0xb); /* code, execute/read, accessed */
+	flat_seg(&s.ds, 0x18, 0x3); /* data, read/write, accessed */
 	s.es = s.fs = s.gs = s.ss = s.ds;
 	s.tr = (struct kvm_segment){
-		.base = 0, .limit = 0x67, .selector = 0x20,
-		.type = 0xb, .present = 1,	/* 32-bit TSS, busy */
+		.base = 0,
+		.limit = 0x67,
+		.selector = 0x20,
+		.type = 0xb,
+		.present = 1, /* 32-bit TSS, busy */
 	};
-	s.cr0 = 0x11;			/* PE | ET */
+	s.cr0 = 0x11; /* PE | ET */
 	s.cr3 = 0;
 	s.cr4 = 0;
 	s.efer = 0;
@@ -263,7 +280,8 @@ void hv_vcpu_dump(struct hv_vcpu *v, FILE *f)
 	}
 	fprintf(f, "hv:   RIP=%016llx RSP=%016llx RFLAGS=%08llx CS=%04x\n",
 		r.rip, r.rsp, r.rflags, s.cs.selector);
-	fprintf(f, "hv:   CR0=%08llx CR2=%016llx CR3=%016llx CR4=%08llx EFER=%08llx\n",
+	fprintf(f,
+		"hv:   CR0=%08llx CR2=%016llx CR3=%016llx CR4=%08llx EFER=%08llx\n",
 		s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
 	fprintf(f, "hv:   RAX=%016llx RBX=%016llx RCX=%016llx RDX=%016llx\n",
 		r.rax, r.rbx, r.rcx, r.rdx);
@@ -279,9 +297,12 @@ void hv_vcpu_where(struct hv_vcpu *v, FILE *f)
 	if (ioctl(v->fd, KVM_GET_REGS, &r) || ioctl(v->fd, KVM_GET_SREGS, &s))
 		return;
 	ioctl(v->fd, KVM_GET_MP_STATE, &mp);
-	fprintf(f, "hv: vCPU %u: RIP=%llx RSP=%llx RFLAGS=%llx CR0=%llx CR3=%llx mp_state=%u%s\n",
+	fprintf(f,
+		"hv: vCPU %u: RIP=%llx RSP=%llx RFLAGS=%llx CR0=%llx CR3=%llx mp_state=%u%s\n",
 		v->id, r.rip, r.rsp, r.rflags, s.cr0, s.cr3, mp.mp_state,
 		mp.mp_state == KVM_MP_STATE_HALTED ? " (halted)" :
-		mp.mp_state == KVM_MP_STATE_INIT_RECEIVED ? " (waiting for SIPI)" :
-		mp.mp_state == KVM_MP_STATE_UNINITIALIZED ? " (never started)" : "");
+		mp.mp_state == KVM_MP_STATE_INIT_RECEIVED ?
+						     " (waiting for SIPI)" :
+		mp.mp_state == KVM_MP_STATE_UNINITIALIZED ? " (never started)" :
+							    "");
 }

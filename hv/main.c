@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -32,7 +33,8 @@ static int read_file(const char *path, uint8_t **buf, size_t *len)
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > IMAGE_MAX) {
-		fprintf(stderr, "hv: %s: not a regular file under 1 GiB\n", path);
+		fprintf(stderr, "hv: %s: not a regular file under 1 GiB\n",
+			path);
 		close(fd);
 		return -1;
 	}
@@ -75,7 +77,8 @@ static void print_config(const struct hv_vm *vm)
 	else
 		snprintf(hp, sizeof(hp), "%lld", (long long)cfg->halt_poll_ns);
 	hv_exits_str(cfg->disable_exits, ex, sizeof(ex));
-	fprintf(stderr, "hv: vcpus=%u mem=%s halt_poll_ns=%s disable_exits=%s pin=%s timeout=%gs entry=0x%llx cmdline=\"%s\"\n",
+	fprintf(stderr,
+		"hv: vcpus=%u mem=%s halt_poll_ns=%s disable_exits=%s pin=%s timeout=%gs entry=0x%llx cmdline=\"%s\"\n",
 		cfg->vcpus, mem, hp, ex, cfg->pin ? "yes" : "no",
 		cfg->timeout_s, (unsigned long long)vm->entry, cfg->cmdline);
 }
@@ -94,7 +97,8 @@ static int load_guest(struct hv_vm *vm)
 	vm->mem = mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->mem == MAP_FAILED) {
-		fprintf(stderr, "hv: cannot map %llu bytes of guest memory: %s\n",
+		fprintf(stderr,
+			"hv: cannot map %llu bytes of guest memory: %s\n",
 			(unsigned long long)vm->mem_size, strerror(errno));
 		return -1;
 	}
@@ -127,7 +131,8 @@ static int open_stats(struct hv_vm *vm)
 		return -1;
 	for (i = 0; i < vm->nr_vcpus; i++)
 		if (hv_stats_open(vm->vcpus[i].fd, &vm->stats[i], err,
-				  sizeof(err)) && i == 0)
+				  sizeof(err)) &&
+		    i == 0)
 			fprintf(stderr, "hv: no per-vCPU exit statistics: %s\n",
 				err);
 	return 0;
@@ -180,6 +185,8 @@ int main(int argc, char **argv)
 		hv_usage(r < 0 ? stderr : stdout);
 		return r < 0 ? HV_EXIT_USAGE : 0;
 	}
+	/* A closed stdout must not kill hv before it reports the guest's code. */
+	signal(SIGPIPE, SIG_IGN);
 	vm.nr_vcpus = cfg.vcpus;
 	vm.vcpus = calloc(vm.nr_vcpus, sizeof(*vm.vcpus));
 	if (!vm.vcpus || load_guest(&vm))

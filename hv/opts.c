@@ -47,9 +47,21 @@ int hv_parse_size(const char *s, uint64_t *out)
 	if (errno)
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
 	}
 	if (shift && (*end == 'i' || *end == 'I'))
 		end++;
@@ -134,8 +146,17 @@ static int parse_uint(const char *s, unsigned long long max,
 	return (errno || *end || *out > max) ? -1 : 0;
 }
 
-enum { OPT_VCPUS = 256, OPT_MEM, OPT_TIMEOUT, OPT_CMDLINE, OPT_HALT_POLL,
-       OPT_DISABLE_EXITS, OPT_PIN, OPT_STATS_JSON, OPT_HELP };
+enum {
+	OPT_VCPUS = 256,
+	OPT_MEM,
+	OPT_TIMEOUT,
+	OPT_CMDLINE,
+	OPT_HALT_POLL,
+	OPT_DISABLE_EXITS,
+	OPT_PIN,
+	OPT_STATS_JSON,
+	OPT_HELP
+};
 
 static const struct option long_opts[] = {
 	{ "vcpus", required_argument, NULL, OPT_VCPUS },
@@ -159,19 +180,27 @@ static int set_timeout(struct hv_config *cfg, const char *s)
 	errno = 0;
 	cfg->timeout_s = strtod(s, &end);
 	return (errno || *end || !isfinite(cfg->timeout_s) ||
-		cfg->timeout_s < 0 || cfg->timeout_s > 1e7) ? -1 : 0;
+		cfg->timeout_s < 0 || cfg->timeout_s > 1e7) ?
+		       -1 :
+		       0;
 }
 
 /* What each option takes, for error messages. */
 static const char *expects(int opt)
 {
 	switch (opt) {
-	case OPT_VCPUS: return "a vCPU count from 1 to " HV_STR(HV_MAX_VCPUS);
-	case OPT_MEM: return "a size from 2M to 3G in whole 4 KiB pages, e.g. 256M";
-	case OPT_TIMEOUT: return "seconds >= 0 (0: no timeout)";
-	case OPT_CMDLINE: return "a shorter string";
-	case OPT_HALT_POLL: return "nanoseconds from 0 to 4294967295";
-	case OPT_DISABLE_EXITS: return "a comma list of hlt,pause,mwait,cstate";
+	case OPT_VCPUS:
+		return "a vCPU count from 1 to " HV_STR(HV_MAX_VCPUS);
+	case OPT_MEM:
+		return "a size from 2M to 3G in whole 4 KiB pages, e.g. 256M";
+	case OPT_TIMEOUT:
+		return "seconds >= 0 (0: no timeout)";
+	case OPT_CMDLINE:
+		return "a string of at most " HV_STR(HV_CMDLINE_MAX) " bytes";
+	case OPT_HALT_POLL:
+		return "nanoseconds from 0 to 4294967295";
+	case OPT_DISABLE_EXITS:
+		return "a comma list of hlt,pause,mwait,cstate";
 	}
 	return "something else";
 }
@@ -191,7 +220,8 @@ static int take_opt(struct hv_config *cfg, int opt, const char *arg)
 		return (hv_parse_size(arg, &cfg->mem_size) ||
 			cfg->mem_size < HV_MEM_MIN ||
 			cfg->mem_size > HV_MEM_MAX || cfg->mem_size % 4096) ?
-			       -1 : 0;
+			       -1 :
+			       0;
 	case OPT_TIMEOUT:
 		return set_timeout(cfg, arg);
 	case OPT_CMDLINE:
@@ -234,26 +264,30 @@ int hv_parse_args(int argc, char **argv, struct hv_config *cfg, char *err,
 	int opt, idx;
 
 	set_defaults(cfg);
-	optind = 0;		/* glibc: full re-initialisation (tests call twice) */
+	optind = 0; /* glibc: full re-initialisation (tests call twice) */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "h", long_opts, &idx)) != -1) {
 		if (opt == 'h' || opt == OPT_HELP)
 			return 1;
 		if (opt == '?' || opt == ':') {
-			snprintf(err, errlen, "unknown option or missing argument: %s",
+			snprintf(err, errlen,
+				 "unknown option or missing argument: %s",
 				 argv[optind - 1]);
 			return -1;
 		}
 		if (take_opt(cfg, opt, optarg)) {
-			snprintf(err, errlen, "invalid --%s '%s': expected %s",
+			snprintf(err, errlen,
+				 "invalid --%s '%.40s%s': expected %s",
 				 long_opts[opt - OPT_VCPUS].name, optarg,
+				 strlen(optarg) > 40 ? "..." : "",
 				 expects(opt));
 			return -1;
 		}
 	}
 	if (optind != argc - 1) {
-		snprintf(err, errlen, optind >= argc ? "no IMAGE given"
-						     : "more than one IMAGE given");
+		snprintf(err, errlen,
+			 optind >= argc ? "no IMAGE given" :
+					  "more than one IMAGE given");
 		return -1;
 	}
 	cfg->image = argv[optind];

@@ -15,12 +15,12 @@
 
 #include "hv/hv.h"
 
-#define SIG_KICK SIGUSR1	/* pulls a vCPU thread out of KVM_RUN */
+#define SIG_KICK SIGUSR1 /* pulls a vCPU thread out of KVM_RUN */
 
 void hv_vm_finish(struct hv_vm *vm, int code)
 {
 	pthread_mutex_lock(&vm->lock);
-	if (!vm->done) {		/* the first reason to stop wins */
+	if (!vm->done) { /* the first reason to stop wins */
 		vm->exit_code = code;
 		__atomic_store_n(&vm->done, true, __ATOMIC_RELEASE);
 		pthread_cond_broadcast(&vm->cond);
@@ -35,7 +35,7 @@ static bool vm_done(struct hv_vm *vm)
 
 /* Report why this vCPU cannot go on, with its registers; stop the VM. */
 __attribute__((format(printf, 2, 3))) static bool crash(struct hv_vcpu *v,
-							 const char *fmt, ...)
+							const char *fmt, ...)
 {
 	va_list ap;
 
@@ -83,14 +83,18 @@ static bool handle_exit(struct hv_vcpu *v)
 	case KVM_EXIT_HLT:
 		return crash(v, "vCPU %u: unexpected KVM_EXIT_HLT", v->id);
 	case KVM_EXIT_FAIL_ENTRY:
-		return crash(v, "vCPU %u: KVM entry failed, hardware reason 0x%llx",
-			     v->id, (unsigned long long)
-			     run->fail_entry.hardware_entry_failure_reason);
+		return crash(
+			v, "vCPU %u: KVM entry failed, hardware reason 0x%llx",
+			v->id,
+			(unsigned long long)
+				run->fail_entry.hardware_entry_failure_reason);
 	case KVM_EXIT_INTERNAL_ERROR:
 		return internal_error(v);
 	case KVM_EXIT_SYSTEM_EVENT:
-		return crash(v, "vCPU %u: guest system event %u (reset or power-off)",
-			     v->id, run->system_event.type);
+		return crash(
+			v,
+			"vCPU %u: guest system event %u (reset or power-off)",
+			v->id, run->system_event.type);
 	}
 	return crash(v, "vCPU %u: unhandled KVM exit reason %u", v->id,
 		     run->exit_reason);
@@ -116,7 +120,7 @@ static void *vcpu_thread(void *arg)
 
 static void kick_handler(int sig)
 {
-	(void)sig;		/* only interrupts KVM_RUN */
+	(void)sig; /* only interrupts KVM_RUN */
 }
 
 static int vcpu_cpu(unsigned int i, const cpu_set_t *allowed)
@@ -180,7 +184,7 @@ static int wait_done(struct hv_vm *vm)
 	pthread_mutex_unlock(&vm->lock);
 	if (!vm->done) {
 		hv_console_flush();
-		fprintf(stderr, "\nhv: timeout after %g s\n", vm->cfg->timeout_s);
+		fprintf(stderr, "hv: timeout after %g s\n", vm->cfg->timeout_s);
 		hv_vm_finish(vm, HV_EXIT_TIMEOUT);
 	}
 	return vm->exit_code;

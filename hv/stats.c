@@ -15,16 +15,38 @@
 #include "hv/stats.h"
 
 const char *const hv_stat_names[HV_NR_STATS] = {
-	"exits", "io_exits", "mmio_exits", "halt_exits", "irq_exits",
-	"signal_exits", "irq_window_exits", "nmi_window_exits",
-	"request_irq_exits", "hypercalls", "irq_injections", "nmi_injections",
-	"req_event", "insn_emulation", "insn_emulation_fail",
-	"halt_successful_poll", "halt_attempted_poll", "halt_poll_invalid",
-	"halt_wakeup", "halt_poll_success_ns", "halt_poll_fail_ns",
-	"halt_wait_ns", "pf_taken", "pf_guest", "tlb_flush",
-	"host_state_reload", "fpu_reload", "directed_yield_attempted",
-	"directed_yield_successful", "preemption_reported",
-	"preemption_other", "notify_window_exits",
+	"exits",
+	"io_exits",
+	"mmio_exits",
+	"halt_exits",
+	"irq_exits",
+	"signal_exits",
+	"irq_window_exits",
+	"nmi_window_exits",
+	"request_irq_exits",
+	"hypercalls",
+	"irq_injections",
+	"nmi_injections",
+	"req_event",
+	"insn_emulation",
+	"insn_emulation_fail",
+	"halt_successful_poll",
+	"halt_attempted_poll",
+	"halt_poll_invalid",
+	"halt_wakeup",
+	"halt_poll_success_ns",
+	"halt_poll_fail_ns",
+	"halt_wait_ns",
+	"pf_taken",
+	"pf_guest",
+	"tlb_flush",
+	"host_state_reload",
+	"fpu_reload",
+	"directed_yield_attempted",
+	"directed_yield_successful",
+	"preemption_reported",
+	"preemption_other",
+	"notify_window_exits",
 };
 
 /* Headers in the fd are naturally aligned, but copy them anyway. */
@@ -49,9 +71,9 @@ static bool scalar(const struct kvm_stats_desc *d)
 {
 	uint32_t type = d->flags & KVM_STATS_TYPE_MASK;
 
-	return d->size == 1 && (type == KVM_STATS_TYPE_CUMULATIVE ||
-				type == KVM_STATS_TYPE_INSTANT ||
-				type == KVM_STATS_TYPE_PEAK);
+	return d->size == 1 &&
+	       (type == KVM_STATS_TYPE_CUMULATIVE ||
+		type == KVM_STATS_TYPE_INSTANT || type == KVM_STATS_TYPE_PEAK);
 }
 
 int hv_stats_parse(const void *buf, size_t len, struct hv_stats_src *src)
@@ -126,8 +148,10 @@ int hv_stats_open(int vcpu_fd, struct hv_stats_src *src, char *err,
 {
 	src->fd = ioctl(vcpu_fd, KVM_GET_STATS_FD, NULL);
 	if (src->fd < 0) {
-		snprintf(err, errlen, "KVM_GET_STATS_FD: %s (this kernel has no binary stats)",
-			 strerror(errno));
+		snprintf(
+			err, errlen,
+			"KVM_GET_STATS_FD: %s (this kernel has no binary stats)",
+			strerror(errno));
 		return -1;
 	}
 	if (load_descs(src->fd, src)) {
@@ -162,8 +186,8 @@ int hv_stats_snapshot(const struct hv_stats_src *srcs, unsigned int n,
 
 	for (i = 0; i < n; i++) {
 		const struct hv_stats_src *s = &srcs[i];
-		size_t len = s->data_len < sizeof(buf) ? s->data_len
-							 : sizeof(buf);
+		size_t len = s->data_len < sizeof(buf) ? s->data_len :
+							 sizeof(buf);
 
 		memset(&out[i], 0, sizeof(out[i]));
 		if (s->fd < 0 || read_all(s->fd, buf, len, s->data_offset)) {
@@ -271,7 +295,7 @@ void hv_stats_print_table(FILE *f, const struct hv_stats_vals *per,
 }
 
 static pthread_mutex_t mark_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct hv_stats_mark *marks;	/* under mark_lock */
+static struct hv_stats_mark *marks; /* under mark_lock */
 static unsigned int nr_marks, cap_marks;
 
 static void store_mark(const struct hv_stats_mark *m)
@@ -283,7 +307,7 @@ static void store_mark(const struct hv_stats_mark *m)
 		cap = cap_marks ? 2 * cap_marks : 64;
 		p = realloc(marks, cap * sizeof(*p));
 		if (!p)
-			return;		/* keep the printed line, drop the copy */
+			return; /* keep the printed line, drop the copy */
 		marks = p;
 		cap_marks = cap;
 	}

@@ -16,20 +16,20 @@
 extern const char *const hv_stat_names[HV_NR_STATS];
 
 struct hv_stats_src {
-	int fd;				/* vCPU stats fd, -1: unavailable */
-	uint32_t data_offset;		/* of the data block in the fd */
-	uint32_t data_len;		/* bytes of the block hv reads */
-	int32_t off[HV_NR_STATS];	/* counter offset in the block, -1: absent */
+	int fd; /* vCPU stats fd, -1: unavailable */
+	uint32_t data_offset; /* of the data block in the fd */
+	uint32_t data_len; /* bytes of the block hv reads */
+	int32_t off[HV_NR_STATS]; /* counter offset in the block, -1: absent */
 };
 
 struct hv_stats_vals {
 	uint64_t v[HV_NR_STATS];
-	bool have[HV_NR_STATS];		/* this kernel provides counter i */
+	bool have[HV_NR_STATS]; /* this kernel provides counter i */
 };
 
 struct hv_stats_mark {
-	uint32_t label;			/* the value the guest wrote */
-	struct hv_stats_vals sum;	/* counters summed over all vCPUs */
+	uint32_t label; /* the value the guest wrote */
+	struct hv_stats_vals sum; /* counters summed over all vCPUs */
 };
 
 /*

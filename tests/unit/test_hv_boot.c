@@ -100,7 +100,8 @@ Test(hv_boot, bad_memory_or_cpus_refused)
 {
 	char err[128];
 
-	cr_assert_eq(hv_boot_setup(mem, 1ull << 20, "", 1, err, sizeof(err)), 0);
+	cr_assert_eq(hv_boot_setup(mem, 1ull << 20, "", 1, err, sizeof(err)),
+		     0);
 	cr_assert_eq(hv_boot_setup(mem, MEM, "", 0, err, sizeof(err)), 0);
 	cr_assert(strstr(err, "ACPI"), "%s", err);
 }

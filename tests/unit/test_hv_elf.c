@@ -15,7 +15,7 @@
 #define MEM_SIZE (4ull << 20)
 #define LOAD_PADDR 0x200000ull
 #define ENTRY (LOAD_PADDR + 0x10)
-#define NOTE_OFF 0xb0		/* after the ELF header and 2 program headers */
+#define NOTE_OFF 0xb0 /* after the ELF header and 2 program headers */
 #define SEG_OFF 0x100
 #define SEG_FILESZ 0x40
 #define SEG_MEMSZ 0x1000
@@ -40,22 +40,35 @@ static void put_note(uint8_t *p, uint32_t type, uint32_t descsz, uint64_t desc)
  */
 static struct img build(bool with_phdr_note, bool with_sections)
 {
-	size_t len = SEG_OFF + SEG_FILESZ + (with_sections ? 2 * sizeof(Elf64_Shdr) : 0);
+	size_t len = SEG_OFF + SEG_FILESZ +
+		     (with_sections ? 2 * sizeof(Elf64_Shdr) : 0);
 	uint8_t *p = calloc(1, len);
-	Elf64_Ehdr eh = { .e_type = ET_EXEC, .e_machine = EM_X86_64,
-			  .e_version = EV_CURRENT, .e_phoff = sizeof(eh),
-			  .e_ehsize = sizeof(eh), .e_phentsize = sizeof(Elf64_Phdr),
+	Elf64_Ehdr eh = { .e_type = ET_EXEC,
+			  .e_machine = EM_X86_64,
+			  .e_version = EV_CURRENT,
+			  .e_phoff = sizeof(eh),
+			  .e_ehsize = sizeof(eh),
+			  .e_phentsize = sizeof(Elf64_Phdr),
 			  .e_phnum = with_phdr_note ? 2 : 1 };
 	Elf64_Phdr ph[2] = {
-		{ .p_type = PT_LOAD, .p_offset = SEG_OFF, .p_paddr = LOAD_PADDR,
-		  .p_vaddr = LOAD_PADDR, .p_filesz = SEG_FILESZ,
-		  .p_memsz = SEG_MEMSZ, .p_align = 0x1000 },
-		{ .p_type = PT_NOTE, .p_offset = NOTE_OFF, .p_filesz = 20,
-		  .p_memsz = 20, .p_align = 4 },
+		{ .p_type = PT_LOAD,
+		  .p_offset = SEG_OFF,
+		  .p_paddr = LOAD_PADDR,
+		  .p_vaddr = LOAD_PADDR,
+		  .p_filesz = SEG_FILESZ,
+		  .p_memsz = SEG_MEMSZ,
+		  .p_align = 0x1000 },
+		{ .p_type = PT_NOTE,
+		  .p_offset = NOTE_OFF,
+		  .p_filesz = 20,
+		  .p_memsz = 20,
+		  .p_align = 4 },
 	};
 	Elf64_Shdr sh[2] = {
 		{ 0 },
-		{ .sh_type = SHT_NOTE, .sh_offset = NOTE_OFF, .sh_size = 20,
+		{ .sh_type = SHT_NOTE,
+		  .sh_offset = NOTE_OFF,
+		  .sh_size = 20,
 		  .sh_addralign = 4 },
 	};
 	size_t i;
@@ -172,8 +185,8 @@ Test(hv_elf, every_truncation_is_refused)
 	for (cut = 0; cut < im.len; cut++) {
 		cr_assert_eq(load(im, cut, MEM_SIZE, &out, err), -1,
 			     "cut at %zu accepted", cut);
-		cr_assert(strstr(err, cut < SELFMAG ? "not an ELF file"
-						     : "truncated ELF"),
+		cr_assert(strstr(err, cut < SELFMAG ? "not an ELF file" :
+						      "truncated ELF"),
 			  "cut at %zu: %s", cut, err);
 	}
 	free(im.p);
@@ -187,11 +200,13 @@ Test(hv_elf, truncation_points_name_the_part)
 
 	cr_assert_eq(load(im, 40, MEM_SIZE, &out, err), -1);
 	cr_assert(strstr(err, "ELF header"), "%s", err);
-	cr_assert_eq(load(im, sizeof(Elf64_Ehdr) + 30, MEM_SIZE, &out, err), -1);
+	cr_assert_eq(load(im, sizeof(Elf64_Ehdr) + 30, MEM_SIZE, &out, err),
+		     -1);
 	cr_assert(strstr(err, "program headers"), "%s", err);
 	cr_assert_eq(load(im, NOTE_OFF + 8, MEM_SIZE, &out, err), -1);
 	cr_assert(strstr(err, "truncated ELF: segment 0"), "%s", err);
-	cr_assert_eq(load(im, SEG_OFF + SEG_FILESZ / 2, MEM_SIZE, &out, err), -1);
+	cr_assert_eq(load(im, SEG_OFF + SEG_FILESZ / 2, MEM_SIZE, &out, err),
+		     -1);
 	cr_assert(strstr(err, "truncated ELF: segment 0"), "%s", err);
 	free(im.p);
 }
@@ -245,7 +260,9 @@ Test(hv_elf, missing_note_is_refused)
 
 	put_note(im.p + NOTE_OFF, XEN_ELFNOTE_ENTRY, 4, ENTRY);
 	cr_assert_eq(load(im, im.len, MEM_SIZE, &out, err), -1);
-	cr_assert_str_eq(err, "no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): not a PVH kernel");
+	cr_assert_str_eq(
+		err,
+		"no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): not a PVH kernel");
 	free(im.p);
 }
 
@@ -257,9 +274,11 @@ Test(hv_elf, segment_too_big_for_memory_is_refused)
 
 	phdr(im, 0)->p_memsz = 256ull << 20;
 	cr_assert_eq(load(im, im.len, 256ull << 20, &out, err), -1);
-	cr_assert_str_eq(err, "segment at 0x200000 size 0x10000000 does not fit in 256 MiB of guest memory");
+	cr_assert_str_eq(
+		err,
+		"segment at 0x200000 size 0x10000000 does not fit in 256 MiB of guest memory");
 	phdr(im, 0)->p_memsz = SEG_MEMSZ;
-	phdr(im, 0)->p_paddr = ~0ull - 0x10;	/* would wrap around */
+	phdr(im, 0)->p_paddr = ~0ull - 0x10; /* would wrap around */
 	cr_assert_eq(load(im, im.len, 256ull << 20, &out, err), -1);
 	cr_assert(strstr(err, "does not fit"), "%s", err);
 	free(im.p);
@@ -319,9 +338,10 @@ Test(hv_elf, corrupted_headers_never_crash)
 		/* Corrupt one header byte (ehdr, phdrs, note) or a section one. */
 		im.p[(seed >> 8) % SEG_OFF] = (uint8_t)(seed >> 20);
 		seed = seed * 1103515245u + 12345u;
-		im.p[SEG_OFF + SEG_FILESZ + (seed >> 8) % (2 * sizeof(Elf64_Shdr))] =
+		im.p[SEG_OFF + SEG_FILESZ +
+		     (seed >> 8) % (2 * sizeof(Elf64_Shdr))] =
 			(uint8_t)(seed >> 20);
-		load(im, im.len, MEM_SIZE, &out, err);	/* ASan checks reads */
+		load(im, im.len, MEM_SIZE, &out, err); /* ASan checks reads */
 	}
 	free(orig);
 	free(im.p);

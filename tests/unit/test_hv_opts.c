@@ -47,8 +47,9 @@ Test(hv_opts, exit_lists)
 	uint32_t m;
 	char s[64];
 
-	cr_assert(hv_parse_exits("hlt,pause", &m) == 0 &&
-		  m == (KVM_X86_DISABLE_EXITS_HLT | KVM_X86_DISABLE_EXITS_PAUSE));
+	cr_assert(
+		hv_parse_exits("hlt,pause", &m) == 0 &&
+		m == (KVM_X86_DISABLE_EXITS_HLT | KVM_X86_DISABLE_EXITS_PAUSE));
 	cr_assert(hv_parse_exits("none", &m) == 0 && m == 0);
 	cr_assert(hv_parse_exits("cstate", &m) == 0 &&
 		  m == KVM_X86_DISABLE_EXITS_CSTATE);
@@ -56,8 +57,8 @@ Test(hv_opts, exit_lists)
 	cr_assert_eq(hv_parse_exits("hl", &m), -1);
 	cr_assert_eq(hv_parse_exits("hlt,,pause", &m), -1);
 	cr_assert_eq(hv_parse_exits("", &m), -1);
-	hv_exits_str(KVM_X86_DISABLE_EXITS_HLT | KVM_X86_DISABLE_EXITS_PAUSE,
-		     s, sizeof(s));
+	hv_exits_str(KVM_X86_DISABLE_EXITS_HLT | KVM_X86_DISABLE_EXITS_PAUSE, s,
+		     sizeof(s));
 	cr_assert_str_eq(s, "hlt,pause");
 	hv_exits_str(0, s, sizeof(s));
 	cr_assert_str_eq(s, "none");
@@ -88,8 +89,8 @@ Test(hv_opts, all_options)
 	cr_assert_eq(parse(&c, err, 16, "--vcpus", "4", "--mem", "1G",
 			   "--timeout", "2.5", "--cmdline", "test=all",
 			   "--halt-poll-ns", "0", "--disable-exits", "hlt",
-			   "--pin", "--stats-json", "s.json", "k.elf"), 0,
-		     "%s", err);
+			   "--pin", "--stats-json", "s.json", "k.elf"),
+		     0, "%s", err);
 	cr_assert_eq(c.vcpus, 4);
 	cr_assert_eq(c.mem_size, 1ull << 30);
 	cr_assert_eq(c.timeout_s, 2.5);

@@ -22,7 +22,8 @@ static const struct {
 	{ "exits", KVM_STATS_TYPE_CUMULATIVE, 1 },
 	{ "not_a_counter_hv_knows", KVM_STATS_TYPE_CUMULATIVE, 1 },
 	{ "io_exits", KVM_STATS_TYPE_CUMULATIVE, 1 },
-	{ "halt_wait_ns", KVM_STATS_TYPE_CUMULATIVE | KVM_STATS_UNIT_SECONDS, 1 },
+	{ "halt_wait_ns", KVM_STATS_TYPE_CUMULATIVE | KVM_STATS_UNIT_SECONDS,
+	  1 },
 };
 #define NDESC (sizeof(descs) / sizeof(descs[0]))
 
@@ -40,7 +41,8 @@ static int idx(const char *name)
 /* Header, id string, descriptors; data block after it (offset returned). */
 static uint8_t *build(size_t *len, uint32_t *data_off, uint64_t **data)
 {
-	struct kvm_stats_header h = { .name_size = NAME_SIZE, .num_desc = NDESC,
+	struct kvm_stats_header h = { .name_size = NAME_SIZE,
+				      .num_desc = NDESC,
 				      .id_offset = sizeof(h) };
 	uint32_t off = 0;
 	uint8_t *b;
@@ -64,10 +66,10 @@ static uint8_t *build(size_t *len, uint32_t *data_off, uint64_t **data)
 	}
 	*data_off = h.data_offset;
 	*data = (uint64_t *)(b + h.data_offset);
-	(*data)[32] = 1000;	/* exits */
-	(*data)[33] = 7;	/* the unknown one */
-	(*data)[34] = 3;	/* io_exits */
-	(*data)[35] = 555;	/* halt_wait_ns */
+	(*data)[32] = 1000; /* exits */
+	(*data)[33] = 7; /* the unknown one */
+	(*data)[34] = 3; /* io_exits */
+	(*data)[35] = 555; /* halt_wait_ns */
 	return b;
 }
 
@@ -89,7 +91,8 @@ Test(hv_stats, parse_and_extract)
 	hv_stats_extract(&src, b + doff, len - doff, &v);
 	cr_assert(v.have[idx("exits")] && v.v[idx("exits")] == 1000);
 	cr_assert(v.have[idx("io_exits")] && v.v[idx("io_exits")] == 3);
-	cr_assert(v.have[idx("halt_wait_ns")] && v.v[idx("halt_wait_ns")] == 555);
+	cr_assert(v.have[idx("halt_wait_ns")] &&
+		  v.v[idx("halt_wait_ns")] == 555);
 	cr_assert_not(v.have[idx("mmio_exits")]);
 	free(b);
 }
@@ -137,7 +140,9 @@ Test(hv_stats, json_and_sum)
 	hv_stats_sum(per, 2, &sum);
 	cr_assert_eq(sum.v[idx("exits")], 12);
 	j = hv_stats_json_vcpus(per, 2);
-	cr_assert_str_eq(j, "{\"vcpus\":[{\"id\":0,\"exits\":5},{\"id\":1,\"exits\":7,\"halt_exits\":2}]}");
+	cr_assert_str_eq(
+		j,
+		"{\"vcpus\":[{\"id\":0,\"exits\":5},{\"id\":1,\"exits\":7,\"halt_exits\":2}]}");
 	free(j);
 	j = hv_stats_json_counters(&sum);
 	cr_assert_str_eq(j, "{\"exits\":12,\"halt_exits\":2}");
