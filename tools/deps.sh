@@ -12,9 +12,9 @@ DEPS_GROUPS="base xen arm64"
 # build (guest, hv, unit tests with ASan/UBSan), KVM/Xen ABI headers, the
 # QEMU backends, Criterion, plots.
 DEPS_base="gcc make libc6-dev linux-libc-dev qemu-system-x86 libcriterion-dev
-	libxen-dev gnuplot-nox"
-# real Xen inside QEMU (e.g. xen-hypervisor-4.17-amd64): filled in by the Xen work.
-DEPS_xen=""
+	libxen-dev gnuplot-nox python3 cpio git"
+# real Xen inside QEMU (tools/xen/boot): the hypervisor, /boot/xen-4.17-amd64.gz.
+DEPS_xen="xen-hypervisor-4.17-amd64"
 # the arm64 port (e.g. gcc-aarch64-linux-gnu qemu-system-arm): filled in by that work.
 DEPS_arm64=""
 
