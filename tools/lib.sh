@@ -28,6 +28,13 @@ usage_error()
 	exit "$EXIT_USAGE"
 }
 
+# setup_error MSG: a missing image, binary or tool: exit 2, no --help hint.
+setup_error()
+{
+	printf '%s: %s\n' "$prog" "$*" >&2
+	exit "$EXIT_USAGE"
+}
+
 # is_count STR: STR is a positive decimal integer below one million.
 is_count()
 {
@@ -85,4 +92,11 @@ relpath()
 	"$VSCHED_ROOT"/*) printf '%s' "${1#"$VSCHED_ROOT"/}" ;;
 	*) printf '%s' "$1" ;;
 	esac
+}
+
+# console_tail LOG N: the last N lines of a console log, without hv's exit
+# statistics (a table and a JSON line that would crowd out the guest's).
+console_tail()
+{
+	grep -avE '^(hv:   |hv: KVM exit counters|HV_STATS )' "$1" | tail -n "$2"
 }
