@@ -24,6 +24,7 @@ include guest/files.mk
 include guest/lib/files.mk
 include guest/mm/files.mk
 -include guest/sched/files.mk
+include guest/bench/files.mk
 include tests/guest/files.mk
 include virt/files.mk
 include arch/$(ARCH)/arch.mk
@@ -97,13 +98,19 @@ unit: $(UNIT_BINS)
 deps:
 	@tools/deps.sh
 
+# Everything: unit tests, every guest suite on every backend, then the
+# latency lab in quick mode with its output checked for sanity.
 test: deps
 	@$(MAKE) --no-print-directory all unit
 	@tools/testall
+	@tools/lab --quick --check
 
-run: deps
+# The lab in full (what the README's main command shows).
+bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/lab
+
+run: bench
 
 clean:
 	rm -rf build

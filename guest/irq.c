@@ -37,6 +37,10 @@ void kernel_ipi(unsigned kind)
 		break;
 	case IPI_STOP:
 		arch_halt_forever();
+	case IPI_PING:
+		if (c->ping_hook)
+			c->ping_hook();
+		break;
 	}
 }
 

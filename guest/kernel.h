@@ -18,6 +18,7 @@ void sched_resched_ipi(void);
 void sched_irq_exit(void);
 void sched_thread_fault(unsigned vector, uintptr_t addr);
 void sched_print_threads(void);
+void sched_demo(void);
 
 /* guest/main.c */
 #define EXIT_OK 0

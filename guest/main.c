@@ -7,6 +7,7 @@
 
 #include "arch.h"
 #include "virt.h"
+#include "guest/bench/bench.h"
 #include "guest/boot.h"
 #include "guest/kernel.h"
 #include "guest/lib/acpi.h"
@@ -27,7 +28,7 @@ struct acpi_madt_info boot_madt;      /* vCPUs found in the MADT */
 static const char *const known_keys[] = {
 	"test", "bench", "demo", "threads", "quiet", "virt", "nopv",
 	"kvmclock", "pveoi", "pvipi", "nox2apic", "notscdeadline", "slice_us",
-	"idle", "poll_us", "seed", "stress_ms", NULL,
+	"idle", "poll_us", "seed", "stress_ms", "quick", "bench_pct", NULL,
 };
 
 __noreturn void kernel_shutdown(int code)
@@ -118,12 +119,17 @@ static void cpus_start(void)
 static void main_thread(void *arg)
 {
 	const char *t = cmdline_get(&boot_cmdline, "test");
+	const char *b = cmdline_get(&boot_cmdline, "bench");
 	int code = EXIT_OK;
 
-	if (t) {
+	if (t)
 		code = test_run(*t ? t : "all") ? EXIT_TEST_FAILED : EXIT_OK;
-	} else if (cmdline_has(&boot_cmdline, "demo") ||
-		   cmdline_has(&boot_cmdline, "threads")) {
+	if (b && code == EXIT_OK)
+		code = bench_run(*b ? b : "all") ? EXIT_TEST_FAILED : EXIT_OK;
+	if (t || b) {
+	} else if (cmdline_has(&boot_cmdline, "demo")) {
+		sched_demo();
+	} else if (cmdline_has(&boot_cmdline, "threads")) {
 		sched_print_threads();
 	} else {
 		kprintf("vsched: nothing to do (give test=..., bench=... or demo)\n");

@@ -24,6 +24,7 @@ struct cpu {
 	/* Raw timer hook for foundation tests: when set, a timer interrupt
 	 * goes here instead of to the scheduler (guest/irq.c). */
 	void (*timer_hook)(void);
+	void (*ping_hook)(void);   /* IPI_PING handler (floor benchmarks) */
 	/* Cross-call slot (guest/ipi.c): call_lock is held by the sender
 	 * from posting until the call is done. */
 	struct spinlock call_lock;

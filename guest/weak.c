@@ -29,3 +29,4 @@ __weak void sched_resched_ipi(void) {}
 __weak void sched_irq_exit(void) {}
 __weak void sched_thread_fault(unsigned vector, uintptr_t addr) {}
 __weak void sched_print_threads(void) { kprintf("no scheduler\n"); }
+__weak void sched_demo(void) { sched_print_threads(); }

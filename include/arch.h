@@ -71,6 +71,8 @@ __noreturn void arch_exit(int code);      /* debug-exit device, then halt */
  * kernel_secondary_main(). 0 or -errno (-ETIMEDOUT if it never showed up). */
 int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top);
 void arch_print_backtrace(void *frame);
+void arch_null_exit(void);                /* an instruction that always
+					     traps to a hypervisor (cpuid) */
 const char *arch_describe(void);          /* "x2apic tsc-deadline ..." */
 
 /* ---- called by arch, implemented by the portable kernel (guest/) ----

@@ -14,6 +14,7 @@ enum ipi_kind {
 	IPI_RESCHED = 0, /* target must run its scheduler */
 	IPI_CALL = 1,    /* target must run its pending cross-call */
 	IPI_STOP = 2,    /* panic elsewhere: target stops */
+	IPI_PING = 3,    /* raw IPI for floor benchmarks: runs cpu->ping_hook */
 	IPI_NR
 };
 
@@ -34,6 +35,13 @@ struct virt_ops {
 	/* Start secondary vCPU id; NULL means arch_cpu_start() (INIT-SIPI on
 	 * x86, PSCI on arm64). Same contract as arch_cpu_start(). */
 	int (*cpu_start)(unsigned id, uint32_t hw_id, void *stack_top);
+	/* The cheapest round trip to the hypervisor (floor benchmark), and
+	 * what it is ("cpuid exit", "xen_version hypercall"). */
+	void (*null_exit)(void);
+	const char *null_exit_name;
+	/* Tell the host a benchmark boundary (hv counts exits per mark);
+	 * NULL where no host listens. */
+	void (*bench_mark)(uint32_t mark);
 };
 
 #define VIRT_NO_DEADLINE UINT64_MAX

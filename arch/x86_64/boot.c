@@ -147,6 +147,11 @@ __noreturn void arch_halt_forever(void)
 		__asm__ volatile("cli; hlt");
 }
 void *arch_frame_pointer(void) { return __builtin_frame_address(0); }
+void arch_null_exit(void)
+{
+	(void)cpuid(0, 0);
+}
+
 void arch_fault_end(void) { this_cpu()->fault_ctx = NULL; }
 
 void *arch_stack_init(void *stack_top, void (*entry)(void *), void *arg)

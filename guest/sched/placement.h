@@ -37,6 +37,14 @@ bool placement_mask_valid(uint64_t mask, unsigned ncpu);
 unsigned placement_pick(const struct placement_load *cpus, unsigned ncpu,
 			uint64_t mask, unsigned prev, int prio);
 
+/* Where to push a thread of priority prio that waits on self's run queue:
+ * the allowed online CPU other than self running the lowest priority below
+ * prio (idle counts lowest; fewer queued wins ties); PLACEMENT_NONE if
+ * every allowed CPU runs prio or higher. */
+unsigned placement_push_target(const struct placement_load *cpus,
+			       unsigned ncpu, uint64_t mask, unsigned self,
+			       int prio);
+
 /* Victim for an idle CPU self to steal from: the online CPU with the most
  * ready threads (at least one), scanning from self + 1 for fairness;
  * PLACEMENT_NONE if nobody has ready work. */

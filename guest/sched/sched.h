@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Scheduler internals shared by the guest/sched sources: the thread control block
- * and the core operations (switch, wake, block, timers). Not for callers
- * outside guest/sched; they use thread.h and sync.h.
+ * Scheduler internals shared by the guest/sched sources: the thread
+ * control block and the core operations (switch, wake, block, timers).
+ * Not for callers outside guest/sched; they use thread.h and sync.h.
  */
 #ifndef GUEST_SCHED_SCHED_H
 #define GUEST_SCHED_SCHED_H
@@ -74,9 +74,13 @@ struct thread {
 /* sched.c */
 extern uint64_t sched_slice_ns;
 static inline struct sched_cpu *sched_this(void) { return &this_cpu()->sched; }
-static inline struct thread *sched_current(void) { return sched_this()->current; }
+static inline struct thread *sched_current(void)
+{
+	return sched_this()->current;
+}
 void sched_switch(enum sched_why why);          /* IRQs off */
 void sched_finish_switch(void);                 /* IRQs off, new thread */
+void sched_program_timer(struct sched_cpu *sc); /* IRQs off, own CPU */
 void sched_preempt_check(void);                 /* thread ctx, any IRQ state */
 void sched_timer_arm(struct thread *t, uint64_t deadline); /* IRQs off */
 void sched_timer_cancel(struct thread *t);      /* IRQs off */
@@ -88,9 +92,8 @@ bool sched_wake(struct thread *t);              /* any context */
 void sched_push(struct thread *t, unsigned target); /* t WAKING, off-CPU */
 unsigned sched_place(struct thread *t, unsigned prev);
 void sched_notify(unsigned target, int prio);
-void sched_kick_idle(uint64_t mask);
+void sched_flush_ipis(void);                    /* any context */
 struct sched_cpu *sched_lock_thread_rq(struct thread *t); /* t->lock held */
-extern uint64_t sched_idle_mask;
 void sched_snapshot(struct placement_load *l, unsigned n);
 int sched_set_prio(struct thread *t, int prio);
 int sched_set_affinity(struct thread *t, uint64_t mask);

@@ -25,8 +25,9 @@ struct sched_cpu {
 	unsigned queued;          /* atomic: pushed to wake, not yet drained */
 	int cur_prio;             /* atomic seq_cst: current's prio or IDLE */
 	bool polling;             /* atomic seq_cst: idle loop polls wake */
-	bool kicked;              /* atomic: a steal kick IPI is in flight */
 	bool need_resched;        /* own: switch at the next preemption point */
+	uint64_t ipi_pending;     /* own: reschedule IPIs to send once the
+				   * caller's locks are dropped */
 	bool started;             /* own: this CPU runs the scheduler */
 	uint64_t slice_end;       /* own: when current's time slice ends */
 	uint64_t armed;           /* own: deadline programmed in the timer */

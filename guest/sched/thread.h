@@ -89,6 +89,11 @@ struct thread_counts {
 };
 void thread_get_counts(struct thread_counts *c);
 
+/* Check the run queues of all vCPUs under their locks: one current per
+ * thread, queued threads READY/affine/off-CPU, counts and bitmap right.
+ * 0, or -EINVAL with the first problem in why. */
+int sched_check_invariants(char *why, size_t len);
+
 /* Print every thread with its statistics, then per-vCPU counters. */
 void sched_print_threads(void);
 /* Run a short mixed workload and print the table while it runs. */

@@ -92,4 +92,6 @@ const struct virt_ops virt_ops_none = {
 	.console_write = none_console_write,
 	.shutdown = none_shutdown,
 	.describe = none_describe,
+	.null_exit = arch_null_exit,
+	.null_exit_name = "cpuid",
 };

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The benchmark table: {name, setup, run, teardown, iterations}, selected
+ * with bench=all|NAME,... Each run records one sample per iteration (in
+ * cycles) into a histogram; the runner prints min/p50/p90/p99/p99.9/max in
+ * ns and cycles, a BENCH {json} line and a BENCHHIST line per result.
+ */
+#ifndef GUEST_BENCH_BENCH_H
+#define GUEST_BENCH_BENCH_H
+
+#include "types.h"
+#include "guest/bench/hist.h"
+
+struct bench_ctx {
+	unsigned iters;      /* samples wanted */
+	struct hist hist;    /* samples, in cycles */
+	uint64_t param;      /* the table entry's parameter (e.g. period) */
+	void *priv;          /* setup's state for run and teardown */
+};
+
+struct bench {
+	const char *name;
+	const char *what;    /* what one sample is */
+	/* 0, or -ENODEV to skip (reason printed by setup), -errno on error */
+	int (*setup)(struct bench_ctx *c);
+	void (*run)(struct bench_ctx *c);
+	void (*teardown)(struct bench_ctx *c);
+	unsigned iterations; /* full mode; quick mode takes 1/20 */
+	uint64_t param;
+	unsigned min_cpus;
+};
+
+/* Ordered timestamp in cycles (arch_cycles): the clock of every sample. */
+uint64_t bench_now(void);
+uint64_t bench_cycles_to_ns(uint64_t cycles);
+uint64_t bench_ns_to_cycles(uint64_t ns);
+/* Record one sample (cycles); samples of 0 are kept. */
+static inline void bench_sample(struct bench_ctx *c, uint64_t cycles)
+{
+	hist_add(&c->hist, cycles);
+}
+/* Busy-wait until *flag != 0 or timeout_ns; false on timeout. */
+bool bench_wait_flag(volatile int *flag, uint64_t timeout_ns);
+/* vCPUs a two-CPU benchmark uses: distinct when there are two. */
+unsigned bench_cpu_a(void);
+unsigned bench_cpu_b(void);
+
+/* Run the benchmarks named in spec ("all" or a list); returns the number
+ * that failed to run (not skipped ones). */
+int bench_run(const char *spec);
+
+/* Tables in floors.c and sched_benches.c. */
+extern const struct bench bench_floors[];
+extern const unsigned bench_floors_count;
+extern const struct bench bench_sched[];
+extern const unsigned bench_sched_count;
+
+#endif

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* Running benchmark bodies in threads pinned to one vCPU. */
+#ifndef GUEST_BENCH_PIN_H
+#define GUEST_BENCH_PIN_H
+
+#include "types.h"
+#include "guest/sched/thread.h"
+
+/* Spawn fn(arg) on vCPU cpu at priority prio; 0 or -errno. */
+int bench_spawn(unsigned cpu, int prio, long (*fn)(void *), void *arg,
+		struct thread_handle *h);
+/* Run body(arg) in a high-priority thread pinned to cpu and wait for it. */
+void bench_on_cpu(unsigned cpu, void (*body)(void *), void *arg);
+
+#endif

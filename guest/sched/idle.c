@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Idle and bring-up: each CPU's boot stack becomes its idle thread, which
+ * polls (poll_us=, idle=poll) or halts, and steals ready threads from busy
+ * CPUs without breaking affinity. sched_init() reads the command line.
+ */
+#include <string.h>
+
+#include "arch.h"
+#include "virt.h"
+#include "guest/kernel.h"
+#include "guest/lib/cmdline.h"
+#include "guest/lib/printf.h"
+#include "guest/sched/placement.h"
+#include "guest/sched/sched.h"
+
+static bool idle_poll_forever;       /* idle=poll */
+static uint64_t idle_poll_ns;        /* poll_us=, default 0 (halt at once) */
+static struct thread idle_threads[MAX_CPUS]; /* boot stacks, one per CPU */
+
+static struct thread *rq_thread(struct runq_node *n)
+{
+	return container_of(n, struct thread, rq_node);
+}
+
+static bool has_work(struct sched_cpu *sc)
+{
+	return sc->need_resched || READ_ONCE(sc->rq.nr) ||
+	       !wakelist_empty(&sc->wake);
+}
+
+static bool steal_ok(struct runq_node *n, void *arg)
+{
+	return (rq_thread(n)->affinity >> *(unsigned *)arg) & 1;
+}
+
+/* Take one ready thread that may run here from the busiest CPU. Holds no
+ * other rq lock, so spinning on the victim's cannot deadlock. */
+static bool steal(struct sched_cpu *sc, unsigned self)
+{
+	struct placement_load loads[MAX_CPUS];
+	struct runq_node *rn;
+	struct sched_cpu *vsc;
+	unsigned v;
+
+	sched_snapshot(loads, cpu_count());
+	v = placement_victim(loads, cpu_count(), self);
+	if (v == PLACEMENT_NONE)
+		return false;
+	vsc = &cpu_get(v)->sched;
+	spin_lock(&vsc->lock);
+	rn = runq_find(&vsc->rq, steal_ok, &self);
+	if (rn) {
+		runq_remove(&vsc->rq, rn);
+		__atomic_store_n(&rq_thread(rn)->state, THREAD_WAKING,
+				 __ATOMIC_RELAXED);
+		sched_push(rq_thread(rn), self); /* cpu rule: victim lock */
+		sc->nr_steals++;
+	}
+	spin_unlock(&vsc->lock);
+	return rn != NULL;
+}
+
+/* Poll for work with IRQs on (timers still fire) for poll_us, or forever
+ * with idle=poll. While polling, wakers skip the IPI. */
+static bool idle_poll(struct sched_cpu *sc, unsigned self)
+{
+	uint64_t end = virt_clock_ns() + idle_poll_ns;
+	unsigned spins = 0;
+	bool work;
+
+	if (!idle_poll_forever && !idle_poll_ns)
+		return false;
+	__atomic_store_n(&sc->polling, true, __ATOMIC_SEQ_CST);
+	arch_irq_enable();
+	while (!has_work(sc) && (idle_poll_forever || virt_clock_ns() < end)) {
+		arch_cpu_relax();
+		if (++spins % 256 == 0 && steal(sc, self))
+			break;
+	}
+	arch_irq_disable();
+	/* Seq_cst store then load: pairs with sched_notify()'s push then
+	 * polling load, so either it IPIs us or we see its push. */
+	__atomic_store_n(&sc->polling, false, __ATOMIC_SEQ_CST);
+	work = has_work(sc);
+	return work;
+}
+
+static __noreturn void idle_loop(void)
+{
+	struct sched_cpu *sc = sched_this();
+	unsigned self = this_cpu()->id;
+
+	for (;;) {
+		if (has_work(sc)) {
+			sched_switch(SCHED_IDLE);
+			continue;
+		}
+		if (steal(sc, self) || idle_poll(sc, self))
+			continue;
+		/* IRQs are off from this last look to sti;hlt, so a waker's
+		 * IPI (sent because we published cur_prio IDLE) wakes us. */
+		if (!has_work(sc)) {
+			sched_program_timer(sc);
+			arch_wait_for_irq();
+		}
+	}
+}
+
+/* ---- bring-up ---- */
+
+void sched_init(void)
+{
+	const char *idle = cmdline_get(&boot_cmdline, "idle");
+	uint64_t v;
+	unsigned i;
+
+	cmdline_get_u64(&boot_cmdline, "slice_us", 2000, 20, 10000000, &v);
+	sched_slice_ns = v * 1000;
+	cmdline_get_u64(&boot_cmdline, "poll_us", 0, 0, 10000000, &v);
+	idle_poll_ns = v * 1000;
+	idle_poll_forever = idle && !strcmp(idle, "poll");
+	for (i = 0; i < cpu_count(); i++) {
+		struct sched_cpu *sc = &cpu_get(i)->sched;
+
+		spin_init(&sc->lock);
+		spin_init(&sc->tq_lock);
+		runq_init(&sc->rq);
+		timerq_init(&sc->tq);
+		sc->tq_min = UINT64_MAX;
+		sc->armed = VIRT_NO_DEADLINE;
+		sc->cur_prio = SCHED_PRIO_IDLE;
+	}
+	kprintf("sched: %u vCPUs, slice %lu us, idle=%s, poll_us=%lu, "
+		"priorities %d..%d\n", cpu_count(), sched_slice_ns / 1000,
+		idle_poll_forever ? "poll" : "halt", idle_poll_ns / 1000,
+		SCHED_PRIO_MIN, SCHED_PRIO_MAX);
+}
+
+/* Turn the running boot stack into this CPU's idle thread. */
+static void become_idle(void)
+{
+	struct cpu *c = this_cpu();
+	struct sched_cpu *sc = &c->sched;
+	struct thread *idle = &idle_threads[c->id];
+
+	idle->is_idle = true;
+	idle->state = THREAD_RUNNING;
+	idle->on_cpu = 1;
+	idle->cpu = c->id;
+	idle->prio = SCHED_PRIO_IDLE;
+	idle->affinity = 1ull << c->id;
+	idle->stats.last_cpu = c->id;
+	idle->run_start = virt_clock_ns();
+	ksnprintf(idle->name, sizeof(idle->name), "idle%u", c->id);
+	sc->idle = sc->current = idle;
+	__atomic_store_n(&sc->cur_prio, SCHED_PRIO_IDLE, __ATOMIC_SEQ_CST);
+	/* Release: placement on other CPUs sees a usable CPU. */
+	__atomic_store_n(&sc->started, true, __ATOMIC_RELEASE);
+}
+
+__noreturn void sched_cpu_enter(void)
+{
+	become_idle();
+	idle_loop();
+}
+
+static void (*main_entry)(void *);
+static void *main_arg;
+
+static long main_thread_fn(void *unused)
+{
+	main_entry(main_arg);
+	return 0;
+}
+
+__noreturn void sched_start(void (*main_fn)(void *), void *arg)
+{
+	struct thread_attr a = THREAD_ATTR_INIT;
+	struct thread_handle h;
+	int rc;
+
+	become_idle();
+	main_entry = main_fn;
+	main_arg = arg;
+	a.name = "main";
+	a.stack_size = 64 * 1024;
+	rc = thread_spawn(main_thread_fn, NULL, &a, &h);
+	if (rc) {
+		kprintf("sched: cannot start the main thread: %d\n", rc);
+		kernel_shutdown(EXIT_TEST_FAILED);
+	}
+	idle_loop();
+}
+
+struct thread *sched_idle_thread(unsigned cpu)
+{
+	return cpu < MAX_CPUS ? &idle_threads[cpu] : NULL;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-priority run queue with a bitmap of non-empty levels (O(1) pick,
+ * round robin within a level). Caller holds the owning CPU's run-queue lock.
+ */
+#include "guest/sched/runq.h"
+
+void runq_init(struct runq *rq)
+{
+	unsigned i;
+
+	rq->map.bits = 0;
+	rq->nr = 0;
+	for (i = 0; i < SCHED_PRIO_LEVELS; i++)
+		rq->level[i].head = rq->level[i].tail = NULL;
+}
+
+void runq_add(struct runq *rq, struct runq_node *n, unsigned level)
+{
+	n->level = (uint8_t)level;
+	n->queued = true;
+	sched_list_add_tail(&rq->level[level], &n->link);
+	prio_bitmap_set(&rq->map, level);
+	rq->nr++;
+}
+
+void runq_remove(struct runq *rq, struct runq_node *n)
+{
+	struct sched_list *l = &rq->level[n->level];
+
+	sched_list_del(l, &n->link);
+	if (sched_list_empty(l))
+		prio_bitmap_clear(&rq->map, n->level);
+	n->queued = false;
+	rq->nr--;
+}
+
+int runq_top(const struct runq *rq)
+{
+	return prio_bitmap_highest(&rq->map);
+}
+
+struct runq_node *runq_pop(struct runq *rq)
+{
+	int top = prio_bitmap_highest(&rq->map);
+	struct runq_node *n;
+
+	if (top < 0)
+		return NULL;
+	n = container_of(rq->level[top].head, struct runq_node, link);
+	runq_remove(rq, n);
+	return n;
+}
+
+struct runq_node *runq_find(struct runq *rq,
+			    bool (*ok)(struct runq_node *n, void *arg),
+			    void *arg)
+{
+	int lvl = prio_bitmap_highest(&rq->map);
+	struct sched_link *l;
+
+	for (; lvl >= 0; lvl = prio_bitmap_next_below(&rq->map, lvl)) {
+		for (l = rq->level[lvl].head; l; l = l->next) {
+			struct runq_node *n =
+				container_of(l, struct runq_node, link);
+
+			if (ok(n, arg))
+				return n;
+		}
+	}
+	return NULL;
+}

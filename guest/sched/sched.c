@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scheduler core: the one switch path (pick, requeue, switch, finish),
+ * preemption points, time slices and the one-shot timer, sleep timers,
+ * and the hooks the IRQ layer calls. Remote wakeups and placement live in
+ * wake.c, the idle loop and bring-up in idle.c.
+ *
+ * Locking: a CPU's rq lock (sched_cpu.lock) is held from the pick across
+ * arch_switch() and released by the thread switched to, in
+ * sched_finish_switch(); a thread being switched out cannot be stolen or
+ * run elsewhere before its registers are saved. Order: waitq/object lock
+ * -> tq_lock -> thread lock -> rq lock. Nobody spins on a second rq lock
+ * while holding one.
+ */
+#include "arch.h"
+#include "virt.h"
+#include "guest/kernel.h"
+#include "guest/lib/printf.h"
+#include "guest/sched/placement.h"
+#include "guest/sched/sched.h"
+
+uint64_t sched_slice_ns = 2000000;   /* slice_us=, default 2000 us */
+
+static struct thread *rq_thread(struct runq_node *n)
+{
+	return container_of(n, struct thread, rq_node);
+}
+
+/* Arm the one-shot for the next event: the earliest sleeper here, or the
+ * end of current's slice. A deadline already armed earlier is kept (its
+ * interrupt re-arms for the real event) and nothing is ever disarmed, so a
+ * switch rarely costs a timer write; an idle CPU may take one spurious
+ * interrupt. armed is VIRT_NO_DEADLINE (UINT64_MAX) when nothing is. */
+void sched_program_timer(struct sched_cpu *sc)
+{
+	uint64_t d = __atomic_load_n(&sc->tq_min, __ATOMIC_RELAXED);
+
+	if (this_cpu()->timer_hook) { /* a raw timer test owns the timer */
+		sc->armed = VIRT_NO_DEADLINE;
+		return;
+	}
+	if (!sc->current->is_idle && sc->slice_end < d)
+		d = sc->slice_end;
+	if (sc->armed <= d)
+		return;
+	sc->armed = d;
+	virt_set_deadline(d);
+}
+
+/* Move every thread pushed to this CPU onto its run queue (lock held). */
+static void drain_wakelist(struct sched_cpu *sc, unsigned self)
+{
+	struct wakelist_node *n = wakelist_take_all(&sc->wake), *next;
+
+	for (; n; n = next) {
+		struct thread *t = container_of(n, struct thread, wake_node);
+
+		next = n->next;
+		__atomic_fetch_sub(&sc->queued, 1, __ATOMIC_RELAXED);
+		if (!((t->affinity >> self) & 1)) {
+			/* set_affinity() changed the mask in flight. */
+			sched_push(t, sched_place(t, self));
+			continue;
+		}
+		__atomic_store_n(&t->state, THREAD_READY, __ATOMIC_RELAXED);
+		runq_add(&sc->rq, &t->rq_node, (unsigned)t->prio);
+	}
+}
+
+/* Who runs next (lock held, no side effects): prev stays if runnable here
+ * and nothing better waits; equal priority takes turns on yield and at
+ * slice end. */
+static struct thread *choose_next(struct sched_cpu *sc, struct thread *prev,
+				  enum sched_why why, unsigned self,
+				  uint64_t now)
+{
+	int top = runq_top(&sc->rq);
+	struct thread *head = top < 0 ? sc->idle
+				      : rq_thread(container_of(
+						sc->rq.level[top].head,
+						struct runq_node, link));
+	bool keep = !prev->is_idle &&
+		    __atomic_load_n(&prev->state, __ATOMIC_RELAXED) ==
+			    THREAD_RUNNING &&
+		    ((prev->affinity >> self) & 1);
+
+	if (!keep || top > prev->prio)
+		return head;
+	if (top < prev->prio)
+		return prev;
+	return why == SCHED_YIELD || now >= sc->slice_end ? head : prev;
+}
+
+/* The canary at the stack limit, on every switch out (lock held): a
+ * running or exiting thread with a smashed canary is killed; a waiting one
+ * cannot be unhooked from its wait object, so it is only reported. */
+static void check_canary(struct thread *prev, unsigned self)
+{
+	int state = __atomic_load_n(&prev->state, __ATOMIC_RELAXED);
+	bool kill = state == THREAD_RUNNING || state == THREAD_DEAD;
+
+	if (prev->is_idle || prev->killed || stack_canary_ok(&prev->stack))
+		return;
+	kprintf("sched: thread '%s' (id %lu) on vCPU %u: stack canary "
+		"overwritten at 0x%lx (%s)\n", prev->name, prev->id, self,
+		prev->stack.base, kill ? "killed" : "left waiting");
+	if (kill) {
+		prev->killed = true;
+		__atomic_store_n(&prev->state, THREAD_DEAD, __ATOMIC_RELAXED);
+	}
+}
+
+/* Account prev's run and decide where it goes (lock held). */
+static void put_prev(struct sched_cpu *sc, struct thread *prev,
+		     enum sched_why why, uint64_t now, unsigned self)
+{
+	int state = __atomic_load_n(&prev->state, __ATOMIC_RELAXED);
+
+	prev->stats.run_ns += now - prev->run_start;
+	if (prev->is_idle)
+		return;
+	if (state == THREAD_RUNNING && why != SCHED_YIELD)
+		prev->stats.switches_preempt++;
+	else
+		prev->stats.switches_vol++;
+	if (state != THREAD_RUNNING)
+		return;
+	if ((prev->affinity >> self) & 1) {
+		__atomic_store_n(&prev->state, THREAD_READY, __ATOMIC_RELAXED);
+		runq_add(&sc->rq, &prev->rq_node, (unsigned)prev->prio);
+	} else {
+		/* Pushed elsewhere in sched_finish_switch(), once off-CPU. */
+		__atomic_store_n(&prev->state, THREAD_WAKING, __ATOMIC_RELAXED);
+		prev->migrate = true;
+	}
+}
+
+static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
+		     unsigned self)
+{
+	if (!next->is_idle)
+		runq_remove(&sc->rq, &next->rq_node);
+	__atomic_store_n(&next->state, THREAD_RUNNING, __ATOMIC_RELAXED);
+	__atomic_store_n(&next->on_cpu, 1, __ATOMIC_RELAXED);
+	next->run_start = now;
+	if (next->wake_time) {
+		uint64_t lat = now > next->wake_time ? now - next->wake_time : 0;
+
+		next->stats.wakeups++;
+		next->stats.wake_lat_sum_ns += lat;
+		if (lat > next->stats.wake_lat_max_ns)
+			next->stats.wake_lat_max_ns = lat;
+		next->wake_time = 0;
+	}
+	if (next->stats.last_cpu != self)
+		next->stats.migrations++;
+	next->stats.last_cpu = self;
+	sc->slice_end = now + sched_slice_ns;
+}
+
+/* The best thread left waiting here may run now on a CPU busy with lower
+ * priority work, or idle: push it there (lock held). prev, still on this
+ * CPU's stack, is moved after its switch-out (migrate). Each push goes to
+ * strictly lower priority, so pushes cannot bounce. */
+static void push_waiting(struct sched_cpu *sc, unsigned self)
+{
+	struct placement_load loads[MAX_CPUS];
+	int top = runq_top(&sc->rq);
+	struct thread *t;
+	unsigned target;
+
+	if (top < 0)
+		return;
+	t = rq_thread(container_of(sc->rq.level[top].head, struct runq_node,
+				   link));
+	sched_snapshot(loads, cpu_count());
+	target = placement_push_target(loads, cpu_count(), t->affinity, self,
+				       t->prio);
+	if (target == PLACEMENT_NONE)
+		return;
+	runq_remove(&sc->rq, &t->rq_node);
+	__atomic_store_n(&t->state, THREAD_WAKING, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&t->on_cpu, __ATOMIC_RELAXED))
+		t->migrate = true; /* prev: pushed by sched_finish_switch() */
+	else
+		sched_push(t, target); /* cpu rule: we hold its rq lock */
+}
+
+/* Drain pushed wakeups and choose next (lock held). The seq_cst store of
+ * cur_prio then the seq_cst load of the wake list pair with
+ * sched_notify()'s push then cur_prio load: a waker IPIs us, or we see its
+ * push here and choose again. */
+static struct thread *pick_next(struct sched_cpu *sc, struct thread *prev,
+				enum sched_why why, unsigned self, uint64_t now)
+{
+	struct thread *next;
+
+	do {
+		drain_wakelist(sc, self);
+		next = choose_next(sc, prev, why, self, now);
+		__atomic_store_n(&sc->cur_prio,
+				 next->is_idle ? SCHED_PRIO_IDLE : next->prio,
+				 __ATOMIC_SEQ_CST);
+	} while (!wakelist_empty(&sc->wake));
+	return next;
+}
+
+/*
+ * The one switch path. IRQs off; the caller set current's state (RUNNING
+ * to yield or be preempted, BLOCKED or DEAD to leave the CPU).
+ */
+void sched_switch(enum sched_why why)
+{
+	struct sched_cpu *sc;
+	struct thread *prev, *next;
+	unsigned self;
+	uint64_t now;
+
+	do {
+		sched_flush_ipis();
+		sc = sched_this();
+		self = this_cpu()->id;
+		prev = sc->current;
+		spin_lock(&sc->lock);
+		sc->need_resched = false;
+		now = virt_clock_ns();
+		check_canary(prev, self);
+		next = pick_next(sc, prev, why, self, now);
+		if (next == prev) { /* nothing better: keep running */
+			if (now >= sc->slice_end)
+				sc->slice_end = now + sched_slice_ns;
+			push_waiting(sc, self);
+			spin_unlock(&sc->lock);
+			sched_program_timer(sc);
+			sched_flush_ipis();
+			return;
+		}
+		put_prev(sc, prev, why, now, self);
+		put_next(sc, next, now, self);
+		push_waiting(sc, self);
+		sc->prev = prev;
+		sc->current = next;
+		sc->nr_switches++;
+		arch_switch(&prev->sp, next->sp);
+		sched_finish_switch(); /* prev again, maybe on another CPU */
+		why = SCHED_PREEMPT;
+	} while (sched_this()->need_resched);
+}
+
+/* First thing after arch_switch() lands, in the thread switched to (IRQs
+ * off, rq lock of this CPU held since the pick). */
+void sched_finish_switch(void)
+{
+	struct sched_cpu *sc = sched_this();
+	struct thread *prev = sc->prev;
+	bool dead = __atomic_load_n(&prev->state, __ATOMIC_RELAXED) ==
+		    THREAD_DEAD;
+	bool migrate = prev->migrate;
+
+	sc->prev = NULL;
+	prev->migrate = false;
+	/* Release: prev's registers and sp are saved. Pairs with the acquire
+	 * spin on on_cpu in sched_wake(): no CPU resumes prev before this. */
+	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	if (migrate) /* cpu rule: we hold the rq lock of prev->cpu */
+		sched_push(prev, sched_place(prev, this_cpu()->id));
+	spin_unlock(&sc->lock);
+	if (dead)
+		thread_reap(prev);
+	sched_program_timer(sc);
+	sched_flush_ipis();
+}
+
+/* Preemption point for thread context after a local wakeup. */
+void sched_preempt_check(void)
+{
+	unsigned long f;
+
+	sched_flush_ipis();
+	if (!READ_ONCE(sched_this()->need_resched) || !arch_irq_enabled())
+		return;
+	f = arch_irq_save();
+	if (sched_this()->need_resched && !sched_current()->is_idle)
+		sched_switch(SCHED_PREEMPT);
+	arch_irq_restore(f);
+}
+
+/* Queue t's wakeup at deadline on this CPU (IRQs off, t is current). */
+void sched_timer_arm(struct thread *t, uint64_t deadline)
+{
+	struct sched_cpu *sc = sched_this();
+
+	spin_lock(&sc->tq_lock);
+	t->timer_cpu = this_cpu()->id;
+	timerq_insert(&sc->tq, &t->timer, deadline);
+	__atomic_store_n(&sc->tq_min, timerq_next(&sc->tq), __ATOMIC_RELAXED);
+	spin_unlock(&sc->tq_lock);
+}
+
+/* Dequeue t's timer if still queued. Always takes the lock: an expiry in
+ * progress (pop + wake under tq_lock) finishes before we return, so no
+ * stale timer wakeup can hit a later wait. IRQs off. */
+void sched_timer_cancel(struct thread *t)
+{
+	struct sched_cpu *sc = &cpu_get(t->timer_cpu)->sched;
+
+	spin_lock(&sc->tq_lock);
+	if (timerq_remove(&sc->tq, &t->timer))
+		__atomic_store_n(&sc->tq_min, timerq_next(&sc->tq),
+				 __ATOMIC_RELAXED);
+	spin_unlock(&sc->tq_lock);
+}
+
+__noreturn void sched_exit_current(void)
+{
+	__atomic_store_n(&sched_current()->state, THREAD_DEAD,
+			 __ATOMIC_RELEASE);
+	sched_switch(SCHED_BLOCK);
+	for (;;) /* a DEAD thread is never switched back to */
+		arch_halt_forever();
+}
+
+/* ---- hooks called by guest/irq.c, IRQs off ---- */
+
+void sched_timer_interrupt(void)
+{
+	struct sched_cpu *sc = sched_this();
+	struct timerq_node *n;
+	uint64_t now;
+
+	if (!sc->started)
+		return;
+	sc->armed = VIRT_NO_DEADLINE; /* the one-shot has fired */
+	sc->nr_timer++;
+	now = virt_clock_ns();
+	spin_lock(&sc->tq_lock);
+	while ((n = timerq_pop_expired(&sc->tq, now)))
+		sched_wake(container_of(n, struct thread, timer));
+	__atomic_store_n(&sc->tq_min, timerq_next(&sc->tq), __ATOMIC_RELAXED);
+	spin_unlock(&sc->tq_lock);
+	if (!sc->current->is_idle && now >= sc->slice_end)
+		sc->need_resched = true;
+	sched_program_timer(sc);
+}
+
+void sched_resched_ipi(void)
+{
+	struct sched_cpu *sc = sched_this();
+
+	sc->need_resched = true;
+}
+
+void sched_irq_exit(void)
+{
+	struct sched_cpu *sc = sched_this();
+
+	sched_flush_ipis();
+	if (sc->started && sc->need_resched && !sc->current->is_idle)
+		sched_switch(SCHED_PREEMPT);
+}
+
+void sched_thread_fault(unsigned vector, uintptr_t addr)
+{
+	struct sched_cpu *sc = sched_this();
+	struct thread *t = sc->started ? sc->current : NULL;
+
+	if (!t || t->is_idle || sc->prev)
+		return; /* nobody to blame, or inside the switch itself */
+	kprintf("sched: killed thread '%s' (id %lu) on vCPU %u: %s at address "
+		"0x%lx (vector %u)\n", t->name, t->id, this_cpu()->id,
+		stack_guard_hit(&t->stack, addr) ? "stack overflow into its "
+						   "guard page"
+						 : "fault",
+		addr, vector);
+	t->killed = true;
+	sched_exit_current();
+}

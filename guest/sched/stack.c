@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Thread stacks in the arch stack window. Each slot is one unmapped guard
+ * page followed by npages pages mapped from page_alloc(0) frames. Freed
+ * stacks stay mapped on a per-size free list (the pool); the list link is
+ * stored in the stack's top word, which a new thread overwrites anyway.
+ */
+#include "arch.h"
+#include "guest/mm/page.h"
+#include "guest/sched/stack.h"
+#include "guest/spinlock.h"
+
+#define STACK_CANARY 0x5ca1ab1ed00dfeedull
+
+static struct spinlock stack_lock = SPINLOCK_INIT;
+static uintptr_t pool[STACK_MAX_PAGES + 1]; /* stack_lock: free base addrs */
+static uintptr_t va_next;                   /* stack_lock: bump pointer */
+static struct stack_stats stats;            /* stack_lock */
+
+static uintptr_t *link_of(uintptr_t base, unsigned npages)
+{
+	return (uintptr_t *)(base + (uintptr_t)npages * PAGE_SIZE) - 1;
+}
+
+/* Carve a slot of npages + 1 guard page from the window (stack_lock). */
+static uintptr_t va_carve(unsigned npages)
+{
+	uintptr_t start = arch_stack_area_base();
+	size_t need = (size_t)(npages + 1) * PAGE_SIZE;
+
+	if (!va_next)
+		va_next = start;
+	if (va_next - start + need > arch_stack_area_size())
+		return 0;
+	va_next += need;
+	stats.va_used += need;
+	return va_next - (uintptr_t)npages * PAGE_SIZE; /* above the guard */
+}
+
+/* Map npages fresh frames at base; on failure nothing stays mapped except
+ * what arch_unmap_page() could not undo. */
+static int map_pages(uintptr_t base, unsigned npages)
+{
+	unsigned i;
+
+	for (i = 0; i < npages; i++) {
+		uint64_t pa = page_alloc(0);
+		int rc = pa ? arch_map_page(base + i * PAGE_SIZE, pa,
+					    ARCH_MAP_WRITE)
+			    : -ENOMEM;
+
+		if (rc) {
+			if (pa)
+				page_free(pa, 0);
+			return rc == -EEXIST ? -ENOMEM : rc;
+		}
+	}
+	return 0;
+}
+
+int stack_alloc(struct stack *s, unsigned npages)
+{
+	unsigned long f;
+	uintptr_t base;
+	int rc;
+
+	if (npages == 0 || npages > STACK_MAX_PAGES)
+		return -EINVAL;
+	f = spin_lock_irqsave(&stack_lock);
+	base = pool[npages];
+	if (base) {
+		pool[npages] = *link_of(base, npages);
+		stats.pooled--;
+		stats.reused++;
+	} else {
+		base = va_carve(npages);
+	}
+	spin_unlock_irqrestore(&stack_lock, f);
+	if (!base)
+		return -ENOMEM;
+	if (!arch_va_mapped(base)) {
+		/* A fresh slot; a partial failure leaks only window space,
+		 * the mapped part stays usable by nobody (rare: OOM). */
+		rc = map_pages(base, npages);
+		if (rc)
+			return rc;
+		f = spin_lock_irqsave(&stack_lock);
+		stats.mapped_pages += npages;
+		spin_unlock_irqrestore(&stack_lock, f);
+	}
+	s->base = base;
+	s->npages = npages;
+	f = spin_lock_irqsave(&stack_lock);
+	stats.live++;
+	spin_unlock_irqrestore(&stack_lock, f);
+	stack_canary_set(s);
+	return 0;
+}
+
+void stack_free(struct stack *s)
+{
+	unsigned long f;
+
+	if (!s->npages)
+		return;
+	f = spin_lock_irqsave(&stack_lock);
+	*link_of(s->base, s->npages) = pool[s->npages];
+	pool[s->npages] = s->base;
+	stats.pooled++;
+	stats.live--;
+	spin_unlock_irqrestore(&stack_lock, f);
+	s->npages = 0;
+	s->base = 0;
+}
+
+void stack_canary_set(const struct stack *s)
+{
+	*(volatile uint64_t *)s->base = STACK_CANARY ^ s->base;
+}
+
+bool stack_canary_ok(const struct stack *s)
+{
+	return !s->npages ||
+	       *(volatile uint64_t *)s->base == (STACK_CANARY ^ s->base);
+}
+
+bool stack_guard_hit(const struct stack *s, uintptr_t addr)
+{
+	return s->npages && addr < s->base && addr >= s->base - PAGE_SIZE;
+}
+
+void stack_get_stats(struct stack_stats *st)
+{
+	unsigned long f = spin_lock_irqsave(&stack_lock);
+
+	*st = stats;
+	spin_unlock_irqrestore(&stack_lock, f);
+}

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Wakeups and placement: make a blocked thread runnable on the best CPU
+ * through that CPU's lock-free wake list, send a reschedule IPI only when
+ * the target must act, and change a thread's priority or affinity
+ * wherever it is.
+ */
+#include "arch.h"
+#include "virt.h"
+#include "guest/sched/sched.h"
+
+void sched_snapshot(struct placement_load *l, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n && i < MAX_CPUS; i++) {
+		struct sched_cpu *sc = &cpu_get(i)->sched;
+		unsigned ready = READ_ONCE(sc->rq.nr);
+		unsigned queued = __atomic_load_n(&sc->queued, __ATOMIC_RELAXED);
+		int cur = __atomic_load_n(&sc->cur_prio, __ATOMIC_RELAXED);
+
+		l[i].online = __atomic_load_n(&sc->started, __ATOMIC_ACQUIRE);
+		l[i].cur_prio = (int8_t)cur;
+		l[i].ready = (uint16_t)MIN(ready, 0xffffu);
+		l[i].load = (uint16_t)MIN(ready + queued +
+					  (cur != SCHED_PRIO_IDLE), 0xffffu);
+	}
+}
+
+unsigned sched_place(struct thread *t, unsigned prev)
+{
+	struct placement_load loads[MAX_CPUS];
+	unsigned n = cpu_count(), cpu;
+
+	sched_snapshot(loads, n);
+	cpu = placement_pick(loads, n, t->affinity, prev, t->prio);
+	return cpu == PLACEMENT_NONE ? prev : cpu;
+}
+
+/* Tell target a thread of priority prio was pushed to it. IRQs off. */
+void sched_notify(unsigned target, int prio)
+{
+	struct sched_cpu *me = sched_this(), *tsc = &cpu_get(target)->sched;
+	int cur;
+
+	if (tsc == me) {
+		if (prio > me->cur_prio)
+			me->need_resched = true;
+		return;
+	}
+	/* Seq_cst load after the seq_cst push: pairs with the target's
+	 * cur_prio / polling store followed by its wake-list load
+	 * (sched_switch, idle_poll): we IPI it, or it sees our push. */
+	cur = __atomic_load_n(&tsc->cur_prio, __ATOMIC_SEQ_CST);
+	if (cur >= prio) /* it runs as high: picks it up at slice end */
+		return;
+	if (cur == SCHED_PRIO_IDLE &&
+	    __atomic_load_n(&tsc->polling, __ATOMIC_SEQ_CST))
+		return;
+	me->ipi_pending |= 1ull << target; /* sent by sched_flush_ipis() */
+}
+
+/* Send the reschedule IPIs this CPU deferred. Wakers run under object
+ * locks; an IPI (an exit, or a slow MMIO write) would stretch those
+ * critical sections, so notify() only records it and every path that
+ * drops its locks (preemption check, switch, IRQ exit) flushes. */
+void sched_flush_ipis(void)
+{
+	unsigned long f = arch_irq_save();
+	struct sched_cpu *me = sched_this();
+	uint64_t m = me->ipi_pending;
+
+	me->ipi_pending = 0;
+	while (m) {
+		unsigned cpu = (unsigned)__builtin_ctzll(m);
+
+		m &= m - 1;
+		me->nr_ipis++;
+		virt_send_ipi(cpu, IPI_RESCHED);
+	}
+	arch_irq_restore(f);
+}
+
+/* Hand t (WAKING, off every CPU) to target. Caller obeys the cpu rule. */
+void sched_push(struct thread *t, unsigned target)
+{
+	struct sched_cpu *tsc = &cpu_get(target)->sched;
+	int prio = t->prio; /* t may run (and change) once pushed */
+
+	t->cpu = target;
+	__atomic_fetch_add(&tsc->queued, 1, __ATOMIC_RELAXED);
+	wakelist_push(&tsc->wake, &t->wake_node);
+	sched_notify(target, prio);
+}
+
+/*
+ * Make t runnable if it is BLOCKED. Any context; the caller may hold
+ * object locks and tq_lock (never an rq lock). Returns whether this call
+ * woke it.
+ */
+bool sched_wake(struct thread *t)
+{
+	int expect = THREAD_BLOCKED;
+	unsigned long f = arch_irq_save();
+
+	spin_lock(&t->lock);
+	if (!__atomic_compare_exchange_n(&t->state, &expect, THREAD_WAKING,
+					 false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_RELAXED)) {
+		spin_unlock(&t->lock);
+		arch_irq_restore(f);
+		return false;
+	}
+	if (t == sched_current()) {
+		/* Woken on its own CPU before it switched out: keep running. */
+		__atomic_store_n(&t->state, THREAD_RUNNING, __ATOMIC_RELAXED);
+	} else {
+		/* Acquire pairs with the release in sched_finish_switch(): t's
+		 * registers are saved before anyone may resume it. Bounded: t
+		 * is inside its CPU's switch with IRQs off. */
+		while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+			arch_cpu_relax();
+		t->wake_time = virt_clock_ns();
+		sched_push(t, sched_place(t, t->cpu));
+	}
+	spin_unlock(&t->lock);
+	arch_irq_restore(f);
+	return true;
+}
+
+/* Lock the run queue t->cpu names, following t if it moves (t->lock
+ * held, so only a steal or a forward can move it meanwhile). */
+struct sched_cpu *sched_lock_thread_rq(struct thread *t)
+{
+	for (;;) {
+		unsigned cpu = READ_ONCE(t->cpu);
+		struct sched_cpu *sc = &cpu_get(cpu)->sched;
+
+		spin_lock(&sc->lock);
+		if (READ_ONCE(t->cpu) == cpu)
+			return sc;
+		spin_unlock(&sc->lock);
+	}
+}
+
+/* Ask the CPU running t to reschedule (rq lock of sc held). */
+static void resched_cpu(struct sched_cpu *sc, unsigned cpu)
+{
+	if (sc == sched_this())
+		sc->need_resched = true;
+	else
+		sched_this()->ipi_pending |= 1ull << cpu;
+}
+
+int sched_set_prio(struct thread *t, int prio)
+{
+	unsigned long f = arch_irq_save();
+	struct sched_cpu *sc;
+	int state, old;
+
+	spin_lock(&t->lock);
+	sc = sched_lock_thread_rq(t);
+	old = t->prio;
+	t->prio = prio;
+	state = __atomic_load_n(&t->state, __ATOMIC_RELAXED);
+	if (state == THREAD_READY && t->rq_node.queued) {
+		runq_remove(&sc->rq, &t->rq_node);
+		runq_add(&sc->rq, &t->rq_node, (unsigned)prio);
+		if (prio > __atomic_load_n(&sc->cur_prio, __ATOMIC_RELAXED))
+			resched_cpu(sc, t->cpu);
+	} else if (state == THREAD_RUNNING && sc->current == t) {
+		__atomic_store_n(&sc->cur_prio, prio, __ATOMIC_SEQ_CST);
+		if (prio < old && sc->rq.nr)
+			resched_cpu(sc, t->cpu);
+	} else if (state == THREAD_WAKING && prio > old &&
+		   prio > __atomic_load_n(&sc->cur_prio, __ATOMIC_RELAXED)) {
+		resched_cpu(sc, t->cpu); /* drains it from its wake list */
+	}
+	spin_unlock(&sc->lock);
+	spin_unlock(&t->lock);
+	arch_irq_restore(f);
+	sched_preempt_check();
+	return 0;
+}
+
+int sched_set_affinity(struct thread *t, uint64_t mask)
+{
+	unsigned long f = arch_irq_save();
+	struct sched_cpu *sc;
+	int state;
+	bool allowed;
+
+	spin_lock(&t->lock);
+	sc = sched_lock_thread_rq(t);
+	t->affinity = mask;
+	allowed = (mask >> t->cpu) & 1;
+	state = __atomic_load_n(&t->state, __ATOMIC_RELAXED);
+	if (!allowed && state == THREAD_READY && t->rq_node.queued) {
+		runq_remove(&sc->rq, &t->rq_node);
+		__atomic_store_n(&t->state, THREAD_WAKING, __ATOMIC_RELAXED);
+		sched_push(t, sched_place(t, t->cpu)); /* rq lock held */
+	} else if (!allowed && state == THREAD_RUNNING && sc->current == t) {
+		resched_cpu(sc, t->cpu); /* put_prev() migrates it */
+	}
+	spin_unlock(&sc->lock);
+	spin_unlock(&t->lock);
+	arch_irq_restore(f);
+	sched_flush_ipis();
+	return 0;
+}

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Suite "sched_preempt": preemption by the time slice and by priority,
+ * affinity (never violated; set_affinity migrates, also a running thread),
+ * cross-vCPU wakeups through IPIs.
+ */
+#include "arch.h"
+#include "guest/percpu.h"
+#include "guest/sched/sched.h"
+#include "guest/test.h"
+#include "tests/guest/sched_util.h"
+
+static volatile bool stop;
+
+struct spinner {
+	volatile uint64_t count; /* loop iterations */
+	volatile unsigned cpu;   /* vCPU seen last */
+	uint64_t mask;           /* allowed vCPUs, 0 = any */
+	volatile unsigned bad;   /* iterations seen outside mask */
+};
+
+static long spin_fn(void *arg)
+{
+	struct spinner *s = arg;
+
+	while (!READ_ONCE(stop)) {
+		unsigned c = thread_cpu();
+
+		s->cpu = c;
+		if (s->mask && !((s->mask >> c) & 1))
+			s->bad++;
+		s->count++;
+	}
+	return 0;
+}
+
+static unsigned last_cpu(void)
+{
+	return cpu_count() - 1;
+}
+
+/* Two CPU-bound threads pinned to one vCPU both make progress. */
+static void two_spinners(void)
+{
+	struct spinner s[2] = {{0}, {0}};
+	struct thread_handle h[2];
+	uint64_t mask = 1ull << last_cpu(), c0, c1;
+	struct thread_stats st;
+
+	stop = false;
+	st_spawn(spin_fn, &s[0], "spin-a", 2, mask, &h[0]);
+	st_spawn(spin_fn, &s[1], "spin-b", 2, mask, &h[1]);
+	thread_sleep_ns(MAX(10 * sched_slice_ns, 20 * MS));
+	c0 = s[0].count;
+	c1 = s[1].count;
+	thread_sleep_ns(MAX(4 * sched_slice_ns, 10 * MS));
+	report(c0 && c1 && s[0].count > c0 && s[1].count > c1,
+	       "sched_preempt.two_cpu_bound_progress",
+	       "counts %lu and %lu (then %lu, %lu)", c0, c1, s[0].count,
+	       s[1].count);
+	thread_get_stats(h[0], &st);
+	report(st.switches_preempt > 0, "sched_preempt.slice_preempts",
+	       "spin-a was never preempted");
+	stop = true;
+	thread_join(h[0], NULL);
+	thread_join(h[1], NULL);
+}
+
+struct waker_probe {
+	unsigned n;         /* samples */
+	uint64_t period;    /* sleep per sample */
+	uint64_t lat[9];    /* sleep lateness per sample */
+	uint64_t spins_seen;/* low spinner made progress meanwhile */
+	struct spinner *low;
+};
+
+static long high_fn(void *arg)
+{
+	struct waker_probe *p = arg;
+	uint64_t before = p->low->count;
+	unsigned i;
+
+	for (i = 0; i < p->n; i++) {
+		uint64_t target = virt_clock_ns() + p->period;
+
+		thread_sleep_until(target);
+		p->lat[i] = virt_clock_ns() - target;
+	}
+	p->spins_seen = p->low->count - before;
+	return 0;
+}
+
+/* A high-priority thread waking on a vCPU busy with a low-priority spinner
+ * runs at once, not at the end of the spinner's slice. */
+static void high_preempts_low(void)
+{
+	struct spinner low = {0};
+	struct waker_probe p = {.n = 9, .low = &low};
+	struct thread_handle hl, hh;
+	uint64_t mask = 1ull << last_cpu(), med;
+
+	p.period = sched_slice_ns + sched_slice_ns / 3;
+	stop = false;
+	st_spawn(spin_fn, &low, "low-spin", 1, mask, &hl);
+	while (!low.count)
+		thread_sleep_ns(100 * US);
+	st_spawn(high_fn, &p, "high", 20, mask, &hh);
+	thread_join(hh, NULL);
+	stop = true;
+	thread_join(hl, NULL);
+	med = st_median(p.lat, p.n);
+	report(med < sched_slice_ns && p.spins_seen > 0,
+	       "sched_preempt.high_preempts_low",
+	       "median wake lateness %lu ns >= slice %lu ns (spinner ran %lu)",
+	       med, sched_slice_ns, p.spins_seen);
+	report_info("sched_preempt.high_preempts_low", "wake lateness over a "
+		    "spinning low-priority thread: median %lu ns, worst %lu ns,"
+		    " slice %lu ns", med, p.lat[p.n - 1], sched_slice_ns);
+}
+
+/* Threads with random masks record every vCPU they run on. */
+static long affine_fn(void *arg)
+{
+	struct spinner *s = arg;
+	unsigned i;
+
+	for (i = 0; i < 200; i++) {
+		unsigned c = thread_cpu();
+
+		if (!((s->mask >> c) & 1))
+			s->bad++;
+		s->count++;
+		if (i % 3 == 0)
+			thread_yield();
+		else if (i % 7 == 0)
+			thread_sleep_ns(50 * US);
+		else
+			st_spin_ns(20 * US);
+	}
+	return 0;
+}
+
+static void affinity_respected(void)
+{
+	enum { N = 24 };
+	struct spinner s[N];
+	struct thread_handle h[N];
+	struct st_rng rng = {0x1234567};
+	uint64_t all = placement_all(cpu_count());
+	unsigned i, bad = 0, errs = 0;
+
+	for (i = 0; i < N; i++) {
+		s[i] = (struct spinner){0};
+		do
+			s[i].mask = st_rand(&rng) & all;
+		while (!s[i].mask);
+		errs += st_spawn(affine_fn, &s[i], "affine",
+				 (int)(st_rand(&rng) % 16), s[i].mask,
+				 &h[i]) != 0;
+	}
+	for (i = 0; i < N; i++) {
+		thread_join(h[i], NULL);
+		bad += s[i].bad;
+	}
+	report(!bad && !errs, "sched_preempt.affinity_respected",
+	       "%u runs outside the mask, %u spawn errors", bad, errs);
+}
+
+/* set_affinity on yourself returns on the vCPU asked for. */
+static long hop_fn(void *arg)
+{
+	unsigned i, bad = 0, round;
+
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < cpu_count(); i++) {
+			thread_set_affinity(thread_self(), 1ull << i);
+			bad += thread_cpu() != i;
+		}
+	return bad;
+}
+
+static void migrate_self_and_running(void)
+{
+	struct thread_handle h;
+	struct spinner s = {0};
+	long bad = -1;
+	uint64_t t0;
+	unsigned target;
+
+	thread_spawn(hop_fn, NULL, NULL, &h);
+	thread_join(h, &bad);
+	report(bad == 0, "sched_preempt.set_affinity_self",
+	       "%ld hops landed on the wrong vCPU", bad);
+	if (cpu_count() < 2)
+		return;
+	stop = false;
+	s.mask = 0;
+	st_spawn(spin_fn, &s, "to-move", 3, 1ull << 0, &h);
+	while (!s.count)
+		thread_sleep_ns(100 * US);
+	target = last_cpu();
+	thread_set_affinity(h, 1ull << target);
+	t0 = virt_clock_ns();
+	while (s.cpu != target && virt_clock_ns() - t0 < 2000 * MS)
+		thread_sleep_ns(100 * US);
+	report(s.cpu == target, "sched_preempt.set_affinity_running",
+	       "spinner still on vCPU %u after %lu us", s.cpu,
+	       (virt_clock_ns() - t0) / 1000);
+	stop = true;
+	thread_join(h, NULL);
+}
+
+struct pingpong {
+	struct sem a, b;
+	unsigned rounds;
+};
+
+static long pong_fn(void *arg)
+{
+	struct pingpong *p = arg;
+	unsigned i;
+
+	for (i = 0; i < p->rounds; i++) {
+		sem_wait(&p->a);
+		sem_post(&p->b);
+	}
+	return 0;
+}
+
+/* A thread blocked on another vCPU is woken across vCPUs by IPI. */
+static void cross_cpu_wake(void)
+{
+	struct pingpong p;
+	struct thread_handle h;
+	uint64_t ipis0 = 0, ipis1 = 0, t0;
+	unsigned i, other = last_cpu();
+
+	if (cpu_count() < 2) {
+		report_skip("sched_preempt.cross_cpu_wake", "needs 2 vCPUs");
+		return;
+	}
+	thread_set_affinity(thread_self(), 1);
+	sem_init(&p.a, 0);
+	sem_init(&p.b, 0);
+	p.rounds = st_scale(2000, 20);
+	for (i = 0; i < cpu_count(); i++)
+		ipis0 += cpu_get(i)->sched.nr_ipis;
+	st_spawn(pong_fn, &p, "pong", SCHED_PRIO_DEFAULT, 1ull << other, &h);
+	t0 = virt_clock_ns();
+	for (i = 0; i < p.rounds; i++) {
+		sem_post(&p.a);
+		sem_wait(&p.b);
+	}
+	t0 = virt_clock_ns() - t0;
+	thread_join(h, NULL);
+	for (i = 0; i < cpu_count(); i++)
+		ipis1 += cpu_get(i)->sched.nr_ipis;
+	report(ipis1 - ipis0 >= p.rounds, "sched_preempt.cross_cpu_wake",
+	       "%u round trips sent only %lu IPIs", p.rounds, ipis1 - ipis0);
+	report_info("sched_preempt.cross_cpu_wake", "vCPU 0 <-> %u wake round "
+		    "trip %lu ns (%u rounds)", other, t0 / p.rounds, p.rounds);
+	thread_set_affinity(thread_self(), THREAD_AFFINITY_ALL);
+}
+
+/* Raising a ready thread's priority lets it run before the caller. */
+static long flag_fn(void *arg)
+{
+	*(volatile int *)arg = 1;
+	return 0;
+}
+
+static void priority_change(void)
+{
+	struct thread_handle h, me = thread_self();
+	volatile int flag = 0;
+	int old = thread_get_priority(me);
+
+	thread_set_affinity(me, 1);
+	st_spawn(flag_fn, (void *)&flag, "lowprio", 1, 1, &h);
+	report(flag == 0, "sched_preempt.low_waits", "low ran first");
+	thread_set_priority(h, old + 5); /* now above us: runs at once */
+	report(flag == 1 && thread_get_priority(h) >= 0,
+	       "sched_preempt.raised_runs_now", "raised thread did not run");
+	thread_join(h, NULL);
+	thread_set_affinity(me, THREAD_AFFINITY_ALL);
+}
+
+static void suite_preempt(void)
+{
+	two_spinners();
+	high_preempts_low();
+	affinity_respected();
+	migrate_self_and_running();
+	cross_cpu_wake();
+	priority_change();
+}
+SUITE("sched_preempt", suite_preempt);

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Suite "sched_stack": guard pages and canaries. A thread that overflows
+ * into its guard page, or smashes its canary, is killed and reported; its
+ * joiner gets -EOWNERDEAD; every other thread keeps running.
+ */
+#include "arch.h"
+#include "guest/percpu.h"
+#include "guest/sched/sched.h"
+#include "guest/test.h"
+#include "tests/guest/sched_util.h"
+
+static volatile bool stop;
+
+static long counter_fn(void *arg)
+{
+	volatile uint64_t *n = arg;
+
+	while (!READ_ONCE(stop)) {
+		(*n)++;
+		thread_yield();
+	}
+	return 42;
+}
+
+static volatile long overflow_limit = 1L << 40; /* never reached */
+
+/* Each frame eats ~512 bytes; no tail call, so it really recurses. */
+static long __attribute__((noinline)) recurse(volatile char *prev, long depth)
+{
+	volatile char buf[512];
+
+	buf[0] = (char)depth;
+	buf[511] = prev ? prev[0] : 0;
+	if (depth >= overflow_limit)
+		return 0;
+	return recurse(buf, depth + 1) + buf[7];
+}
+
+static long overflow_fn(void *arg)
+{
+	return recurse(NULL, 0);
+}
+
+static long smash_canary_fn(void *arg)
+{
+	struct thread *self = sched_current();
+
+	*(volatile uint64_t *)self->stack.base = 0; /* as an overflow would */
+	thread_yield(); /* switch-out check kills us here */
+	return 1;
+}
+
+static void kill_test(const char *name, long (*fn)(void *))
+{
+	struct thread_attr a = THREAD_ATTR_INIT;
+	struct thread_handle hv, hc;
+	struct thread_counts before, after;
+	volatile uint64_t n = 0;
+	uint64_t n0;
+	long r = 0;
+	int rc;
+
+	stop = false;
+	thread_get_counts(&before);
+	thread_spawn(counter_fn, (void *)&n, NULL, &hc);
+	a.name = name;
+	a.stack_size = 8192;
+	rc = thread_spawn(fn, NULL, &a, &hv);
+	rc = rc ? rc : thread_join(hv, &r);
+	thread_get_counts(&after);
+	n0 = n;
+	thread_sleep_ns(5 * MS);
+	report(rc == -EOWNERDEAD && after.killed == before.killed + 1, name,
+	       "join returned %d, killed %lu -> %lu", rc, before.killed,
+	       after.killed);
+	stop = true;
+	r = 0;
+	report(!thread_join(hc, &r) && r == 42 && n > n0,
+	       "sched_stack.others_keep_running",
+	       "bystander r=%ld, progress %lu -> %lu", r, n0, n);
+}
+
+static void guard_unmapped(void)
+{
+	struct stack s;
+	struct stack_stats st0, st1;
+	bool ok;
+
+	if (stack_alloc(&s, 2)) {
+		report(false, "sched_stack.guard_unmapped", "stack_alloc failed");
+		return;
+	}
+	ok = !arch_va_mapped(s.base - PAGE_SIZE) && arch_va_mapped(s.base) &&
+	     arch_va_mapped(s.base + PAGE_SIZE) && stack_canary_ok(&s);
+	stack_free(&s);
+	report(ok, "sched_stack.guard_unmapped",
+	       "guard page mapped or stack not mapped at 0x%lx", s.base);
+	stack_get_stats(&st0);
+	stack_alloc(&s, 2);
+	stack_free(&s);
+	stack_get_stats(&st1);
+	report(st1.reused == st0.reused + 1 &&
+		       st1.mapped_pages == st0.mapped_pages,
+	       "sched_stack.pool_recycles", "reused %lu -> %lu, mapped %lu -> "
+	       "%lu", st0.reused, st1.reused, st0.mapped_pages,
+	       st1.mapped_pages);
+}
+
+static void suite_stack(void)
+{
+	guard_unmapped();
+	kill_test("sched_stack.overflow_killed", overflow_fn);
+	kill_test("sched_stack.canary_killed", smash_canary_fn);
+}
+SUITE("sched_stack", suite_stack);

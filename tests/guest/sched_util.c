@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers for the scheduler suites (tests/guest/sched_util.h). */
+#include "guest/lib/printf.h"
+#include "guest/sched/sched.h"
+#include "tests/guest/sched_util.h"
+
+/* ~1000 simple loop iterations take about this long under QEMU TCG. */
+#define ST_REF_NS 20000ull
+
+unsigned st_slowdown(void)
+{
+	static unsigned factor;
+	volatile unsigned x = 0;
+	uint64_t t0, best = UINT64_MAX;
+	unsigned i, k;
+
+	if (factor)
+		return factor;
+	for (k = 0; k < 3; k++) {
+		t0 = virt_clock_ns();
+		for (i = 0; i < 1000; i++)
+			x += i;
+		best = MIN(best, virt_clock_ns() - t0);
+	}
+	factor = (unsigned)MAX(1ull, best / ST_REF_NS);
+	return factor;
+}
+
+unsigned st_scale(unsigned n, unsigned min)
+{
+	unsigned s = n / st_slowdown();
+
+	return MAX(s, min);
+}
+
+int st_spawn(long (*fn)(void *), void *arg, const char *name, int prio,
+	     uint64_t mask, struct thread_handle *h)
+{
+	struct thread_attr a = THREAD_ATTR_INIT;
+
+	a.name = name;
+	a.prio = prio;
+	a.affinity = mask ? mask : THREAD_AFFINITY_ALL;
+	return thread_spawn(fn, arg, &a, h);
+}
+
+void st_spin_ns(uint64_t ns)
+{
+	uint64_t end = virt_clock_ns() + ns;
+
+	while (virt_clock_ns() < end)
+		;
+}
+
+uint64_t st_median(uint64_t *v, unsigned n)
+{
+	unsigned i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return n ? v[n / 2] : 0;
+}
+
+static volatile uint64_t wd_deadline;
+
+static long watchdog_fn(void *arg)
+{
+	while (READ_ONCE(wd_deadline)) {
+		if (virt_clock_ns() > wd_deadline) {
+			kprintf("WATCHDOG: test stuck, thread table:\n");
+			sched_print_threads();
+			wd_deadline = 0;
+			break;
+		}
+		thread_sleep_ns(100 * MS);
+	}
+	return 0;
+}
+
+void st_watchdog(uint64_t ns)
+{
+	static struct thread_handle h;
+
+	if (!ns) {
+		wd_deadline = 0;
+		thread_join(h, NULL);
+		return;
+	}
+	wd_deadline = virt_clock_ns() + ns;
+	st_spawn(watchdog_fn, NULL, "watchdog", SCHED_PRIO_MAX, 0, &h);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers shared by the scheduler suites: iteration scaling by measured
+ * CPU speed (KVM here emulates guest kernel code ~1000x slower), a PRNG,
+ * pinned spawns and spinning.
+ */
+#ifndef TESTS_GUEST_SCHED_UTIL_H
+#define TESTS_GUEST_SCHED_UTIL_H
+
+#include "types.h"
+#include "virt.h"
+#include "guest/sched/sync.h"
+#include "guest/sched/thread.h"
+
+#define MS 1000000ull
+#define US 1000ull
+
+/* n scaled down by how much slower this machine runs kernel code than
+ * QEMU TCG here; never below min. */
+unsigned st_scale(unsigned n, unsigned min);
+/* Slowdown factor measured once (1 = TCG-like speed or faster). */
+unsigned st_slowdown(void);
+
+struct st_rng {
+	uint64_t s; /* xorshift64 state, non-zero */
+};
+
+static inline uint64_t st_rand(struct st_rng *r)
+{
+	r->s ^= r->s << 13;
+	r->s ^= r->s >> 7;
+	r->s ^= r->s << 17;
+	return r->s;
+}
+
+/* Spawn fn(arg) with a name, priority and affinity (0 = all). */
+int st_spawn(long (*fn)(void *), void *arg, const char *name, int prio,
+	     uint64_t mask, struct thread_handle *h);
+void st_spin_ns(uint64_t ns);
+/* Sort a small array of u64 (insertion sort) and return the median. */
+uint64_t st_median(uint64_t *v, unsigned n);
+/* Print the thread table if not stopped (ns = 0) within ns. */
+void st_watchdog(uint64_t ns);
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* Host tests of the latency histogram against exact sorted percentiles. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "guest/bench/hist.h"
+
+static struct hist h;
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+Test(hist, buckets_are_monotonic_and_cover)
+{
+	for (unsigned i = 1; i < HIST_BUCKETS; i++)
+		cr_assert_gt(hist_bucket_low(i), hist_bucket_low(i - 1), "bucket %u", i);
+	for (uint64_t v = 0; v < 100000; v += 7) {
+		unsigned b = hist_bucket(v);
+
+		cr_assert_leq(hist_bucket_low(b), v);
+		cr_assert_gt(hist_bucket_low(b + 1), v);
+	}
+	cr_assert_lt(hist_bucket(UINT64_MAX), HIST_BUCKETS);
+}
+
+Test(hist, empty_and_single)
+{
+	hist_init(&h);
+	cr_assert_eq(hist_quantile_ppm(&h, 500000), 0);
+	hist_add(&h, 1234);
+	cr_assert_eq(hist_quantile_ppm(&h, 0), 1234);
+	cr_assert_eq(hist_quantile_ppm(&h, 999000), 1234);
+	cr_assert_eq(h.min, 1234);
+	cr_assert_eq(h.max, 1234);
+}
+
+Test(hist, percentiles_within_bucket_precision)
+{
+	enum { N = 100000 };
+	static uint64_t v[N];
+	static const uint32_t ppm[] = {0, 500000, 900000, 990000, 999000, 1000000};
+
+	srand(7);
+	hist_init(&h);
+	for (int i = 0; i < N; i++) {
+		/* Heavy-tailed: mostly ~1000, some up to millions. */
+		v[i] = 500 + rand() % 1000 + (rand() % 100 == 0 ? rand() % 5000000 : 0);
+		hist_add(&h, v[i]);
+	}
+	qsort(v, N, sizeof(v[0]), cmp_u64);
+	for (unsigned k = 0; k < sizeof(ppm) / sizeof(ppm[0]); k++) {
+		uint64_t rank = ((uint64_t)N * ppm[k] + 999999) / 1000000;
+		uint64_t exact = v[rank ? rank - 1 : 0];
+		uint64_t got = hist_quantile_ppm(&h, ppm[k]);
+		double err = (double)(got > exact ? got - exact : exact - got) / exact;
+
+		cr_assert_leq(err, 1.0 / HIST_SUB, "ppm %u: exact %lu got %lu",
+			      ppm[k], exact, got);
+	}
+	cr_assert_eq(h.n, N);
+	cr_assert_eq(h.min, v[0]);
+	cr_assert_eq(h.max, v[N - 1]);
+}
