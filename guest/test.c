@@ -2,6 +2,7 @@
 /* The in-guest test runner: suite selection, PASS/FAIL lines, counts. */
 #include <string.h>
 
+#include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
 #include "guest/percpu.h"
 #include "guest/test.h"
@@ -45,22 +46,6 @@ void report_skip(const char *name, const char *why)
 
 unsigned test_failed_count(void) { return failed; }
 
-/* Is name one of the comma-separated words of spec? */
-static bool selected(const char *spec, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = spec; *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len == n && !strncmp(p, name, n))
-			return true;
-		p += len + (end ? 1 : 0);
-	}
-	return false;
-}
-
 static void run_suite(const struct suite *s)
 {
 	if (cpu_count() < s->min_cpus) {
@@ -93,7 +78,7 @@ int test_run(const char *spec)
 		p += len + (end ? 1 : 0);
 	}
 	for (const struct suite *s = __suites_start; s < __suites_end; s++)
-		if ((all && s->in_all) || (!all && selected(spec, s->name)))
+		if ((all && s->in_all) || (!all && cmdline_list_has(spec, s->name)))
 			run_suite(s);
 	kprintf("%u passed, %u failed\n", passed, failed);
 	return (int)failed;

@@ -178,19 +178,7 @@ static int run_one(const struct bench *b, unsigned mark)
 
 static bool wanted(const char *spec, const char *name)
 {
-	size_t n = strlen(name);
-
-	if (!strcmp(spec, "all"))
-		return true;
-	for (const char *p = spec; *p;) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-
-		if (len == n && !strncmp(p, name, n))
-			return true;
-		p += len + (e ? 1 : 0);
-	}
-	return false;
+	return !strcmp(spec, "all") || cmdline_list_has(spec, name);
 }
 
 int bench_run(const char *spec)

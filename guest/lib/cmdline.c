@@ -199,3 +199,18 @@ int cmdline_check_known(const struct cmdline *c, const char *const *known,
 	}
 	return 0;
 }
+
+bool cmdline_list_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && !strncmp(p, name, n))
+			return true;
+		p += len + (end ? 1 : 0);
+	}
+	return false;
+}

@@ -46,6 +46,10 @@ bool cmdline_arg(const struct cmdline *c, unsigned i, const char **key,
  * number) or -ERANGE (over 64 bits). */
 int cmdline_strtou64(const char *s, uint64_t *out);
 
+/* Is name one of the comma-separated words of list ("a,b,c")? For option
+ * values such as test=NAME,NAME. */
+bool cmdline_list_has(const char *list, const char *name);
+
 /*
  * key as a number in [min, max]. Absent: *out = def, returns 0. Otherwise
  * 0, -EINVAL (bare key or not a number) or -ERANGE (outside [min, max] or

@@ -242,3 +242,14 @@ Test(cmdline, boot_cmdline_global)
 	cr_assert_eq(cmdline_parse(&boot_cmdline, "test=all"), 0);
 	cr_assert_str_eq(cmdline_get(&boot_cmdline, "test"), "all");
 }
+
+Test(cmdline, list_has)
+{
+	cr_assert(cmdline_list_has("a,bb,c", "bb"));
+	cr_assert(cmdline_list_has("a", "a"));
+	cr_assert(cmdline_list_has("a,bb,c", "c"));
+	cr_assert_not(cmdline_list_has("a,bb,c", "b"));
+	cr_assert_not(cmdline_list_has("abc", "ab"));
+	cr_assert_not(cmdline_list_has("", "a"));
+	cr_assert(cmdline_list_has("a,,b", "b"));
+}
