@@ -66,3 +66,15 @@ uint64_t hist_quantile_ppm(const struct hist *h, uint32_t ppm)
 	}
 	return h->max;
 }
+
+void hist_merge(struct hist *to, const struct hist *from)
+{
+	for (unsigned i = 0; i < HIST_BUCKETS; i++)
+		to->count[i] += from->count[i];
+	to->n += from->n;
+	to->sum += from->sum;
+	if (from->min < to->min)
+		to->min = from->min;
+	if (from->max > to->max)
+		to->max = from->max;
+}

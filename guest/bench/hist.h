@@ -27,5 +27,7 @@ uint64_t hist_bucket_low(unsigned i);
  * per ten thousand via hist_quantile_ppm). Returns the bucket's midpoint,
  * clamped to [min, max]; 0 for an empty histogram. */
 uint64_t hist_quantile_ppm(const struct hist *h, uint32_t ppm);
+/* Add every sample of from into to. */
+void hist_merge(struct hist *to, const struct hist *from);
 
 #endif

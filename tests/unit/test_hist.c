@@ -65,3 +65,23 @@ Test(hist, percentiles_within_bucket_precision)
 	cr_assert_eq(h.min, v[0]);
 	cr_assert_eq(h.max, v[N - 1]);
 }
+
+Test(hist, merge_equals_adding_all)
+{
+	static struct hist a, b, all;
+
+	hist_init(&a);
+	hist_init(&b);
+	hist_init(&all);
+	for (uint64_t v = 1; v < 50000; v += 13) {
+		hist_add(v % 2 ? &a : &b, v * 7);
+		hist_add(&all, v * 7);
+	}
+	hist_merge(&a, &b);
+	cr_assert_eq(a.n, all.n);
+	cr_assert_eq(a.sum, all.sum);
+	cr_assert_eq(a.min, all.min);
+	cr_assert_eq(a.max, all.max);
+	for (unsigned i = 0; i < HIST_BUCKETS; i++)
+		cr_assert_eq(a.count[i], all.count[i], "bucket %u", i);
+}

@@ -49,6 +49,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest/bench/hist.h"
+
 #define NSEC 1000000000ull
 #define CACHELINE 64
 #define FIFO_PRIO 80		/* cyclictest's usual -p80 */
@@ -58,89 +60,30 @@
 /* Histogram                                                           */
 /* ------------------------------------------------------------------ */
 
-#define SUB_BITS 6
-#define SUB (1u << SUB_BITS)
-#define NBUCKETS ((64 - SUB_BITS + 1) * SUB)
-
-struct hist {
-	uint64_t n, sum, min, max;
-	uint64_t count[NBUCKETS];
-};
-
-/* Values below SUB get a bucket each; above, the SUB_BITS bits under the
- * leading one pick the sub-bucket within its power of two. */
-static unsigned bucket_of(uint64_t v)
-{
-	if (v < SUB)
-		return (unsigned)v;
-	unsigned shift = 63 - (unsigned)__builtin_clzll(v) - SUB_BITS;
-
-	return (shift + 1) * SUB + (unsigned)((v >> shift) & (SUB - 1));
-}
-
-static uint64_t bucket_low(unsigned i)
-{
-	if (i < SUB)
-		return i;
-	return ((uint64_t)SUB + i % SUB) << (i / SUB - 1);
-}
+/* The guest's own log-linear histogram (guest/bench/hist.c, compiled in
+ * by tools/linuxref/build), so both sides bucket and report alike. */
+#define NBUCKETS HIST_BUCKETS
 
 static void fatal(const char *what, int err);
 
 static struct hist *hist_new(void)
 {
-	struct hist *h = calloc(1, sizeof(*h));
+	struct hist *h = malloc(sizeof(*h));
 
 	if (!h)
-		fatal("calloc", errno);
-	h->min = UINT64_MAX;
+		fatal("malloc", errno);
+	hist_init(h);
 	return h;
 }
 
-static void hist_add(struct hist *h, uint64_t v)
+static uint64_t bucket_low(unsigned i)
 {
-	h->n++;
-	h->sum += v;
-	if (v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	h->count[bucket_of(v)]++;
+	return hist_bucket_low(i);
 }
 
-static void hist_merge(struct hist *to, const struct hist *from)
-{
-	for (unsigned i = 0; i < NBUCKETS; i++)
-		to->count[i] += from->count[i];
-	to->n += from->n;
-	to->sum += from->sum;
-	if (from->min < to->min)
-		to->min = from->min;
-	if (from->max > to->max)
-		to->max = from->max;
-}
-
-/* The smallest bucket holding the ppm/1e6 quantile, as its midpoint
- * clamped to [min, max]. */
 static uint64_t hist_quantile(const struct hist *h, uint64_t ppm)
 {
-	uint64_t rank = (h->n * ppm + 999999) / 1000000, seen = 0;
-
-	if (!h->n)
-		return 0;
-	if (rank == 0)
-		rank = 1;
-	for (unsigned i = 0; i < NBUCKETS; i++) {
-		seen += h->count[i];
-		if (seen < rank)
-			continue;
-		uint64_t lo = bucket_low(i);
-		uint64_t hi = i + 1 < NBUCKETS ? bucket_low(i + 1) : UINT64_MAX;
-		uint64_t mid = lo + (hi - lo) / 2;
-
-		return mid < h->min ? h->min : mid > h->max ? h->max : mid;
-	}
-	return h->max;
+	return hist_quantile_ppm(h, (uint32_t)ppm);
 }
 
 /* ------------------------------------------------------------------ */
@@ -455,7 +398,7 @@ static void print_hist(const char *name, const struct hist *h)
 			len = snprintf(line, sizeof(line), head, name);
 			first = true;
 		}
-		len += snprintf(line + len, sizeof(line) - (size_t)len, "%s[%" PRIu64 ",%" PRIu64 "]",
+		len += snprintf(line + len, sizeof(line) - (size_t)len, "%s[%" PRIu64 ",%" PRIu32 "]",
 				first ? "" : ",", bucket_low(i), h->count[i]);
 		first = false;
 	}
