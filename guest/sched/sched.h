@@ -74,9 +74,16 @@ struct thread {
 /* sched.c */
 extern uint64_t sched_slice_ns;
 static inline struct sched_cpu *sched_this(void) { return &this_cpu()->sched; }
+/* The calling thread. Read with IRQs off: with them on, a migration
+ * between finding this CPU and reading its current would return another
+ * thread. */
 static inline struct thread *sched_current(void)
 {
-	return sched_this()->current;
+	unsigned long f = arch_irq_save();
+	struct thread *t = sched_this()->current;
+
+	arch_irq_restore(f);
+	return t;
 }
 void sched_switch(enum sched_why why);          /* IRQs off */
 void sched_finish_switch(void);                 /* IRQs off, new thread */

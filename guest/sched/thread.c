@@ -321,9 +321,17 @@ int thread_set_affinity(struct thread_handle h, uint64_t mask)
 	rc = __atomic_load_n(&t->finished, __ATOMIC_ACQUIRE)
 		     ? -ESRCH
 		     : sched_set_affinity(t, mask);
-	/* Our own mask: return only once on an allowed vCPU. */
-	while (!rc && t == sched_current() && !((mask >> thread_cpu()) & 1))
+	/* Our own mask: return only once on an allowed vCPU. Both reads with
+	 * IRQs off, so a migration between them cannot fake "not current". */
+	while (!rc) {
+		unsigned long f = arch_irq_save();
+		bool wrong = t == sched_current() && !((mask >> thread_cpu()) & 1);
+
+		arch_irq_restore(f);
+		if (!wrong)
+			break;
 		thread_yield();
+	}
 	thread_put(t);
 	return rc;
 }
