@@ -28,7 +28,7 @@ struct acpi_madt_info boot_madt;      /* vCPUs found in the MADT */
 static const char *const known_keys[] = {
 	"test", "bench", "demo", "threads", "quiet", "virt", "nopv",
 	"kvmclock", "pveoi", "pvipi", "nox2apic", "notscdeadline", "slice_us",
-	"idle", "poll_us", "seed", "stress_ms", "quick", "bench_pct", NULL,
+	"idle", "poll_us", "seed", "stress_ms", "quick", "bench_pct", "xen_upcall", NULL,
 };
 
 __noreturn void kernel_shutdown(int code)
@@ -143,8 +143,10 @@ __noreturn void kernel_main(struct boot_info *bi)
 	bi->main_cycles = arch_cycles_raw();
 	kprintf("vsched: boot (%s), command line \"%s\"\n", bi->protocol, bi->cmdline);
 	cmdline_setup(bi);
-	memory_setup(bi);
 	virt = virt_select();
+	if (virt->early_init)
+		virt->early_init(bi);
+	memory_setup(bi);
 	virt->init();
 	arch_init();
 	cpus_setup();

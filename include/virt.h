@@ -18,9 +18,16 @@ enum ipi_kind {
 	IPI_NR
 };
 
+struct boot_info;
+
 struct virt_ops {
 	const char *name;                 /* "kvm", "xen", "none" */
 	bool (*detect)(void);             /* BSP, early: is this backend usable */
+	/* BSP, IRQs off, right after virt_select() and before memory set-up
+	 * (no page allocator yet); may be NULL. May set up the console, and
+	 * fills bi->mem when the boot protocol gave no memory map (Xen's PVH
+	 * dom0 gets it from XENMEM_memory_map). */
+	void (*early_init)(struct boot_info *bi);
 	void (*init)(void);               /* BSP, IRQs off: clock, console */
 	void (*cpu_init)(void);           /* each CPU, IRQs off, before idle */
 	uint64_t (*clock_ns)(void);       /* monotonic ns since boot, any CPU */

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Xen backend (x86 PVH): detection from the Xen CPUID leaves, the
+ * hypercall page, shared_info and per-vCPU vcpu_info, the boot and per-CPU
+ * set-up order, describe() and shutdown. Time, events, SMP and the console
+ * live in the other files of virt/xen.
+ */
+#include <string.h>
+
+#include "arch.h"
+#include "virt.h"
+#include "guest/boot.h"
+#include "guest/kernel.h"
+#include "guest/lib/printf.h"
+#include "guest/mm/page.h"
+#include "guest/panic.h"
+#include "guest/percpu.h"
+#include "virt/xen/xen.h"
+#include "arch/x86_64/asm.h"
+#include "arch/x86_64/cpu.h"
+
+uint32_t xen_cpuid_base;
+uint8_t *xen_hypercall_page;
+struct shared_info *xen_shared;
+bool xen_is_dom0;
+static struct vcpu_info *vcpu_infos; /* one page: MAX_CPUS x 64 bytes */
+static uint32_t hypercall_msr;
+extern struct boot_info *boot; /* guest/main.c */
+
+_Static_assert(sizeof(struct vcpu_info) == 64, "vcpu_info layout");
+_Static_assert(MAX_CPUS * sizeof(struct vcpu_info) <= PAGE_SIZE,
+	       "all vcpu_infos share one page");
+
+static bool xen_detect(void)
+{
+	if (!(cpuid(1, 0).ecx & CPUID1_ECX_HYPERVISOR))
+		return false;
+	/* Xen's leaves sit at the first free 0x100 boundary (after
+	 * Viridian's, when those are on). */
+	for (uint32_t leaf = XEN_CPUID_FIRST_LEAF; leaf < 0x40010000;
+	     leaf += 0x100) {
+		struct cpuid_regs r = cpuid(leaf, 0);
+
+		if (r.ebx == XEN_CPUID_SIGNATURE_EBX &&
+		    r.ecx == XEN_CPUID_SIGNATURE_ECX &&
+		    r.edx == XEN_CPUID_SIGNATURE_EDX && r.eax >= leaf + 2) {
+			xen_cpuid_base = leaf;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Last resort when Xen cannot be asked to stop us: a triple fault makes
+ * Xen crash the domain, which the runner reports; never a silent hang. */
+static __noreturn void triple_fault(void)
+{
+	static const struct {
+		uint16_t limit;
+		uint64_t base;
+	} __packed empty_idt = {0, 0};
+
+	__asm__ volatile("lidt %0; int3" : : "m"(empty_idt));
+	arch_halt_forever();
+}
+
+__noreturn void xen_fail(const char *what, long rc)
+{
+	kprintf("vsched: xen: %s failed: %ld; cannot run on this Xen\n", what,
+		rc);
+	kernel_shutdown(EXIT_PANIC);
+}
+
+/* In the kernel image, not from the page allocator: on a PVH dom0 the
+ * memory map itself comes through a hypercall. */
+static uint8_t hypercall_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+static void hypercall_page_init(void)
+{
+	hypercall_msr = cpuid(xen_cpuid_base + 2, 0).ebx;
+	wrmsr(hypercall_msr, (uintptr_t)hypercall_page);
+	/* Xen wrote a stub per hypercall; an untouched page means no page,
+	 * and no console to say so on. */
+	if (!hypercall_page[0])
+		triple_fault();
+	xen_hypercall_page = hypercall_page;
+}
+
+/* The BIOS E820 entry layout XENMEM_memory_map fills (not a Xen type). */
+struct e820_entry {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t type; /* 1 RAM, 2 reserved, 3 ACPI: as enum boot_mem_type */
+} __packed;
+
+/* Xen 4.17's PVH dom0 start info has no memory map: ask Xen for ours. */
+static void memory_map_from_xen(struct boot_info *bi)
+{
+	static struct e820_entry e820[BOOT_MEMMAP_MAX];
+	struct xen_memory_map map = {.nr_entries = BOOT_MEMMAP_MAX};
+	int rc;
+
+	set_xen_guest_handle(map.buffer, e820);
+	rc = xen_memory_op(XENMEM_memory_map, &map);
+	if (rc)
+		xen_fail("XENMEM_memory_map (the start info has no memory map)",
+			 rc);
+	for (unsigned i = 0; i < map.nr_entries && i < BOOT_MEMMAP_MAX; i++)
+		bi->mem[i] = (struct boot_mem_range){e820[i].addr, e820[i].size,
+						     e820[i].type};
+	bi->nr_mem = MIN(map.nr_entries, (unsigned)BOOT_MEMMAP_MAX);
+}
+
+/* BSP, before memory set-up (virt_ops.early_init once the kernel has
+ * it, else from xen_init()). Output before this
+ * went to COM1, which on Xen is not ours: say the first line again. */
+static void xen_early_init(struct boot_info *bi)
+{
+	struct xen_feature_info fi = {.submap_idx = 0};
+
+	hypercall_page_init();
+	if (xen_version(XENVER_get_features, &fi) == 0)
+		xen_is_dom0 = fi.submap & (1u << XENFEAT_dom0);
+	xen_console_init();
+	kprintf("vsched: boot (%s), command line \"%s\"\n", bi->protocol,
+		bi->cmdline);
+	if (!bi->nr_mem)
+		memory_map_from_xen(bi);
+	xen_acpi_fix_xsdt(bi);
+}
+
+static void shared_info_init(void)
+{
+	uint64_t pa = page_alloc_zeroed(0);
+	struct xen_add_to_physmap xatp = {
+		.domid = DOMID_SELF,
+		.space = XENMAPSPACE_shared_info,
+		.idx = 0,
+		.gpfn = pa >> PAGE_SHIFT,
+	};
+	int rc = pa ? xen_memory_op(XENMEM_add_to_physmap, &xatp) : -ENOMEM;
+
+	if (rc)
+		xen_fail("XENMEM_add_to_physmap(XENMAPSPACE_shared_info)", rc);
+	xen_shared = (struct shared_info *)(uintptr_t)pa;
+}
+
+/* Register vCPU c's vcpu_info in our page; Xen then keeps its time and
+ * event flags there instead of in shared_info (only 32 slots). */
+static void vcpu_info_register(struct cpu *c)
+{
+	struct vcpu_info *vi = &vcpu_infos[c->id];
+	struct vcpu_register_vcpu_info r = {
+		.mfn = (uintptr_t)vcpu_infos >> PAGE_SHIFT,
+		.offset = (uint32_t)((uintptr_t)vi & (PAGE_SIZE - 1)),
+	};
+	int rc = xen_vcpu_op(VCPUOP_register_vcpu_info, xen_vcpu_id(c), &r);
+
+	if (rc)
+		xen_fail("VCPUOP_register_vcpu_info", rc);
+	xen_pcpu(c)[XEN_PCPU_VCPU_INFO] = (uintptr_t)vi;
+}
+
+static void xen_init(void)
+{
+	uint64_t pa;
+
+	if (!xen_hypercall_page)
+		xen_early_init(boot); /* the kernel had no early_init call */
+	shared_info_init();
+	pa = page_alloc_zeroed(0);
+	if (!pa)
+		xen_fail("allocating the vcpu_info page", -ENOMEM);
+	vcpu_infos = (struct vcpu_info *)(uintptr_t)pa;
+	vcpu_info_register(this_cpu());
+	xen_time_init();
+}
+
+/* The logical CPU numbering (MADT order) must match Xen's vCPU ids: the
+ * PVH MADT lists vCPU i as ACPI processor i, APIC id 2 * i. */
+static void check_vcpu_id(struct cpu *c)
+{
+	int id = xen_cpuid_vcpu_id();
+
+	if (id >= 0 && (unsigned)id != xen_vcpu_id(c)) {
+		kprintf("vsched: xen: logical CPU %u is Xen vCPU %d (APIC id"
+			" %u): the MADT order is not the vCPU order\n", c->id,
+			id, c->hw_id);
+		xen_fail("matching logical CPUs to Xen vCPU ids", -EINVAL);
+	}
+}
+
+static void xen_cpu_init(void)
+{
+	struct cpu *c = this_cpu();
+	int rc;
+
+	check_vcpu_id(c);
+	if (!xen_pcpu(c)[XEN_PCPU_VCPU_INFO])
+		vcpu_info_register(c);
+	rc = xen_upcall_cpu_init(xen_vcpu_id(c));
+	if (rc)
+		xen_fail("event channel upcall set-up (vector and callback)",
+			 rc);
+	xen_evtchn_clear_pending(c);
+	xen_time_cpu_init();
+	rc = xen_ipi_cpu_init();
+	if (rc)
+		xen_fail("EVTCHNOP_bind_ipi", rc);
+	xen_debug_cpu_init();
+}
+
+static void print_version(void)
+{
+	xen_extraversion_t extra = {0};
+	int v = xen_version(XENVER_version, NULL);
+
+	xen_version(XENVER_extraversion, extra);
+	extra[sizeof(extra) - 1] = 0;
+	kprintf("vsched: virt xen: Xen %d.%d%s, %s PVH, CPUID leaves at 0x%x,"
+		" hypercall page via MSR 0x%x\n", v >> 16, v & 0xffff, extra,
+		xen_is_dom0 ? "dom0" : "domU", xen_cpuid_base, hypercall_msr);
+}
+
+static void xen_describe(void)
+{
+	static char cmdline[sizeof(xen_commandline_t)];
+
+	print_version();
+	kprintf("vsched: virt xen: clock %s; timer VIRQ_TIMER +"
+		" VCPUOP_set_singleshot_timer, periodic timer stopped\n",
+		xen_time_describe());
+	kprintf("vsched: virt xen: events 2-level via %s; IPIs %u event"
+		" channels per vCPU (EVTCHNOP_bind_ipi); console %s; SMP"
+		" VCPUOP_initialise + VCPUOP_up\n", xen_upcall_describe(),
+		IPI_NR, xen_console_describe());
+	/* dom0 only: a domU is not told Xen's command line. */
+	if (xen_version(XENVER_commandline, cmdline) == 0) {
+		cmdline[sizeof(cmdline) - 1] = 0;
+		kprintf("vsched: virt xen: Xen command line \"%s\"\n", cmdline);
+	}
+}
+
+/* The cheapest round trip to Xen, for the floor benchmark. */
+static void xen_null_exit(void)
+{
+	xen_version(XENVER_version, NULL);
+}
+
+static __noreturn void xen_shutdown(int code)
+{
+	struct sched_shutdown s = {
+		.reason = code ? SHUTDOWN_crash : SHUTDOWN_poweroff,
+	};
+
+	if (xen_hypercall_page)
+		xen_sched_op(SCHEDOP_shutdown, &s);
+	triple_fault();
+}
+
+const struct virt_ops virt_ops_xen = {
+	.name = "xen",
+	.detect = xen_detect,
+	.early_init = xen_early_init,
+	.init = xen_init,
+	.cpu_init = xen_cpu_init,
+	.clock_ns = xen_clock_ns,
+	.set_deadline = xen_set_deadline,
+	.send_ipi = xen_send_ipi,
+	.send_ipi_others = xen_send_ipi_others,
+	.console_write = xen_console_write,
+	.shutdown = xen_shutdown,
+	.describe = xen_describe,
+	.cpu_start = xen_cpu_start,
+	.null_exit = xen_null_exit,
+	.null_exit_name = "xen_version hypercall",
+};
