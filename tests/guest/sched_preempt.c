@@ -111,14 +111,14 @@ static void high_preempts_low(void)
 	struct waker_probe p = {.n = 9, .low = &low};
 	struct thread_handle hl;
 	unsigned cpu = last_cpu();
-	uint64_t med, med_idle, extra;
+	uint64_t med, med_idle, extra, nap = 0;
 
 	p.period = base.period = sched_slice_ns + sched_slice_ns / 3;
 	med_idle = probe_median(&base, cpu);
 	stop = false;
 	st_spawn(spin_fn, &low, "low-spin", 1, 1ull << cpu, &hl);
 	while (!low.count)
-		thread_sleep_ns(100 * US);
+		st_backoff(&nap);
 	med = probe_median(&p, cpu);
 	stop = true;
 	thread_join(hl, NULL);
@@ -200,7 +200,7 @@ static void migrate_self_and_running(void)
 	struct thread_handle h;
 	struct spinner s = {0};
 	long bad = -1;
-	uint64_t t0;
+	uint64_t t0, nap = 0;
 	unsigned target;
 
 	thread_spawn(hop_fn, NULL, NULL, &h);
@@ -213,12 +213,13 @@ static void migrate_self_and_running(void)
 	s.mask = 0;
 	st_spawn(spin_fn, &s, "to-move", 3, 1ull << 0, &h);
 	while (!s.count)
-		thread_sleep_ns(100 * US);
+		st_backoff(&nap);
 	target = last_cpu();
 	thread_set_affinity(h, 1ull << target);
 	t0 = virt_clock_ns();
+	nap = 0;
 	while (s.cpu != target && virt_clock_ns() - t0 < 2000 * MS)
-		thread_sleep_ns(100 * US);
+		st_backoff(&nap);
 	report(s.cpu == target, "sched_preempt.set_affinity_running",
 	       "spinner still on vCPU %u after %lu us", s.cpu,
 	       (virt_clock_ns() - t0) / 1000);

@@ -52,6 +52,12 @@ void st_spin_ns(uint64_t ns)
 		;
 }
 
+void st_backoff(uint64_t *ns)
+{
+	*ns = *ns ? MIN(*ns * 2, 8 * MS) : 100 * US;
+	thread_sleep_ns(*ns);
+}
+
 uint64_t st_median(uint64_t *v, unsigned n)
 {
 	unsigned i, j;

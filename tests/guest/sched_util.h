@@ -37,6 +37,14 @@ static inline uint64_t st_rand(struct st_rng *r)
 int st_spawn(long (*fn)(void *), void *arg, const char *name, int prio,
 	     uint64_t mask, struct thread_handle *h);
 void st_spin_ns(uint64_t ns);
+/*
+ * One step of a polling wait: sleep *ns (start it at 0), then double it,
+ * from 100 us up to 8 ms. A fixed short sleep can livelock where a timer
+ * interrupt and two switches cost more than the sleep (Xen nested in QEMU
+ * TCG): the sleeper is due again before the thread it waits for has run
+ * one instruction of its own.
+ */
+void st_backoff(uint64_t *ns);
 /* Sort a small array of u64 (insertion sort) and return the median. */
 uint64_t st_median(uint64_t *v, unsigned n);
 /* Print the thread table if not stopped (ns = 0) within ns. */

@@ -149,9 +149,10 @@ static void print_counters(void)
 		uintptr_t *w = xen_pcpu(cpu_get(c));
 
 		report_info("xen.events", "vCPU %u: %lu upcalls, %lu events,"
-			    " timer early %lu, stale %lu", c,
-			    w[XEN_PCPU_UPCALLS], w[XEN_PCPU_EVENTS],
-			    w[XEN_PCPU_TIMER_EARLY], w[XEN_PCPU_TIMER_STALE]);
+			    " timer early %lu, stale %lu; upcalls at a hlt"
+			    " in an sti shadow %lu", c, w[XEN_PCPU_UPCALLS],
+			    w[XEN_PCPU_EVENTS], w[XEN_PCPU_TIMER_EARLY],
+			    w[XEN_PCPU_TIMER_STALE], w[XEN_PCPU_HLT_SKIPS]);
 	}
 	report(xen_evtchn_unknown_events() == 0, "xen.no_stray_events",
 	       "%lu events on ports nobody bound", xen_evtchn_unknown_events());

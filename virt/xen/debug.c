@@ -28,12 +28,14 @@ static void debug_event(unsigned port, uintptr_t arg)
 
 	kprintf("xen-debug: vCPU %u: clock %lu ns, deadline %ld ns from now%s;"
 		" timer port %u pending %d masked %d; upcall_pending %u sel %lx;"
-		" %lu upcalls, %lu events, timer early %lu stale %lu\n", c->id,
+		" %lu upcalls, %lu events, timer early %lu stale %lu, hlt"
+		" skips %lu\n", c->id,
 		now, d == VIRT_NO_DEADLINE ? 0 : (long)(d - now),
 		d == VIRT_NO_DEADLINE ? " (none armed)" : "", tport, pending,
 		masked, vi->evtchn_upcall_pending, vi->evtchn_pending_sel,
 		w[XEN_PCPU_UPCALLS], w[XEN_PCPU_EVENTS],
-		w[XEN_PCPU_TIMER_EARLY], w[XEN_PCPU_TIMER_STALE]);
+		w[XEN_PCPU_TIMER_EARLY], w[XEN_PCPU_TIMER_STALE],
+		w[XEN_PCPU_HLT_SKIPS]);
 	{
 		unsigned rp = (unsigned)w[XEN_PCPU_IPI_PORT];
 		bool m2, p2 = port_bits(rp, &m2);

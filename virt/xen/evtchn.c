@@ -70,6 +70,23 @@ static void scan_word(struct cpu *c, unsigned w)
 	}
 }
 
+/*
+ * Seen under Xen 4.17 nested in QEMU TCG: an upcall delivered inside the
+ * interrupt shadow of "sti; hlt", returning to the hlt itself. The idle
+ * loop then halts although the interrupt asked it to reschedule (a lost
+ * wakeup until some unrelated event). Resume after the hlt instead, as if
+ * the interrupt had woken it, which is what hardware does.
+ */
+static void skip_hlt(struct cpu *c, struct arch_regs *regs)
+{
+	const volatile uint8_t *ip = (const volatile uint8_t *)regs->rip;
+
+	if (ip[0] == 0xf4) { /* hlt */
+		regs->rip++;
+		xen_pcpu(c)[XEN_PCPU_HLT_SKIPS]++;
+	}
+}
+
 /* The upcall vector's handler (IRQs off; the arch sends the EOI). One
  * pass only: an event posted meanwhile (a deadline already past fires
  * inside its own hypercall) sets evtchn_upcall_pending 0 -> 1 again, and
@@ -82,6 +99,7 @@ static void xen_upcall(struct arch_regs *regs)
 	xen_ulong_t sel;
 
 	xen_pcpu(c)[XEN_PCPU_UPCALLS]++;
+	skip_hlt(c, regs);
 	/* Clear the flag before reading the selector: Xen sets the flag
 	 * again for any event it posts after this (struct vcpu_info in
 	 * xen/xen.h). */

@@ -38,6 +38,7 @@ enum xen_pcpu_word {
 	XEN_PCPU_EVENTS,      /* events dispatched to a handler */
 	XEN_PCPU_TIMER_EARLY, /* timer events before the deadline (re-armed) */
 	XEN_PCPU_TIMER_STALE, /* timer events with nothing armed */
+	XEN_PCPU_HLT_SKIPS,   /* upcalls taken in an sti shadow, at a hlt */
 	XEN_PCPU_IPI_PORT,    /* + enum ipi_kind: IPI event channels */
 	XEN_PCPU_NR = XEN_PCPU_IPI_PORT + IPI_NR,
 };
