@@ -1,16 +1,20 @@
 # SPDX-License-Identifier: MIT
 # vsched: one Makefile for the guest kernel, the hv launcher and the tests.
-#   make            build/$(ARCH)/vsched.elf and build/hv/hv
+#   make            build/$(ARCH)/vsched.elf (arm64: also vsched.bin, the
+#                   flat image with the Linux arm64 header) and build/hv/hv
+#   make ARCH=arm64 the arm64 guest (tools/deps.sh --arm64 first)
 #   make unit       host unit tests (Criterion)
 #   make test       everything: deps, unit tests, guest suites on all backends
 #   make run        the main job: boot the guest and print its latency report
 
 ARCH ?= x86_64
+.DEFAULT_GOAL := all
 BUILD := build/$(ARCH)
 HOSTBUILD := build/hv
 UNITBUILD := build/unit
 
 CC_x86_64 ?= gcc
+CC_arm64 ?= aarch64-linux-gnu-gcc
 CC_GUEST := $(CC_$(ARCH))
 HOSTCC ?= gcc
 GCC_INC := $(shell $(CC_GUEST) -print-file-name=include)
@@ -51,13 +55,13 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -I. -MMD -MP -pthread \
 UNIT_BINS := $(addprefix $(UNITBUILD)/test_,$(UNIT_TESTS))
 
 .PHONY: all unit test run bench deps clean
-all: $(KERNEL) $(HV)
+all: $(KERNEL) $(ARCH_IMAGES) $(HV)
 
 # Public ABI headers (Xen from libxen-dev, Linux UAPI for KVM) are reached
 # through a private include dir so the guest still builds with -nostdinc.
 $(BUILD)/sysinc/.stamp:
 	@mkdir -p $(BUILD)/sysinc
-	@for d in xen linux asm asm-generic; do \
+	@for d in $(or $(ARCH_SYSINC),xen linux asm asm-generic); do \
 	  src=/usr/include/$$d; [ $$d = asm ] && src=/usr/include/x86_64-linux-gnu/asm; \
 	  [ -d $$src ] || { echo "missing $$src: run tools/deps.sh" >&2; exit 1; }; \
 	  ln -sfn $$src $(BUILD)/sysinc/$$d; done
@@ -70,11 +74,11 @@ $(BUILD)/%.o: %.S $(BUILD)/sysinc/.stamp
 	@mkdir -p $(dir $@)
 	$(CC_GUEST) $(GUEST_ASFLAGS) -c $< -o $@
 
-$(KERNEL): $(GUEST_OBJS) $(ARCH_LDS)
-	$(CC_GUEST) -nostdlib -static -no-pie -Wl,-T,$(ARCH_LDS) \
+$(KERNEL): $(GUEST_OBJS) $(ARCH_LDS) $(ARCH_LIBS)
+	$(CC_GUEST) -nostdlib $(ARCH_LDFLAGS) -Wl,-T,$(ARCH_LDS) \
 		-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack \
 		-Wl,--no-warn-rwx-segments -Wl,--build-id=none \
-		-o $@ $(GUEST_OBJS) -lgcc
+		-o $@ $(GUEST_OBJS) $(ARCH_LIBS) -lgcc
 
 build/host/%.o: %.c
 	@mkdir -p $(dir $@)

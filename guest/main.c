@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Portable boot sequence: console, command line, memory, ACPI, hypervisor
+ * Portable boot sequence: console, command line, memory, ACPI or DT, hypervisor
  * backend, timers, secondary vCPUs, scheduler, then the selected job.
  */
 #include <string.h>
@@ -85,19 +85,28 @@ static void memory_setup(struct boot_info *bi)
 		panic("no usable RAM in the boot memory map (%u entries)", bi->nr_mem);
 }
 
+/* The vCPUs: the list arch code took from the device tree, or else the
+ * ACPI MADT's, copied into the boot info. The boot CPU stays number 0. */
 static void cpus_setup(void)
 {
-	int rc = acpi_parse_madt(boot->rsdp_pa, &boot_madt);
 	uint32_t self = cpu_get(0)->hw_id;
 	unsigned next = 1;
 
-	if (rc) {
-		kprintf("vsched: no usable ACPI MADT (%d): running on 1 vCPU\n", rc);
-		return;
+	if (!boot->cpus_source) {
+		int rc = acpi_parse_madt(boot->rsdp_pa, &boot_madt);
+
+		boot->cpus_source = "MADT";
+		if (rc) {
+			kprintf("vsched: no usable ACPI MADT (%d): running on 1 vCPU\n", rc);
+			return;
+		}
+		boot->nr_cpus = MIN(boot_madt.ncpus, (unsigned)MAX_CPUS);
+		for (unsigned i = 0; i < boot->nr_cpus; i++)
+			boot->cpu_hw_ids[i] = boot_madt.apic_ids[i];
 	}
-	for (unsigned i = 0; i < boot_madt.ncpus; i++)
-		if (boot_madt.apic_ids[i] != self)
-			cpu_register(next++, boot_madt.apic_ids[i]);
+	for (unsigned i = 0; i < boot->nr_cpus; i++)
+		if (boot->cpu_hw_ids[i] != self)
+			cpu_register(next++, boot->cpu_hw_ids[i]);
 }
 
 static void cpus_start(void)
@@ -111,7 +120,7 @@ static void cpus_start(void)
 			       : -ENOMEM;
 
 		if (rc)
-			kprintf("vsched: vCPU %u (APIC id %u) did not start: %d\n",
+			kprintf("vsched: vCPU %u (hw id %u) did not start: %d\n",
 				i, cpu_get(i)->hw_id, rc);
 	}
 }
@@ -151,8 +160,8 @@ __noreturn void kernel_main(struct boot_info *bi)
 	arch_init();
 	cpus_setup();
 	virt->cpu_init();
-	kprintf("vsched: main: hypervisor backend %s; %s; %u vCPUs in MADT\n",
-		virt->name, arch_describe(), cpu_count());
+	kprintf("vsched: main: hypervisor backend %s; %s; %u vCPUs in %s\n",
+		virt->name, arch_describe(), cpu_count(), boot->cpus_source);
 	if (virt->describe)
 		virt->describe();
 	sched_init();

@@ -73,6 +73,8 @@ int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top);
 void arch_print_backtrace(void *frame);
 void arch_null_exit(void);                /* an instruction that always
 					     traps to a hypervisor (cpuid) */
+extern const char arch_null_exit_name[];  /* what it is: "cpuid" */
+extern const char arch_counter_name[];    /* arch_cycles(): "tsc", "cntvct" */
 const char *arch_describe(void);          /* "x2apic tsc-deadline ..." */
 
 /* ---- called by arch, implemented by the portable kernel (guest/) ----

@@ -5,6 +5,7 @@ ARCH_CFLAGS := -m64 -march=x86-64 -mno-red-zone -mgeneral-regs-only \
 	-mcmodel=small -fno-asynchronous-unwind-tables
 ARCH_ASFLAGS := -m64
 ARCH_LDS := arch/x86_64/kernel.ld
+ARCH_LDFLAGS := -static -no-pie
 GUEST_SRCS += arch/x86_64/head.S arch/x86_64/trampoline.S \
 	arch/x86_64/entry.S arch/x86_64/switch.S arch/x86_64/boot.c \
 	arch/x86_64/serial.c arch/x86_64/traps.c arch/x86_64/apic.c \

@@ -147,6 +147,9 @@ __noreturn void arch_halt_forever(void)
 		__asm__ volatile("cli; hlt");
 }
 void *arch_frame_pointer(void) { return __builtin_frame_address(0); }
+const char arch_null_exit_name[] = "cpuid";
+const char arch_counter_name[] = "tsc";
+
 void arch_null_exit(void)
 {
 	(void)cpuid(0, 0);

@@ -78,7 +78,7 @@ static void print_json(const struct bench *b, const struct hist *h, unsigned mar
 		"\"vcpus\":%u,\"n\":%lu,\"unit\":\"ns\",\"min\":%lu,\"p50\":%lu,"
 		"\"p90\":%lu,\"p99\":%lu,\"p999\":%lu,\"max\":%lu,\"mean\":%lu,"
 		"\"cycles\":{\"min\":%lu,\"p50\":%lu,\"p90\":%lu,\"p99\":%lu,"
-		"\"p999\":%lu,\"max\":%lu},\"ts_cost_ns\":%lu,\"clock\":\"tsc\","
+		"\"p999\":%lu,\"max\":%lu},\"ts_cost_ns\":%lu,\"clock\":\"%s\","
 		"\"cycles_hz\":%lu,\"idle\":\"%s\",\"slice_us\":%lu,\"mark\":%u,"
 		"\"what\":\"%s\"}\n",
 		b->name, virt->name, cpu_count(), h->n,
@@ -87,7 +87,7 @@ static void print_json(const struct bench *b, const struct hist *h, unsigned mar
 		bench_cycles_to_ns(q[3]), bench_cycles_to_ns(h->max),
 		bench_cycles_to_ns(h->n ? h->sum / h->n : 0), h->min, q[0], q[1],
 		q[2], q[3], h->max, bench_cycles_to_ns(ts_cost_cyc),
-		arch_cycles_hz(), idle_policy(), sched_slice_ns / 1000, mark,
+		arch_counter_name, arch_cycles_hz(), idle_policy(), sched_slice_ns / 1000, mark,
 		b->what);
 }
 

@@ -7,7 +7,6 @@
 
 #include "arch.h"
 #include "guest/boot.h"
-#include "guest/lib/acpi.h"
 #include "guest/lib/cmdline.h"
 #include "guest/mm/heap.h"
 #include "guest/mm/page.h"
@@ -15,7 +14,19 @@
 #include "guest/test.h"
 
 extern struct boot_info *boot;
-extern struct acpi_madt_info boot_madt;
+
+/* The image lies inside one RAM range of the memory map. */
+static bool kernel_in_ram(void)
+{
+	for (unsigned i = 0; i < boot->nr_mem; i++) {
+		const struct boot_mem_range *r = &boot->mem[i];
+
+		if (r->type == BOOT_MEM_RAM && boot->kernel_start >= r->base &&
+		    boot->kernel_end <= r->base + r->size)
+			return true;
+	}
+	return false;
+}
 
 static void suite_boot(void)
 {
@@ -28,13 +39,16 @@ static void suite_boot(void)
 	       "%u entries, %lu MiB RAM", boot->nr_mem, ram >> 20);
 	report(cmdline_get(&boot_cmdline, "test") != NULL, "boot.cmdline",
 	       "test= not found in \"%s\"", boot->cmdline);
-	report(boot->rsdp_pa != 0, "boot.rsdp", "no RSDP in the start info");
-	report(boot_madt.ncpus == cpu_count() && cpu_count() >= 1,
-	       "boot.madt", "MADT lists %u vCPUs, kernel has %u",
-	       boot_madt.ncpus, cpu_count());
-	report(boot->kernel_start == 0x100000 && boot->kernel_end > boot->kernel_start,
-	       "boot.kernel_range", "kernel at %lx-%lx", boot->kernel_start,
-	       boot->kernel_end);
+	report(boot->rsdp_pa != 0 || boot->dtb_pa != 0, "boot.firmware_tables",
+	       "neither an RSDP nor a device tree in the boot info");
+	report(boot->nr_cpus == cpu_count() && cpu_count() >= 1,
+	       "boot.cpus", "%s lists %u vCPUs, kernel has %u",
+	       boot->cpus_source ? boot->cpus_source : "no table",
+	       boot->nr_cpus, cpu_count());
+	report(kernel_in_ram() && IS_ALIGNED(boot->kernel_start, PAGE_SIZE) &&
+		       boot->kernel_end > boot->kernel_start,
+	       "boot.kernel_range", "kernel at %lx-%lx, not inside RAM",
+	       boot->kernel_start, boot->kernel_end);
 	report_info("boot.info", "%u memory ranges, %lu MiB RAM, %u vCPUs",
 		    boot->nr_mem, ram >> 20, cpu_count());
 }

@@ -7,13 +7,13 @@
 #include "arch.h"
 #include "virt.h"
 #include "guest/ipi.h"
-#include "guest/lib/acpi.h"
+#include "guest/boot.h"
 #include "guest/lib/printf.h"
 #include "guest/percpu.h"
 #include "guest/spinlock.h"
 #include "guest/test.h"
 
-extern struct acpi_madt_info boot_madt;
+extern struct boot_info *boot;
 
 #define SEC 1000000000ull
 
@@ -47,9 +47,9 @@ static void suite_smp(void)
 {
 	unsigned n = cpu_count(), ok = 1;
 
-	report(cpu_online_count() == n && n == MAX(boot_madt.ncpus, 1u),
-	       "smp.all_online", "%u of %u vCPUs online, MADT lists %u",
-	       cpu_online_count(), n, boot_madt.ncpus);
+	report(cpu_online_count() == n && n == MAX(boot->nr_cpus, 1u),
+	       "smp.all_online", "%u of %u vCPUs online, %s lists %u",
+	       cpu_online_count(), n, boot->cpus_source, boot->nr_cpus);
 	for (unsigned i = 1; i < n; i++) {
 		struct whoami w = {0};
 

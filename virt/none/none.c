@@ -93,5 +93,5 @@ const struct virt_ops virt_ops_none = {
 	.shutdown = none_shutdown,
 	.describe = none_describe,
 	.null_exit = arch_null_exit,
-	.null_exit_name = "cpuid",
+	.null_exit_name = arch_null_exit_name,
 };
