@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: MIT
+# arm64: Linux image header, EL2 drop, MMU, vectors, GICv3, generic timer,
+# PSCI SMP, PL011, device tree through Debian's libfdt (libfdt-dev:arm64,
+# unpacked by tools/deps.sh --arm64 into build/deps/arm64).
+OBJCOPY_arm64 ?= aarch64-linux-gnu-objcopy
+ARM64_DEPS := build/deps/arm64
+LIBFDT_DIR := $(ARM64_DEPS)/libfdt-dev/usr
+LIBFDT_A := $(LIBFDT_DIR)/lib/aarch64-linux-gnu/libfdt.a
+ARCH_CFLAGS := -mgeneral-regs-only -mno-outline-atomics -mcmodel=small -fpie \
+	-fno-asynchronous-unwind-tables -fno-plt \
+	-isystem arch/arm64/libc -isystem $(LIBFDT_DIR)/include
+ARCH_ASFLAGS :=
+ARCH_LDS := arch/arm64/kernel.ld
+# A static PIE: head.S applies its own R_AARCH64_RELATIVE relocations.
+ARCH_LDFLAGS := -static-pie -Wl,--no-dynamic-linker -Wl,-z,text -Wl,--hash-style=sysv
+ARCH_LIBS := $(LIBFDT_A)
+ARCH_SYSINC := xen
+ARCH_IMAGES := $(BUILD)/vsched.bin
+GUEST_SRCS += arch/arm64/head.S arch/arm64/entry.S arch/arm64/switch.S \
+	arch/arm64/boot.c arch/arm64/fdt.c arch/arm64/serial.c \
+	arch/arm64/traps.c arch/arm64/gic.c arch/arm64/timer.c \
+	arch/arm64/smp.c arch/arm64/paging.c
+
+$(BUILD)/vsched.bin: $(BUILD)/vsched.elf
+	$(OBJCOPY_arm64) -O binary $< $@
+
+$(LIBFDT_A):
+	@echo "missing $@: run tools/deps.sh --arm64" >&2; exit 1

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* arm64 system register access, barriers and the exception frame. */
+#ifndef ARCH_ARM64_CPU_H
+#define ARCH_ARM64_CPU_H
+
+#include "types.h"
+#include "arch/arm64/asm.h"
+
+#define __stringify_1(x) #x
+#define __stringify(x) __stringify_1(x)
+
+#define read_sysreg(r) ({						\
+	uint64_t __v;							\
+	__asm__ volatile("mrs %0, " __stringify(r) : "=r"(__v));	\
+	__v;								\
+})
+#define write_sysreg(v, r) \
+	__asm__ volatile("msr " __stringify(r) ", %0" : : "r"((uint64_t)(v)) : "memory")
+
+#define isb() __asm__ volatile("isb" : : : "memory")
+#define dsb(opt) __asm__ volatile("dsb " #opt : : : "memory")
+
+/* The frame entry.S saves (offsets in asm.h, checked in traps.c). */
+struct arch_regs {
+	uint64_t x[31];
+	uint64_t sp, elr, spsr, esr, far;
+};
+
+/* MPIDR affinity as the 32-bit hw_id (Aff3 in bits 31:24, like Linux's
+ * compressed form) and back. */
+static inline uint32_t mpidr_to_hwid(uint64_t mpidr)
+{
+	return (uint32_t)(mpidr & 0xffffff) | (uint32_t)((mpidr >> 32) & 0xff) << 24;
+}
+static inline uint64_t hwid_to_mpidr(uint32_t id)
+{
+	return (id & 0xffffff) | (uint64_t)(id >> 24) << 32;
+}
+
+typedef void (*irq_handler_t)(unsigned intid);
+void irq_set_handler(unsigned intid, irq_handler_t h); /* SGIs and PPIs */
+void arch_dump_regs(const struct arch_regs *r);
+
+#endif

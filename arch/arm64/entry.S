@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exception vectors: save a struct arch_regs frame (traps.h) on the current
+ * stack and call C. A synchronous exception whose frame would land in an
+ * unmapped page (a thread stack overflowing into its guard page) continues
+ * on this CPU's emergency stack so that it can still be reported.
+ */
+#include "arch/arm64/asm.h"
+
+/* Save x2..x29 (x0, x1 already at [sp]), then x30, the interrupted sp (in
+ * \spreg), ELR, SPSR, ESR and FAR; leave only IRQs masked. */
+.macro save_rest spreg
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	.ifc \spreg, normal
+	add	x20, sp, #FRAME_SIZE
+	.else
+	mrs	x20, tpidr_el0
+	.endif
+	stp	x30, x20, [sp, #S_X30]
+	mrs	x21, elr_el1
+	mrs	x22, spsr_el1
+	stp	x21, x22, [sp, #S_ELR]
+	mrs	x21, esr_el1
+	mrs	x22, far_el1
+	stp	x21, x22, [sp, #S_ESR]
+	msr	daifclr, #0xd
+.endm
+
+.macro vbad kind
+	.align 7
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp]
+	mov	x1, #\kind
+	b	bad_common
+.endm
+
+	.text
+	.align 11
+	.globl vectors
+vectors:
+	/* current EL with SP_EL0: never used */
+	vbad 0
+	vbad 1
+	vbad 2
+	vbad 3
+	/* current EL with SP_EL1: the kernel */
+	.align 7
+	b	el1_sync
+	.align 7
+	b	el1_irq
+	vbad 6
+	vbad 7
+	/* lower EL, AArch64 and AArch32: no user space */
+	vbad 8
+	vbad 9
+	vbad 10
+	vbad 11
+	vbad 12
+	vbad 13
+	vbad 14
+	vbad 15
+
+el1_sync:
+	/* Would the frame fit on this stack? tpidrro_el0 and tpidr_el0 are
+	 * free scratch registers: nothing runs at EL0. */
+	msr	tpidrro_el0, x0
+	sub	x0, sp, #FRAME_SIZE
+	at	s1e1w, x0
+	isb
+	mrs	x0, par_el1
+	tbnz	x0, #0, 1f
+	mrs	x0, tpidrro_el0
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp]
+	save_rest normal
+	mov	x0, sp
+	bl	arch_trap_sync
+	b	exception_return
+1:	mov	x0, sp			/* overflow: the emergency stack */
+	msr	tpidr_el0, x0
+	mrs	x0, tpidr_el1
+	cbz	x0, 2f
+	ldr	x0, [x0, #CPU_OFF_EMERG_SP_ASM]
+	cbz	x0, 2f
+	mov	sp, x0
+	mrs	x0, tpidrro_el0
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp]
+	save_rest emergency
+	mov	x0, sp
+	bl	arch_trap_sync
+	b	exception_return
+2:	wfe				/* no per-CPU data yet: nothing to do */
+	b	2b
+
+el1_irq:
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp]
+	save_rest normal
+	mov	x0, sp
+	bl	arch_trap_irq
+	b	exception_return
+
+bad_common:
+	save_rest normal
+	mov	x0, sp
+	bl	arch_trap_bad		/* x1 = kind; does not return */
+	b	arch_halt_forever
+
+	.globl exception_return
+exception_return:
+	msr	daifset, #0xf
+	ldp	x21, x22, [sp, #S_ELR]
+	msr	elr_el1, x21
+	msr	spsr_el1, x22
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldp	x18, x19, [sp, #16 * 9]
+	ldp	x20, x21, [sp, #16 * 10]
+	ldp	x22, x23, [sp, #16 * 11]
+	ldp	x24, x25, [sp, #16 * 12]
+	ldp	x26, x27, [sp, #16 * 13]
+	ldp	x28, x29, [sp, #16 * 14]
+	ldr	x30, [sp, #S_X30]
+	add	sp, sp, #FRAME_SIZE
+	eret

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU pointer (TPIDR_EL1), emergency stacks, PSCI calls, and secondary
+ * CPU start-up with PSCI CPU_ON.
+ */
+#include "arch.h"
+#include "virt.h"
+#include "guest/lib/printf.h"
+#include "guest/mm/page.h"
+#include "guest/percpu.h"
+#include "arch/arm64/cpu.h"
+#include "arch/arm64/dt.h"
+#include "arch/arm64/gic.h"
+#include "arch/arm64/psci.h"
+#include "arch/arm64/timer.h"
+
+_Static_assert(offsetof(struct cpu, fault_ctx) == CPU_OFF_FAULT_CTX_ASM, "switch.S");
+_Static_assert(offsetof(struct cpu, arch) == CPU_OFF_ARCH_ASM, "switch.S");
+_Static_assert(PCPU_EMERG_SP < 16 && PCPU_GICR < 16, "struct cpu arch[]");
+
+#define EMERG_STACK_ORDER 1 /* 8 KiB: report a stack overflow */
+static uint8_t bsp_emerg_stack[PAGE_SIZE << EMERG_STACK_ORDER] __aligned(16);
+extern char secondary_entry[];
+
+struct cpu *this_cpu(void)
+{
+	return (struct cpu *)read_sysreg(tpidr_el1);
+}
+
+long psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fn;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+
+	if (dt.psci_hvc)
+		__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+				 : : "memory");
+	else
+		__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+				 : : "memory");
+	return (long)x0;
+}
+
+static void cpu_setup(struct cpu *c, void *emerg_top)
+{
+	c->arch[PCPU_EMERG_SP] = (uintptr_t)emerg_top;
+	write_sysreg(c, tpidr_el1);
+}
+
+void smp_setup_bsp(void)
+{
+	cpu_setup(cpu_get(0), bsp_emerg_stack + sizeof(bsp_emerg_stack));
+}
+
+int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
+{
+	struct cpu *c = cpu_get(id);
+	uint64_t emerg = page_alloc(EMERG_STACK_ORDER), t0;
+	long rc;
+
+	if (!c || id == 0)
+		return -EINVAL;
+	if (!dt.psci)
+		return -ENODEV;
+	if (!emerg)
+		return -ENOMEM;
+	c->arch[PCPU_EMERG_SP] = emerg + (PAGE_SIZE << EMERG_STACK_ORDER);
+	/* The new CPU starts with its MMU off: make what it reads before
+	 * turning it on (its struct cpu comes later, with the MMU on)
+	 * reach memory. Only the stack top travels, in x0. */
+	dsb(sy);
+	rc = psci_call(PSCI_CPU_ON, hwid_to_mpidr(hw_id),
+		       (uintptr_t)secondary_entry, (uintptr_t)stack_top);
+	if (rc)
+		return rc == -2 ? -EINVAL : rc == -4 ? -EEXIST : -EIO;
+	/* Emulated CPUs can be slow to come up: allow seconds. */
+	t0 = virt_clock_ns();
+	while (!READ_ONCE(c->online)) {
+		if (virt_clock_ns() - t0 > 10ull * 1000 * 1000 * 1000)
+			return -ETIMEDOUT;
+		arch_cpu_relax();
+	}
+	return 0;
+}
+
+/* First C code of a secondary CPU, MMU on, on the stack it was given. */
+__noreturn void arch_secondary_main(void)
+{
+	uint32_t self = mpidr_to_hwid(read_sysreg(mpidr_el1));
+	struct cpu *c = NULL;
+
+	for (unsigned i = 1; i < cpu_count() && !c; i++)
+		if (cpu_get(i)->hw_id == self)
+			c = cpu_get(i);
+	if (!c)
+		arch_halt_forever();
+	cpu_setup(c, (void *)c->arch[PCPU_EMERG_SP]);
+	if (gic_init_cpu())
+		arch_halt_forever();
+	timer_init_cpu();
+	kernel_secondary_main();
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exception reports (ESR class, FAR, ELR, registers, backtrace), the
+ * arch_fault_try() recovery path, and interrupt dispatch from the GIC.
+ */
+#include "arch.h"
+#include "guest/lib/printf.h"
+#include "guest/panic.h"
+#include "guest/percpu.h"
+#include "arch/arm64/cpu.h"
+#include "arch/arm64/gic.h"
+
+_Static_assert(offsetof(struct arch_regs, x[30]) == S_X30, "entry.S");
+_Static_assert(offsetof(struct arch_regs, sp) == S_SP, "entry.S");
+_Static_assert(offsetof(struct arch_regs, elr) == S_ELR, "entry.S");
+_Static_assert(offsetof(struct arch_regs, esr) == S_ESR, "entry.S");
+_Static_assert(sizeof(struct arch_regs) == FRAME_SIZE, "entry.S");
+
+#define EC_DABT_CUR 0x25
+#define EC_IABT_CUR 0x21
+#define NR_LOCAL_IRQS 32 /* SGIs and PPIs: all this kernel takes */
+
+__noreturn void fault_resume(void *ctx, int value);
+static irq_handler_t irq_handlers[NR_LOCAL_IRQS];
+
+static const char *ec_name(unsigned ec)
+{
+	switch (ec) {
+	case 0x00: return "unknown (undefined instruction)";
+	case 0x07: return "FP/SIMD access trapped";
+	case 0x0e: return "illegal execution state";
+	case 0x15: return "SVC";
+	case 0x16: return "HVC";
+	case 0x17: return "SMC";
+	case 0x18: return "system register access";
+	case 0x21: return "instruction abort";
+	case 0x22: return "PC alignment";
+	case 0x25: return "data abort";
+	case 0x26: return "SP alignment";
+	case 0x2f: return "SError";
+	case 0x3c: return "BRK";
+	}
+	return "?";
+}
+
+void irq_set_handler(unsigned intid, irq_handler_t h)
+{
+	if (intid < NR_LOCAL_IRQS)
+		irq_handlers[intid] = h;
+}
+
+void arch_dump_regs(const struct arch_regs *r)
+{
+	for (int i = 0; i < 30; i += 3)
+		kprintf("  X%-2d %016lx  X%-2d %016lx  X%-2d %016lx\n", i, r->x[i],
+			i + 1, r->x[i + 1], i + 2, r->x[i + 2]);
+	kprintf("  X30 %016lx  SP  %016lx  ELR %016lx\n"
+		"  SPSR %08lx  ESR %08lx  FAR %016lx\n",
+		r->x[30], r->sp, r->elr, r->spsr, r->esr, r->far);
+}
+
+/* Walk the frame-record chain (x29); every record is checked to be mapped. */
+void arch_print_backtrace(void *frame)
+{
+	uint64_t *fp = frame;
+
+	kprintf("  backtrace:");
+	for (int depth = 0; depth < 16 && fp; depth++) {
+		if (!IS_ALIGNED((uintptr_t)fp, 8) ||
+		    !arch_va_mapped((uintptr_t)fp) ||
+		    !arch_va_mapped((uintptr_t)(fp + 1)))
+			break;
+		if (fp[1] == 0)
+			break;
+		kprintf(" %lx", fp[1]);
+		fp = (uint64_t *)fp[0];
+	}
+	kprintf("\n");
+}
+
+static void report_exception(const struct arch_regs *r, const char *what)
+{
+	unsigned ec = r->esr >> 26;
+	struct cpu *c = this_cpu();
+
+	kprintf("EXCEPTION %s on vCPU %u: ESR 0x%lx (class 0x%x, %s) at ELR 0x%lx,"
+		" FAR 0x%lx\n", what, c ? c->id : 0, r->esr, ec, ec_name(ec),
+		r->elr, r->far);
+	arch_dump_regs(r);
+	kprintf("  at %lx\n", r->elr);
+	arch_print_backtrace((void *)r->x[29]);
+}
+
+/* Synchronous exceptions at EL1 (entry.S); "vector" is the ESR class. */
+void arch_trap_sync(struct arch_regs *r)
+{
+	struct cpu *c = this_cpu();
+	unsigned ec = r->esr >> 26;
+	uintptr_t addr = ec == EC_DABT_CUR || ec == EC_IABT_CUR ? r->far : r->elr;
+
+	if (c && c->fault_ctx) {
+		void *ctx = c->fault_ctx;
+
+		c->fault_ctx = NULL;
+		report_exception(r, "(expected)");
+		fault_resume(ctx, (int)ec + 1);
+	}
+	report_exception(r, "in thread");
+	if (!c)
+		panic("exception class 0x%x before per-CPU set-up", ec);
+	/* The kernel kills the offending thread and never returns here; it
+	 * returns only when there is no thread to blame. */
+	kernel_thread_fault(ec, addr);
+	panic("unhandled exception (class 0x%x) on vCPU %u", ec, c->id);
+}
+
+/* FIQ, SError, and exceptions from a mode this kernel never runs in. */
+__noreturn void arch_trap_bad(struct arch_regs *r, unsigned kind)
+{
+	static const char *const kinds[4] = {"synchronous", "IRQ", "FIQ", "SError"};
+
+	kprintf("EXCEPTION: unexpected %s exception (vector entry %u)\n",
+		kinds[kind & 3], kind);
+	report_exception(r, "unexpected");
+	panic("unexpected exception, vector entry %u", kind);
+}
+
+void arch_trap_irq(struct arch_regs *r)
+{
+	uint32_t iar = gic_ack();
+	unsigned intid = iar & 0xffffff;
+
+	this_cpu()->irq_count++;
+	if (intid >= 1020 && intid <= 1023)
+		return; /* spurious: nothing to acknowledge */
+	if (intid < NR_LOCAL_IRQS && irq_handlers[intid])
+		irq_handlers[intid](intid);
+	else
+		kprintf("vCPU %u: unexpected interrupt %u\n", this_cpu()->id, intid);
+	gic_eoi(iar);
+	kernel_irq_exit();
+}
