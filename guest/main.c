@@ -39,11 +39,25 @@ __noreturn void kernel_shutdown(int code)
 	arch_exit(code);
 }
 
-static void cmdline_setup(struct boot_info *bi)
+/*
+ * The command line is parsed before the backend is chosen (virt= picks
+ * one) but judged after its early set-up, so that a complaint reaches a
+ * console the user can see (Xen owns COM1).
+ */
+static bool cmdline_parse_boot(struct boot_info *bi)
+{
+	if (bi->cmdline_truncated || cmdline_parse(&boot_cmdline, bi->cmdline)) {
+		cmdline_parse(&boot_cmdline, "");
+		return false;
+	}
+	return true;
+}
+
+static void cmdline_check(bool parsed)
 {
 	char bad[64];
 
-	if (bi->cmdline_truncated || cmdline_parse(&boot_cmdline, bi->cmdline)) {
+	if (!parsed) {
 		kprintf("vsched: command line too long (max %d characters)\n",
 			BOOT_CMDLINE_MAX - 1);
 		kernel_shutdown(EXIT_BAD_CMDLINE);
@@ -148,13 +162,16 @@ static void main_thread(void *arg)
 
 __noreturn void kernel_main(struct boot_info *bi)
 {
+	bool parsed;
+
 	boot = bi;
 	bi->main_cycles = arch_cycles_raw();
-	kprintf("vsched: boot (%s), command line \"%s\"\n", bi->protocol, bi->cmdline);
-	cmdline_setup(bi);
+	parsed = cmdline_parse_boot(bi);
 	virt = virt_select();
 	if (virt->early_init)
 		virt->early_init(bi);
+	kprintf("vsched: boot (%s), command line \"%s\"\n", bi->protocol, bi->cmdline);
+	cmdline_check(parsed);
 	memory_setup(bi);
 	virt->init();
 	arch_init();

@@ -6,9 +6,10 @@
 VSCHED_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VSCHED_TOOLS=$VSCHED_ROOT/tools
 
-# Every backend tools/run knows. A new backend (xen, qemu-arm64...) is one
-# word here plus a backend_cmd_<name> function in tools/run.
-VSCHED_BACKENDS="qemu-tcg qemu-kvm hv"
+# Every backend tools/run knows. A new backend is one word here plus a
+# backend_cmd_<name> function in tools/run. xen: real Xen (Debian's 4.17)
+# in QEMU TCG with the guest as its PVH dom0 (tools/xen/boot).
+VSCHED_BACKENDS="qemu-tcg qemu-kvm hv xen"
 
 EXIT_USAGE=2		# bad arguments or missing image/binary
 EXIT_SKIP=77		# backend unavailable here (automake's "skipped")

@@ -15,6 +15,7 @@
 #include "guest/lib/printf.h"
 #include "guest/percpu.h"
 #include "virt/none/none.h"
+#include "virt/pvclock.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/timer.h"
@@ -59,41 +60,14 @@ static struct vcpu_time_info *my_clock(void)
 	return (struct vcpu_time_info *)&this_cpu()->virt[KVM_PCPU_CLOCK];
 }
 
-static uint64_t pvclock_read(const volatile struct vcpu_time_info *t)
-{
-	uint32_t v;
-	uint64_t ns;
-
-	do {
-		v = t->version;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		uint64_t d = rdtsc_ordered() - t->tsc_timestamp;
-
-		d = t->tsc_shift >= 0 ? d << t->tsc_shift : d >> -t->tsc_shift;
-		ns = t->system_time +
-		     (uint64_t)(((unsigned __int128)d * t->tsc_to_system_mul) >> 32);
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((v & 1) || v != t->version);
-	return ns;
-}
-
 static uint64_t kvm_clock_ns(void)
 {
 	unsigned long f = arch_irq_save();
 	uint64_t ns = pvclock_read(my_clock()) - clock_base;
-	uint64_t last;
 
 	arch_irq_restore(f);
-	if (clock_stable)
-		return ns;
 	/* Without a stable TSC, never let time go backwards across vCPUs. */
-	last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
-	do {
-		if (ns <= last)
-			return last;
-	} while (!__atomic_compare_exchange_n(&last_ns, &last, ns, true,
-					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-	return ns;
+	return clock_stable ? ns : pvclock_monotonic(&last_ns, ns);
 }
 
 static void clock_cpu_init(void)
@@ -119,10 +93,15 @@ static void kvm_init(void)
 		uint64_t hz;
 
 		clock_cpu_init();
-		hz = (1000000000ull << 32) / t->tsc_to_system_mul;
-		hz = t->tsc_shift >= 0 ? hz >> t->tsc_shift : hz << -t->tsc_shift;
-		timer_set_tsc_hz(hz, "kvmclock");
-		clock_base = pvclock_read(t);
+		hz = pvclock_tsc_hz(t);
+		if (hz) {
+			timer_set_tsc_hz(hz, "kvmclock");
+			clock_base = pvclock_read(t);
+		} else {
+			kprintf("vsched: kvm: kvmclock left its record empty;"
+				" using the TSC\n");
+			use_clock = false;
+		}
 	}
 }
 

@@ -10,6 +10,7 @@
 #include "guest/lib/printf.h"
 #include "guest/percpu.h"
 #include "virt/xen/xen.h"
+#include "virt/pvclock.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/timer.h"
 
@@ -32,28 +33,6 @@ static const volatile struct vcpu_time_info *my_time(void)
 	return &vi->time;
 }
 
-/* system_time + ((tsc - tsc_timestamp) << shift) * mul >> 32, read under
- * the version counter like a seqlock (odd: Xen is mid-update). */
-static uint64_t pvclock_read(const volatile struct vcpu_time_info *t)
-{
-	uint32_t version;
-	uint64_t ns;
-
-	do {
-		version = t->version;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		int64_t d = (int64_t)(rdtsc_ordered() - t->tsc_timestamp);
-		uint64_t delta = d > 0 ? (uint64_t)d : 0;
-		int8_t shift = t->tsc_shift;
-
-		delta = shift >= 0 ? delta << shift : delta >> -shift;
-		ns = t->system_time + (uint64_t)(((unsigned __int128)delta *
-						  t->tsc_to_system_mul) >> 32);
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((version & 1) || version != t->version);
-	return ns;
-}
-
 uint64_t xen_system_time_ns(void)
 {
 	unsigned long f = arch_irq_save(); /* stay on this vCPU's record */
@@ -66,26 +45,15 @@ uint64_t xen_system_time_ns(void)
 uint64_t xen_clock_ns(void)
 {
 	uint64_t ns = xen_system_time_ns() - clock_base;
-	uint64_t last;
 
-	if (clock_stable)
-		return ns;
 	/* Each vCPU extrapolates its own record: never let a reading on one
 	 * vCPU fall behind one already returned on another. */
-	last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
-	do {
-		if (ns <= last)
-			return last;
-	} while (!__atomic_compare_exchange_n(&last_ns, &last, ns, true,
-					      __ATOMIC_RELAXED,
-					      __ATOMIC_RELAXED));
-	return ns;
+	return clock_stable ? ns : pvclock_monotonic(&last_ns, ns);
 }
 
 static uint64_t tsc_khz_from(const volatile struct vcpu_time_info *t)
 {
 	uint32_t max = cpuid(xen_cpuid_base, 0).eax;
-	uint64_t hz;
 
 	if (max >= xen_cpuid_base + 3) {
 		struct cpuid_regs r = cpuid(xen_cpuid_base + 3, 0);
@@ -94,10 +62,7 @@ static uint64_t tsc_khz_from(const volatile struct vcpu_time_info *t)
 		if (r.ecx)
 			return r.ecx;
 	}
-	/* CPU frequency (Hz) = ((10^9 << 32) / tsc_to_system_mul) >> shift */
-	hz = (1000000000ull << 32) / t->tsc_to_system_mul;
-	hz = t->tsc_shift >= 0 ? hz >> t->tsc_shift : hz << -t->tsc_shift;
-	return hz / 1000;
+	return pvclock_tsc_hz(t) / 1000;
 }
 
 void xen_time_init(void)
@@ -106,6 +71,9 @@ void xen_time_init(void)
 
 	clock_stable = t->flags & XEN_PVCLOCK_TSC_STABLE_BIT;
 	tsc_khz = tsc_khz_from(t);
+	if (!tsc_khz)
+		xen_fail("reading the TSC rate (CPUID leaf 3 and vcpu_time_info"
+			 " both empty)", 0);
 	/* The arch needs the TSC rate and PVH has no PIT to measure it. */
 	timer_set_tsc_hz(tsc_khz * 1000, "xen");
 	clock_base = pvclock_read(t);

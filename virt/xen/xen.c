@@ -111,9 +111,8 @@ static void memory_map_from_xen(struct boot_info *bi)
 	bi->nr_mem = MIN(map.nr_entries, (unsigned)BOOT_MEMMAP_MAX);
 }
 
-/* BSP, before memory set-up (virt_ops.early_init once the kernel has
- * it, else from xen_init()). Output before this
- * went to COM1, which on Xen is not ours: say the first line again. */
+/* BSP, before memory set-up and before the kernel's first line: output
+ * before the hypercall page goes to COM1, which on Xen is not ours. */
 static void xen_early_init(struct boot_info *bi)
 {
 	struct xen_feature_info fi = {.submap_idx = 0};
@@ -122,8 +121,6 @@ static void xen_early_init(struct boot_info *bi)
 	if (xen_version(XENVER_get_features, &fi) == 0)
 		xen_is_dom0 = fi.submap & (1u << XENFEAT_dom0);
 	xen_console_init();
-	kprintf("vsched: boot (%s), command line \"%s\"\n", bi->protocol,
-		bi->cmdline);
 	if (!bi->nr_mem)
 		memory_map_from_xen(bi);
 	xen_acpi_fix_xsdt(bi);
