@@ -14,8 +14,9 @@
 #include "guest/test.h"
 #include "virt/xen/xen.h"
 
-/* Weak: this file links on every arch; only x86 builds virt/xen. */
+/* Weak: x86 only (CPUID leaf, VIRQ_TIMER), or for an arch without virt/xen. */
 #pragma weak xen_cpuid_vcpu_id
+#pragma weak xen_timer_uses_evtchn
 #pragma weak xen_evtchn_mask
 #pragma weak xen_evtchn_unmask
 #pragma weak xen_evtchn_is_pending
@@ -44,6 +45,10 @@ static void check_vcpu_ids(void)
 {
 	unsigned n = cpu_count(), bad = 0;
 
+	if (!xen_cpuid_vcpu_id) {
+		report_skip("xen.vcpu_ids", "x86 only (CPUID leaf 4, MADT)");
+		return;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		struct vcpu_answer a = {.xen_id = -1};
 
@@ -65,6 +70,11 @@ static void check_madt_uids(void)
 	const uint8_t *p = (const uint8_t *)m;
 	unsigned off = sizeof(*m), idx = 0, bad = 0;
 
+	if (!xen_cpuid_vcpu_id) {
+		report_skip("xen.madt_uids", "x86 only (arm64 boots from a"
+			    " device tree)");
+		return;
+	}
 	if (!m) {
 		report(false, "xen.madt_uids", "no MADT");
 		return;
@@ -96,7 +106,9 @@ static void check_ports(void)
 	unsigned seen[MAX_CPUS * (1 + IPI_NR)], n = 0, bad = 0;
 
 	for (unsigned c = 0; c < cpu_count(); c++) {
-		for (unsigned k = 0; k <= IPI_NR; k++) {
+		/* VIRQ_TIMER (k = 0) only where Xen's timer is used. */
+		for (unsigned k = !xen_timer_uses_evtchn ||
+				  !xen_timer_uses_evtchn(); k <= IPI_NR; k++) {
 			unsigned port = port_of(c, k);
 
 			bad += port == 0;
@@ -106,7 +118,8 @@ static void check_ports(void)
 		}
 	}
 	report(bad == 0, "xen.ports", "%u missing or shared event channels"
-	       " (VIRQ_TIMER + %u IPIs per vCPU)", bad, IPI_NR);
+	       " (%s%u IPIs per vCPU)", bad, xen_timer_uses_evtchn &&
+	       xen_timer_uses_evtchn() ? "VIRQ_TIMER + " : "", IPI_NR);
 }
 
 static bool wait_count(volatile uint64_t *count, uint64_t old, uint64_t ns)

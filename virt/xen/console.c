@@ -81,8 +81,8 @@ static void ring_putc(char ch)
 /* Console lock held by the caller. */
 void xen_console_write(const char *s, size_t n)
 {
-	if (!xen_hypercall_page) {
-		arch_console_write(s, n); /* only before xen_init() */
+	if (!xen_hypercalls_ready()) {
+		arch_console_write(s, n); /* only before xen_early_init() */
 		return;
 	}
 	if (!use_ring) {

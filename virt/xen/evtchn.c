@@ -1,19 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Xen event channels, 2-level ABI: upcall delivery on vector
- * VEC_XEN_UPCALL (per-vCPU HVMOP_set_evtchn_upcall_vector, or the domain's
- * callback via as fallback), scanning evtchn_pending_sel and the pending &
- * ~mask words of shared_info, masking, and the port -> handler table.
+ * Xen event channels, 2-level ABI, the same on x86 and arm64: the upcall's
+ * scan of evtchn_pending_sel and the pending & ~mask words of shared_info,
+ * binding, masking, and the port -> handler table. How the upcall arrives
+ * is per arch: upcall_x86.c (vector), arm64.c (the device tree's PPI).
  */
-#include <string.h>
-
 #include "arch.h"
-#include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
 #include "guest/percpu.h"
 #include "virt/xen/xen.h"
-#include "arch/x86_64/asm.h"
-#include "arch/x86_64/traps.h"
 
 #define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
 #define NR_PORTS 1024 /* of the 2-level ABI's 4096: 16 per vCPU is plenty */
@@ -27,12 +22,6 @@ struct port_handler {
 
 static struct port_handler handlers[NR_PORTS];
 static uint64_t unknown_events; /* pending ports nobody bound: masked */
-
-static enum {
-	UPCALL_NONE,
-	UPCALL_VECTOR,   /* per vCPU: HVMOP_set_evtchn_upcall_vector */
-	UPCALL_CALLBACK, /* domain-wide: HVM_PARAM_CALLBACK_IRQ, vector type */
-} upcall_mode;
 
 static void dispatch(struct cpu *c, unsigned port)
 {
@@ -70,36 +59,18 @@ static void scan_word(struct cpu *c, unsigned w)
 	}
 }
 
-/*
- * Seen under Xen 4.17 nested in QEMU TCG: an upcall delivered inside the
- * interrupt shadow of "sti; hlt", returning to the hlt itself. The idle
- * loop then halts although the interrupt asked it to reschedule (a lost
- * wakeup until some unrelated event). Resume after the hlt instead, as if
- * the interrupt had woken it, which is what hardware does.
- */
-static void skip_hlt(struct cpu *c, struct arch_regs *regs)
+/* The upcall's body, on the interrupted vCPU with IRQs off (whatever
+ * delivers it: x86 vector, arm64 PPI). One pass only: an event posted
+ * meanwhile (a deadline already past fires inside its own hypercall) sets
+ * evtchn_upcall_pending 0 -> 1 again, and Xen raises a new upcall that is
+ * taken after kernel_irq_exit() has run. Looping here instead would starve
+ * the reschedule the timer asked for. */
+void xen_evtchn_upcall(struct cpu *c)
 {
-	const volatile uint8_t *ip = (const volatile uint8_t *)regs->rip;
-
-	if (ip[0] == 0xf4) { /* hlt */
-		regs->rip++;
-		xen_pcpu(c)[XEN_PCPU_HLT_SKIPS]++;
-	}
-}
-
-/* The upcall vector's handler (IRQs off; the arch sends the EOI). One
- * pass only: an event posted meanwhile (a deadline already past fires
- * inside its own hypercall) sets evtchn_upcall_pending 0 -> 1 again, and
- * Xen raises a new upcall that is taken after kernel_irq_exit() has run.
- * Looping here instead would starve the reschedule the timer asked for. */
-static void xen_upcall(struct arch_regs *regs)
-{
-	struct cpu *c = this_cpu();
 	volatile struct vcpu_info *vi = (void *)xen_pcpu(c)[XEN_PCPU_VCPU_INFO];
 	xen_ulong_t sel;
 
 	xen_pcpu(c)[XEN_PCPU_UPCALLS]++;
-	skip_hlt(c, regs);
 	/* Clear the flag before reading the selector: Xen sets the flag
 	 * again for any event it posts after this (struct vcpu_info in
 	 * xen/xen.h). */
@@ -123,66 +94,6 @@ void xen_evtchn_clear_pending(struct cpu *c)
 	 * Xen from ever raising the upcall again. */
 	vi->evtchn_upcall_pending = 0;
 	__atomic_store_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-}
-
-static int set_callback_via(void)
-{
-	struct xen_hvm_param p = {
-		.domid = DOMID_SELF,
-		.index = HVM_PARAM_CALLBACK_IRQ,
-		.value = (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 |
-			 VEC_XEN_UPCALL,
-	};
-
-	return xen_hvm_op(HVMOP_set_param, &p);
-}
-
-/* xen_upcall=callback skips the per-vCPU vector, to test the fallback. */
-static bool callback_forced(void)
-{
-	const char *v = cmdline_get(&boot_cmdline, "xen_upcall");
-
-	return v && !strcmp(v, "callback");
-}
-
-int xen_upcall_cpu_init(unsigned vcpu)
-{
-	struct xen_hvm_evtchn_upcall_vector uv = {
-		.vcpu = vcpu,
-		.vector = VEC_XEN_UPCALL,
-	};
-	int rc;
-
-	irq_set_handler(VEC_XEN_UPCALL, xen_upcall);
-	if (upcall_mode == UPCALL_CALLBACK)
-		return 0; /* domain-wide: set once, on the boot CPU */
-	if (callback_forced()) {
-		kprintf("vsched: xen: xen_upcall=callback: using"
-			" HVM_PARAM_CALLBACK_IRQ\n");
-	} else {
-		rc = xen_hvm_op(HVMOP_set_evtchn_upcall_vector, &uv);
-		if (rc == 0) {
-			upcall_mode = UPCALL_VECTOR;
-			return 0;
-		}
-		/* Worked for vCPU 0 but not here: no mixing of modes. */
-		if (upcall_mode == UPCALL_VECTOR)
-			return rc;
-		kprintf("vsched: xen: HVMOP_set_evtchn_upcall_vector refused"
-			" (%d): falling back to HVM_PARAM_CALLBACK_IRQ\n", rc);
-	}
-	rc = set_callback_via();
-	if (rc == 0)
-		upcall_mode = UPCALL_CALLBACK;
-	return rc;
-}
-
-const char *xen_upcall_describe(void)
-{
-	if (upcall_mode == UPCALL_VECTOR)
-		return "per-vCPU upcall vector 0xe0"
-		       " (HVMOP_set_evtchn_upcall_vector)";
-	return "the domain's callback vector 0xe0 (HVM_PARAM_CALLBACK_IRQ)";
 }
 
 /* Record the handler, then unmask: no event reaches a half-set port. */

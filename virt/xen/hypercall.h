@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Xen hypercalls: the x86-64 _hypercallN primitives (a call into the
- * hypercall page Xen wrote, at entry nr * 32) and one typed wrapper per
+ * Xen hypercalls: the per-arch _hypercallN primitives (x86-64: a call into
+ * the hypercall page; arm64: hvc #0xEA1) and one typed wrapper per
  * hypercall virt/xen uses. Include virt/xen/xen.h first (ABI version).
  */
 #ifndef VIRT_XEN_HYPERCALL_H
@@ -9,56 +9,13 @@
 
 #include "types.h"
 
-/* Filled by Xen when its physical address is written to the MSR named by
- * CPUID leaf base + 2; NULL before xen_init(). */
-extern uint8_t *xen_hypercall_page;
-
-#define XEN_HYPERCALL_ENTRY(nr) ((void *)(xen_hypercall_page + (nr) * 32))
-
-/*
- * 64-bit ABI: arguments in rdi, rsi, rdx, r10, r8, result in rax. Xen may
- * clobber the argument registers it used (debug builds do on purpose), so
- * they are in/out operands here. The stub is "mov $nr, %eax; vmcall; ret".
- */
-static inline long _hypercall1(unsigned nr, unsigned long a1)
-{
-	register unsigned long r1 __asm__("rdi") = a1;
-	long ret;
-
-	__asm__ volatile("call *%[entry]"
-			 : "=a"(ret), "+r"(r1)
-			 : [entry] "r"(XEN_HYPERCALL_ENTRY(nr))
-			 : "memory");
-	return ret;
-}
-
-static inline long _hypercall2(unsigned nr, unsigned long a1, unsigned long a2)
-{
-	register unsigned long r1 __asm__("rdi") = a1;
-	register unsigned long r2 __asm__("rsi") = a2;
-	long ret;
-
-	__asm__ volatile("call *%[entry]"
-			 : "=a"(ret), "+r"(r1), "+r"(r2)
-			 : [entry] "r"(XEN_HYPERCALL_ENTRY(nr))
-			 : "memory");
-	return ret;
-}
-
-static inline long _hypercall3(unsigned nr, unsigned long a1, unsigned long a2,
-			       unsigned long a3)
-{
-	register unsigned long r1 __asm__("rdi") = a1;
-	register unsigned long r2 __asm__("rsi") = a2;
-	register unsigned long r3 __asm__("rdx") = a3;
-	long ret;
-
-	__asm__ volatile("call *%[entry]"
-			 : "=a"(ret), "+r"(r1), "+r"(r2), "+r"(r3)
-			 : [entry] "r"(XEN_HYPERCALL_ENTRY(nr))
-			 : "memory");
-	return ret;
-}
+#if defined(__x86_64__)
+#include "virt/xen/hypercall_x86_64.h"
+#elif defined(__aarch64__)
+#include "virt/xen/hypercall_arm64.h"
+#else
+#error "virt/xen: no hypercall primitives for this architecture"
+#endif
 
 #define HC_PTR(p) ((unsigned long)(uintptr_t)(p))
 

@@ -155,3 +155,5 @@ void xen_time_cpu_init(void)
 		xen_fail("EVTCHNOP_bind_virq(VIRQ_TIMER)", rc);
 	xen_pcpu(c)[XEN_PCPU_TIMER_PORT] = (unsigned)rc;
 }
+
+bool xen_timer_uses_evtchn(void) { return true; }

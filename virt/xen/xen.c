@@ -21,15 +21,8 @@
 
 uint32_t xen_cpuid_base;
 uint8_t *xen_hypercall_page;
-struct shared_info *xen_shared;
-bool xen_is_dom0;
-static struct vcpu_info *vcpu_infos; /* one page: MAX_CPUS x 64 bytes */
 static uint32_t hypercall_msr;
 extern struct boot_info *boot; /* guest/main.c */
-
-_Static_assert(sizeof(struct vcpu_info) == 64, "vcpu_info layout");
-_Static_assert(MAX_CPUS * sizeof(struct vcpu_info) <= PAGE_SIZE,
-	       "all vcpu_infos share one page");
 
 static bool xen_detect(void)
 {
@@ -62,13 +55,6 @@ static __noreturn void triple_fault(void)
 
 	__asm__ volatile("lidt %0; int3" : : "m"(empty_idt));
 	arch_halt_forever();
-}
-
-__noreturn void xen_fail(const char *what, long rc)
-{
-	kprintf("vsched: xen: %s failed: %ld; cannot run on this Xen\n", what,
-		rc);
-	kernel_shutdown(EXIT_PANIC);
 }
 
 /* In the kernel image, not from the page allocator: on a PVH dom0 the
@@ -115,61 +101,20 @@ static void memory_map_from_xen(struct boot_info *bi)
  * before the hypercall page goes to COM1, which on Xen is not ours. */
 static void xen_early_init(struct boot_info *bi)
 {
-	struct xen_feature_info fi = {.submap_idx = 0};
-
 	hypercall_page_init();
-	if (xen_version(XENVER_get_features, &fi) == 0)
-		xen_is_dom0 = fi.submap & (1u << XENFEAT_dom0);
+	xen_features_init();
 	xen_console_init();
 	if (!bi->nr_mem)
 		memory_map_from_xen(bi);
 	xen_acpi_fix_xsdt(bi);
 }
 
-static void shared_info_init(void)
-{
-	uint64_t pa = page_alloc_zeroed(0);
-	struct xen_add_to_physmap xatp = {
-		.domid = DOMID_SELF,
-		.space = XENMAPSPACE_shared_info,
-		.idx = 0,
-		.gpfn = pa >> PAGE_SHIFT,
-	};
-	int rc = pa ? xen_memory_op(XENMEM_add_to_physmap, &xatp) : -ENOMEM;
-
-	if (rc)
-		xen_fail("XENMEM_add_to_physmap(XENMAPSPACE_shared_info)", rc);
-	xen_shared = (struct shared_info *)(uintptr_t)pa;
-}
-
-/* Register vCPU c's vcpu_info in our page; Xen then keeps its time and
- * event flags there instead of in shared_info (only 32 slots). */
-static void vcpu_info_register(struct cpu *c)
-{
-	struct vcpu_info *vi = &vcpu_infos[c->id];
-	struct vcpu_register_vcpu_info r = {
-		.mfn = (uintptr_t)vcpu_infos >> PAGE_SHIFT,
-		.offset = (uint32_t)((uintptr_t)vi & (PAGE_SIZE - 1)),
-	};
-	int rc = xen_vcpu_op(VCPUOP_register_vcpu_info, xen_vcpu_id(c), &r);
-
-	if (rc)
-		xen_fail("VCPUOP_register_vcpu_info", rc);
-	xen_pcpu(c)[XEN_PCPU_VCPU_INFO] = (uintptr_t)vi;
-}
-
 static void xen_init(void)
 {
-	uint64_t pa;
-
 	if (!xen_hypercall_page)
 		xen_early_init(boot); /* the kernel had no early_init call */
-	shared_info_init();
-	pa = page_alloc_zeroed(0);
-	if (!pa)
-		xen_fail("allocating the vcpu_info page", -ENOMEM);
-	vcpu_infos = (struct vcpu_info *)(uintptr_t)pa;
-	vcpu_info_register(this_cpu());
+	xen_shared_info_init();
+	xen_vcpu_info_register(this_cpu());
 	xen_time_init();
 }
 
@@ -194,7 +139,7 @@ static void xen_cpu_init(void)
 
 	check_vcpu_id(c);
 	if (!xen_pcpu(c)[XEN_PCPU_VCPU_INFO])
-		vcpu_info_register(c);
+		xen_vcpu_info_register(c);
 	rc = xen_upcall_cpu_init(xen_vcpu_id(c));
 	if (rc)
 		xen_fail("event channel upcall set-up (vector and callback)",
@@ -209,20 +154,16 @@ static void xen_cpu_init(void)
 
 static void print_version(void)
 {
-	xen_extraversion_t extra = {0};
-	int v = xen_version(XENVER_version, NULL);
+	char v[48];
 
-	xen_version(XENVER_extraversion, extra);
-	extra[sizeof(extra) - 1] = 0;
-	kprintf("vsched: virt xen: Xen %d.%d%s, %s PVH, CPUID leaves at 0x%x,"
-		" hypercall page via MSR 0x%x\n", v >> 16, v & 0xffff, extra,
+	xen_version_string(v, sizeof(v));
+	kprintf("vsched: virt xen: Xen %s, %s PVH, CPUID leaves at 0x%x,"
+		" hypercall page via MSR 0x%x\n", v,
 		xen_is_dom0 ? "dom0" : "domU", xen_cpuid_base, hypercall_msr);
 }
 
 static void xen_describe(void)
 {
-	static char cmdline[sizeof(xen_commandline_t)];
-
 	print_version();
 	kprintf("vsched: virt xen: clock %s; timer VIRQ_TIMER +"
 		" VCPUOP_set_singleshot_timer, periodic timer stopped\n",
@@ -231,27 +172,13 @@ static void xen_describe(void)
 		" channels per vCPU (EVTCHNOP_bind_ipi); console %s; SMP"
 		" VCPUOP_initialise + VCPUOP_up\n", xen_upcall_describe(),
 		IPI_NR, xen_console_describe());
-	/* dom0 only: a domU is not told Xen's command line. */
-	if (xen_version(XENVER_commandline, cmdline) == 0) {
-		cmdline[sizeof(cmdline) - 1] = 0;
-		kprintf("vsched: virt xen: Xen command line \"%s\"\n", cmdline);
-	}
-}
-
-/* The cheapest round trip to Xen, for the floor benchmark. */
-static void xen_null_exit(void)
-{
-	xen_version(XENVER_version, NULL);
+	xen_print_cmdline();
 }
 
 static __noreturn void xen_shutdown(int code)
 {
-	struct sched_shutdown s = {
-		.reason = code ? SHUTDOWN_crash : SHUTDOWN_poweroff,
-	};
-
-	if (xen_hypercall_page)
-		xen_sched_op(SCHEDOP_shutdown, &s);
+	if (xen_hypercalls_ready())
+		xen_shutdown_hypercall(code);
 	triple_fault();
 }
 

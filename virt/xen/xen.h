@@ -47,16 +47,29 @@ _Static_assert(XEN_PCPU_NR <= ARRAY_SIZE(((struct cpu *)0)->virt),
 
 static inline uintptr_t *xen_pcpu(struct cpu *c) { return c->virt; }
 
-/* xen.c: the CPUID leaf base, dom0 or not, and fatal setup errors. */
-extern uint32_t xen_cpuid_base;
+/* common.c: what x86 and arm64 do alike. */
 extern bool xen_is_dom0;
 extern struct shared_info *xen_shared;
 /* Print "vsched: xen: <what> failed: <rc>" and shut down with a failure. */
 __noreturn void xen_fail(const char *what, long rc);
+void xen_features_init(void);              /* sets xen_is_dom0 */
+void xen_shared_info_init(void);           /* BSP: shared_info, vcpu_info page */
+void xen_vcpu_info_register(struct cpu *c);
+void xen_version_string(char *buf, size_t n); /* "4.17.7" */
+void xen_print_cmdline(void);              /* dom0: Xen's command line */
+void xen_null_exit(void);
+void xen_shutdown_hypercall(int code);     /* returns only if Xen refused */
+
+/* xen.c (x86): the CPUID leaf base. */
+extern uint32_t xen_cpuid_base;
 /* Xen's vCPU id for logical CPU c: equal by construction (checked). */
 static inline unsigned xen_vcpu_id(struct cpu *c) { return c->id; }
 
-/* time.c: pvclock, the one-shot timer and the VIRQ_TIMER handler. */
+/* Deadlines through VIRQ_TIMER + VCPUOP_set_singleshot_timer (x86: time.c)
+ * or the arch's own timer (arm64.c). */
+bool xen_timer_uses_evtchn(void);
+
+/* time.c (x86): pvclock, the one-shot timer and the VIRQ_TIMER handler. */
 void xen_time_init(void);             /* BSP, after vcpu_info of vCPU 0 */
 void xen_time_cpu_init(void);         /* each CPU: periodic off, VIRQ bound */
 uint64_t xen_clock_ns(void);          /* monotonic ns since boot */
@@ -64,10 +77,9 @@ uint64_t xen_system_time_ns(void);    /* Xen system time, this vCPU's view */
 void xen_set_deadline(uint64_t deadline_ns);
 const char *xen_time_describe(void);
 
-/* evtchn.c: upcall delivery, 2-level scanning, handler table. */
+/* evtchn.c: 2-level scanning, binding, handler table (any arch). */
 typedef void (*xen_port_fn)(unsigned port, uintptr_t arg);
-int xen_upcall_cpu_init(unsigned vcpu); /* per-vCPU vector, or callback via */
-const char *xen_upcall_describe(void);
+void xen_evtchn_upcall(struct cpu *c);    /* the upcall's body, IRQs off */
 int xen_evtchn_bind_virq(unsigned virq, unsigned vcpu, xen_port_fn fn,
 			 uintptr_t arg);         /* port or -errno */
 int xen_evtchn_bind_ipi(unsigned vcpu, xen_port_fn fn, uintptr_t arg);
@@ -78,8 +90,13 @@ bool xen_evtchn_is_pending(unsigned port);
 void xen_evtchn_clear_pending(struct cpu *c); /* vcpu_info flags */
 uint64_t xen_evtchn_unknown_events(void); /* events on unbound ports */
 
-/* smp.c: vCPU bring-up and IPIs over event channels. */
+/* upcall_x86.c: how the upcall arrives on x86. */
+int xen_upcall_cpu_init(unsigned vcpu); /* per-vCPU vector, or callback via */
+const char *xen_upcall_describe(void);
+
+/* smp.c (x86): vCPU bring-up with VCPUOP_initialise / VCPUOP_up. */
 int xen_cpu_start(unsigned id, uint32_t hw_id, void *stack_top);
+/* ipi.c: IPIs over event channels. */
 int xen_ipi_cpu_init(void);
 void xen_send_ipi(unsigned cpu, enum ipi_kind kind);
 void xen_send_ipi_others(enum ipi_kind kind);
