@@ -12,11 +12,18 @@ DEPS_GROUPS="base xen arm64"
 # build (guest, hv, unit tests with ASan/UBSan), KVM/Xen ABI headers, the
 # QEMU backends, Criterion, plots.
 DEPS_base="gcc make libc6-dev linux-libc-dev qemu-system-x86 libcriterion-dev
-	libxen-dev gnuplot-nox python3 cpio git"
+	libxen-dev gnuplot-nox python3 cpio git libfdt-dev device-tree-compiler"
 # real Xen inside QEMU (tools/xen/boot): the hypervisor, /boot/xen-4.17-amd64.gz.
 DEPS_xen="xen-hypervisor-4.17-amd64"
-# the arm64 port (e.g. gcc-aarch64-linux-gnu qemu-system-arm): filled in by that work.
-DEPS_arm64=""
+# the arm64 port: cross compiler, qemu-system-aarch64.
+DEPS_arm64="gcc-aarch64-linux-gnu qemu-system-arm"
+# Packages of another architecture, not installed but unpacked (dpkg -x)
+# into build/deps/ARCH/NAME: the arm64 guest links libfdt-dev:arm64's
+# static libfdt.a. DEBS_<group> lists NAME:ARCH words.
+DEBS_base=""
+DEBS_xen=""
+DEBS_arm64="libfdt-dev:arm64"
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 prog=${0##*/}
 
@@ -64,17 +71,58 @@ for arg in "$@"; do
 done
 
 wanted=()
+debs=()
 for g in $groups; do
 	var=DEPS_$g
 	# shellcheck disable=SC2206 # word splitting of the list is intended
 	wanted+=(${!var})
+	var=DEBS_$g
+	# shellcheck disable=SC2206
+	debs+=(${!var:-})
 done
 
 if [ "$list" = 1 ]; then
-	printf '%s\n' "${wanted[@]}"
+	printf '%s\n' "${wanted[@]}" "${debs[@]}"
 	exit 0
 fi
-[ "${#wanted[@]}" -gt 0 ] || exit 0
+
+# deb_dir NAME:ARCH: where that package is unpacked.
+deb_dir()
+{
+	echo "$ROOT/build/deps/${1#*:}/${1%%:*}"
+}
+
+# unpack_debs: download and unpack every missing DEBS package. apt needs
+# the foreign architecture's package lists: fetched on first use.
+unpack_debs()
+{
+	local spec dir tmp archs=(-o APT::Architectures::=amd64 -o APT::Architectures::=arm64
+		-o APT::Sandbox::User=root)
+	for spec in "${debs[@]}"; do
+		dir=$(deb_dir "$spec")
+		[ -f "$dir/.unpacked" ] && continue
+		if [ "$check" = 1 ]; then
+			echo "$prog: not unpacked: $spec (into ${dir#"$ROOT"/})" >&2
+			missing_debs=1
+			continue
+		fi
+		echo "$prog: unpacking $spec into ${dir#"$ROOT"/}" >&2
+		tmp=$(mktemp -d)
+		if ! (cd "$tmp" && apt-get -q "${archs[@]}" download "$spec") >/dev/null 2>&1; then
+			apt-get -q "${archs[@]}" update >/dev/null ||
+				{ echo "$prog: apt-get update (${spec#*:} lists) failed" >&2; exit 1; }
+			(cd "$tmp" && apt-get -q "${archs[@]}" download "$spec") ||
+				{ echo "$prog: apt-get download $spec failed" >&2; exit 1; }
+		fi
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		dpkg -x "$tmp"/*.deb "$dir" && touch "$dir/.unpacked"
+		rm -rf "$tmp"
+	done
+}
+missing_debs=0
+trap '[ "$missing_debs" = 0 ] || exit 1' EXIT
+[ "${#wanted[@]}" -gt 0 ] || { unpack_debs; exit 0; }
 
 if ! command -v dpkg-query >/dev/null; then
 	echo "$prog: no dpkg-query: this installer supports Debian 12 only." >&2
@@ -96,7 +144,10 @@ missing=()
 for pkg in "${wanted[@]}"; do
 	[ -n "${installed[$pkg]:-}" ] || missing+=("$pkg")
 done
-[ "${#missing[@]}" -eq 0 ] && exit 0
+if [ "${#missing[@]}" -eq 0 ]; then
+	unpack_debs
+	exit 0
+fi
 
 if [ "$check" = 1 ]; then
 	echo "$prog: missing Debian packages: ${missing[*]}" >&2
@@ -129,4 +180,5 @@ if [ "${#still[@]}" -gt 0 ]; then
 	echo "$prog: still not installed after apt-get: ${still[*]}" >&2
 	exit 1
 fi
+unpack_debs
 echo "$prog: done" >&2
