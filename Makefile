@@ -4,7 +4,8 @@
 #                   flat image with the Linux arm64 header) and build/hv/hv
 #   make ARCH=arm64 the arm64 guest (tools/deps.sh --arm64 first)
 #   make unit       host unit tests (Criterion)
-#   make test       everything: deps, unit tests, guest suites on all backends
+#   make test       everything: deps, both arches, unit tests, guest suites
+#                   on all backends, the quick latency lab
 #   make run        the main job: boot the guest and print its latency report
 
 ARCH ?= x86_64
@@ -33,6 +34,7 @@ include tests/guest/files.mk
 include virt/files.mk
 include arch/$(ARCH)/arch.mk
 include hv/files.mk
+include arch/arm64/unit.mk
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
@@ -88,10 +90,12 @@ $(HV): $(HV_OBJS)
 	$(HOSTCC) -pthread -o $@ $(HV_OBJS)
 
 # Unit test NAME is built from UNIT_NAME (its sources) + the host arch shim.
+# Optional per test: UNIT_CFLAGS_NAME, UNIT_LIBS_NAME, UNIT_DEPS_NAME (data).
 define unit_rule
-$(UNITBUILD)/test_$(1): $(UNIT_$(1)) tests/unit/host_arch.c
+$(UNITBUILD)/test_$(1): $(UNIT_$(1)) tests/unit/host_arch.c $(UNIT_DEPS_$(1))
 	@mkdir -p $(UNITBUILD)
-	$(HOSTCC) $(UNIT_CFLAGS) -o $$@ $$(filter %.c,$$^) -lcriterion
+	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_CFLAGS_$(1)) -o $$@ $$(filter %.c,$$^) \
+		-lcriterion $(UNIT_LIBS_$(1))
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
@@ -100,12 +104,13 @@ unit: $(UNIT_BINS)
 	  [ $$fail = 0 ] || { echo "unit tests FAILED"; exit 1; }
 
 deps:
-	@tools/deps.sh
+	@tools/deps.sh --arm64
 
-# Everything: unit tests, every guest suite on every backend, then the
-# latency lab in quick mode with its output checked for sanity.
+# Everything: both guest architectures, unit tests, every guest suite on
+# every backend, then the latency lab in quick mode, checked for sanity.
 test: deps
 	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory ARCH=arm64 all
 	@tools/testall
 	@tools/lab --quick --check
 

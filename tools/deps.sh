@@ -15,14 +15,17 @@ DEPS_GROUPS="base arm64"
 # the host itself into Xen: no xen-utils, no grub entry is wanted),
 # Criterion, plots.
 DEPS_base="gcc make libc6-dev linux-libc-dev qemu-system-x86 libcriterion-dev
-	libxen-dev xen-hypervisor-4.17-amd64 gnuplot-nox python3 cpio git"
-# the arm64 port (e.g. gcc-aarch64-linux-gnu qemu-system-arm): filled in by that work.
-DEPS_arm64=""
-# Packages of another architecture that are only unpacked (apt-get download +
-# dpkg -x) into $DEPS_OPT/NAME, never installed: pkg:arch words per group.
-# Xen for arm64 boots inside qemu-system-aarch64 (tools/xen/boot --arch arm64).
-DEPS_UNPACK_base="xen-hypervisor-4.17-arm64:arm64"
-DEPS_OPT=${VSCHED_DEPS_OPT:-/opt/vsched}
+	libxen-dev xen-hypervisor-4.17-amd64 gnuplot-nox python3 cpio git
+	libfdt-dev device-tree-compiler"
+# the arm64 port: cross compiler, qemu-system-aarch64.
+DEPS_arm64="gcc-aarch64-linux-gnu qemu-system-arm"
+# Packages of another architecture, not installed but unpacked (dpkg -x)
+# into build/deps/ARCH/NAME: the arm64 guest links libfdt-dev:arm64's
+# static libfdt.a; Xen for arm64 boots in qemu-system-aarch64
+# (tools/xen/boot --arch arm64). DEBS_<group> lists NAME:ARCH words.
+DEBS_base=""
+DEBS_arm64="libfdt-dev:arm64 xen-hypervisor-4.17-arm64:arm64"
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 prog=${0##*/}
 
@@ -70,67 +73,58 @@ for arg in "$@"; do
 done
 
 wanted=()
-unpack=()
+debs=()
 for g in $groups; do
 	var=DEPS_$g
 	# shellcheck disable=SC2206 # word splitting of the list is intended
 	wanted+=(${!var})
-	var=DEPS_UNPACK_$g
+	var=DEBS_$g
 	# shellcheck disable=SC2206
-	unpack+=(${!var:-})
+	debs+=(${!var:-})
 done
 
 if [ "$list" = 1 ]; then
-	printf '%s\n' "${wanted[@]}"
-	for u in "${unpack[@]}"; do
-		printf '%s (unpacked into %s/%s)\n' "$u" "$DEPS_OPT" "${u%%:*}"
-	done
+	printf '%s\n' "${wanted[@]}" "${debs[@]}"
 	exit 0
 fi
 
-# unpack_missing: download and unpack each DEPS_UNPACK package whose folder
-# has no .unpacked marker. Another architecture's package list is fetched
-# with APT::Architectures, so the host's dpkg architectures stay as they are.
-unpack_missing()
+# deb_dir NAME:ARCH: where that package is unpacked.
+deb_dir()
 {
-	local u name arch dir tmp deb todo=()
-	for u in "${unpack[@]}"; do
-		[ -f "$DEPS_OPT/${u%%:*}/.unpacked" ] || todo+=("$u")
-	done
-	[ "${#todo[@]}" -eq 0 ] && return 0
-	if [ "$check" = 1 ]; then
-		echo "$prog: not unpacked yet: ${todo[*]}" >&2
-		return 1
-	fi
-	if [ "$(id -u)" -ne 0 ] && ! mkdir -p "$DEPS_OPT" 2>/dev/null; then
-		echo "$prog: cannot create $DEPS_OPT: run tools/deps.sh as root" >&2
-		return 1
-	fi
-	echo "$prog: unpacking ${todo[*]} into $DEPS_OPT" >&2
-	for u in "${todo[@]}"; do
-		name=${u%%:*}
-		arch=${u#*:}
-		dir=$DEPS_OPT/$name
-		tmp=$(mktemp -d) || return 1
-		if ! apt-get -q update -o APT::Architectures="$(dpkg --print-architecture),$arch" >/dev/null ||
-			! (cd "$tmp" && apt-get -q download -o APT::Architectures="$arch" \
-				-o APT::Architecture="$arch" "$u" >/dev/null 2>&1); then
-			echo "$prog: could not download $u from Debian's registry" >&2
-			rm -rf "$tmp"
-			return 1
+	echo "$ROOT/build/deps/${1#*:}/${1%%:*}"
+}
+
+# unpack_debs: download and unpack every missing DEBS package. apt needs
+# the foreign architecture's package lists: fetched on first use.
+unpack_debs()
+{
+	local spec dir tmp archs=(-o APT::Architectures::=amd64 -o APT::Architectures::=arm64
+		-o APT::Sandbox::User=root)
+	for spec in "${debs[@]}"; do
+		dir=$(deb_dir "$spec")
+		[ -f "$dir/.unpacked" ] && continue
+		if [ "$check" = 1 ]; then
+			echo "$prog: not unpacked: $spec (into ${dir#"$ROOT"/})" >&2
+			missing_debs=1
+			continue
 		fi
-		deb=$(ls "$tmp"/*.deb 2>/dev/null | head -n 1)
-		rm -rf "$dir" && mkdir -p "$dir" && dpkg -x "$deb" "$dir" &&
-			touch "$dir/.unpacked" || {
-			echo "$prog: could not unpack $deb into $dir" >&2
-			rm -rf "$tmp"
-			return 1
-		}
+		echo "$prog: unpacking $spec into ${dir#"$ROOT"/}" >&2
+		tmp=$(mktemp -d)
+		if ! (cd "$tmp" && apt-get -q "${archs[@]}" download "$spec") >/dev/null 2>&1; then
+			apt-get -q "${archs[@]}" update >/dev/null ||
+				{ echo "$prog: apt-get update (${spec#*:} lists) failed" >&2; exit 1; }
+			(cd "$tmp" && apt-get -q "${archs[@]}" download "$spec") ||
+				{ echo "$prog: apt-get download $spec failed" >&2; exit 1; }
+		fi
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		dpkg -x "$tmp"/*.deb "$dir" && touch "$dir/.unpacked"
 		rm -rf "$tmp"
 	done
 }
-unpack_missing || exit 1
-[ "${#wanted[@]}" -gt 0 ] || exit 0
+missing_debs=0
+trap '[ "$missing_debs" = 0 ] || exit 1' EXIT
+[ "${#wanted[@]}" -gt 0 ] || { unpack_debs; exit 0; }
 
 if ! command -v dpkg-query >/dev/null; then
 	echo "$prog: no dpkg-query: this installer supports Debian 12 only." >&2
@@ -152,7 +146,10 @@ missing=()
 for pkg in "${wanted[@]}"; do
 	[ -n "${installed[$pkg]:-}" ] || missing+=("$pkg")
 done
-[ "${#missing[@]}" -eq 0 ] && exit 0
+if [ "${#missing[@]}" -eq 0 ]; then
+	unpack_debs
+	exit 0
+fi
 
 if [ "$check" = 1 ]; then
 	echo "$prog: missing Debian packages: ${missing[*]}" >&2
@@ -185,4 +182,5 @@ if [ "${#still[@]}" -gt 0 ]; then
 	echo "$prog: still not installed after apt-get: ${still[*]}" >&2
 	exit 1
 fi
+unpack_debs
 echo "$prog: done" >&2

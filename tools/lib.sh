@@ -8,8 +8,13 @@ VSCHED_TOOLS=$VSCHED_ROOT/tools
 
 # Every backend tools/run knows. A new backend is one word here plus a
 # backend_cmd_<name> function in tools/run. xen: real Xen (Debian's 4.17)
-# in QEMU TCG with the guest as its PVH dom0 (tools/xen/boot).
+# in QEMU TCG with the guest as its dom0 (tools/xen/boot).
 VSCHED_BACKENDS="qemu-tcg qemu-kvm hv xen"
+# Guest architectures (build/ARCH/), and the backends each one runs on
+# here: arm64 only under emulation on this x86-64 machine.
+VSCHED_ARCHES="x86_64 arm64"
+VSCHED_BACKENDS_x86_64="qemu-tcg qemu-kvm hv xen"
+VSCHED_BACKENDS_arm64="qemu-tcg xen"
 
 EXIT_USAGE=2		# bad arguments or missing image/binary
 EXIT_SKIP=77		# backend unavailable here (automake's "skipped")
@@ -49,6 +54,50 @@ is_backend()
 		[ "$b" = "$1" ] && return 0
 	done
 	return 1
+}
+
+is_arch()
+{
+	case " $VSCHED_ARCHES " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
+
+# arch_has_backend ARCH BACKEND: tools/run can boot ARCH on BACKEND.
+arch_has_backend()
+{
+	local var=VSCHED_BACKENDS_$1
+	case " ${!var:-} " in
+	*" $2 "*) return 0 ;;
+	esac
+	return 1
+}
+
+# default_image ARCH: the image tools/run boots for ARCH (arm64: the flat
+# Image with the Linux header, which QEMU passes the DTB to in x0).
+default_image()
+{
+	case $1 in
+	arm64) echo "$VSCHED_ROOT/build/arm64/vsched.bin" ;;
+	*) echo "$VSCHED_ROOT/build/$1/vsched.elf" ;;
+	esac
+}
+
+# image_arch FILE: the architecture of a guest image (ELF machine, or the
+# arm64 Image header's magic), or nothing.
+image_arch()
+{
+	local magic
+	magic=$(od -An -tx1 -j 18 -N 2 "$1" 2>/dev/null | tr -d ' ')
+	if [ "$(head -c 4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = "177ELF" ]; then
+		case $magic in
+		3e00) echo x86_64 ;;
+		b700) echo arm64 ;;
+		esac
+	elif [ "$(dd if="$1" bs=1 skip=56 count=4 2>/dev/null)" = $'ARM\x64' ]; then
+		echo arm64
+	fi
 }
 
 # backend_needs_kvm NAME: the backend runs guest code on /dev/kvm.

@@ -20,6 +20,28 @@
 #define isb() __asm__ volatile("isb" : : : "memory")
 #define dsb(opt) __asm__ volatile("dsb " #opt : : : "memory")
 
+/* Device register access with plain single-register loads and stores: a
+ * hypervisor that emulates the device (Xen's vGIC) gets a valid syndrome
+ * (a post-indexed or paired access would have to be decoded in software). */
+static inline uint32_t mmio_read32(uintptr_t a)
+{
+	uint32_t v;
+
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+static inline void mmio_write32(uintptr_t a, uint32_t v)
+{
+	__asm__ volatile("str %w0, [%1]" : : "rZ"(v), "r"(a) : "memory");
+}
+static inline uint64_t mmio_read64(uintptr_t a)
+{
+	uint64_t v;
+
+	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
 /* The frame entry.S saves (offsets in asm.h, checked in traps.c). */
 struct arch_regs {
 	uint64_t x[31];

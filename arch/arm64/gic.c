@@ -35,14 +35,12 @@
 
 #define PRIO_DEFAULT 0xa0
 
-static volatile uint32_t *reg32(uintptr_t base, unsigned off)
-{
-	return (volatile uint32_t *)(base + off);
-}
+static uint32_t rd32(uintptr_t base, unsigned off) { return mmio_read32(base + off); }
+static void wr32(uintptr_t base, unsigned off, uint32_t v) { mmio_write32(base + off, v); }
 
 static int wait_clear(uintptr_t base, unsigned off, uint32_t bits)
 {
-	for (unsigned long n = 0; *reg32(base, off) & bits; n++) {
+	for (unsigned long n = 0; rd32(base, off) & bits; n++) {
 		if (n > 100000000ul)
 			return -ETIMEDOUT;
 		arch_cpu_relax();
@@ -61,7 +59,7 @@ static uintptr_t rd_find(uint32_t hw_id)
 	uintptr_t b = dt.gicr_base, end = dt.gicr_base + dt.gicr_size;
 
 	while (b < end) {
-		uint64_t typer = *(volatile uint64_t *)(b + GICR_TYPER);
+		uint64_t typer = mmio_read64(b + GICR_TYPER);
 
 		if ((uint32_t)(typer >> 32) == hw_id)
 			return b;
@@ -80,15 +78,15 @@ int gic_init_cpu(void)
 	if (!rd)
 		return -ENODEV;
 	c->arch[PCPU_GICR] = rd;
-	*reg32(rd, GICR_WAKER) &= ~GICR_WAKER_SLEEP;
+	wr32(rd, GICR_WAKER, rd32(rd, GICR_WAKER) & ~GICR_WAKER_SLEEP);
 	if (wait_clear(rd, GICR_WAKER, GICR_WAKER_ASLEEP))
 		return -ETIMEDOUT;
-	*reg32(rd, GICR_ICENABLER0) = ~0u;
+	wr32(rd, GICR_ICENABLER0, ~0u);
 	wait_clear(rd, GICR_CTLR, GICR_CTLR_RWP);
-	*reg32(rd, GICR_ICPENDR0) = ~0u;
-	*reg32(rd, GICR_IGROUPR0) = ~0u; /* all SGIs/PPIs in group 1 */
+	wr32(rd, GICR_ICPENDR0, ~0u);
+	wr32(rd, GICR_IGROUPR0, ~0u); /* all SGIs/PPIs in group 1 */
 	for (unsigned i = 0; i < 8; i++)
-		*reg32(rd, GICR_IPRIORITYR + 4 * i) = PRIO_DEFAULT * 0x01010101u;
+		wr32(rd, GICR_IPRIORITYR + 4 * i, PRIO_DEFAULT * 0x01010101u);
 
 	write_sysreg(read_sysreg(ICC_SRE_EL1) | 1, ICC_SRE_EL1);
 	isb();
@@ -108,10 +106,10 @@ int gic_init_bsp(void)
 
 	if (dt.gic_version != 3)
 		return -ENODEV;
-	*reg32(d, GICD_CTLR) = 0;
+	wr32(d, GICD_CTLR, 0);
 	if (wait_clear(d, GICD_CTLR, GICD_CTLR_RWP))
 		return -ETIMEDOUT;
-	*reg32(d, GICD_CTLR) = GICD_CTLR_ARE | GICD_CTLR_GRP1;
+	wr32(d, GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
 	wait_clear(d, GICD_CTLR, GICD_CTLR_RWP);
 	return gic_init_cpu();
 }
@@ -119,7 +117,7 @@ int gic_init_bsp(void)
 void gic_enable_ppi(unsigned intid)
 {
 	if (intid < 32)
-		*reg32(rd_base(), GICR_ISENABLER0) = 1u << intid;
+		wr32(rd_base(), GICR_ISENABLER0, 1u << intid);
 }
 
 uint32_t gic_ack(void)
