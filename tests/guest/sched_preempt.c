@@ -44,7 +44,7 @@ static void two_spinners(void)
 {
 	struct spinner s[2] = {{0}, {0}};
 	struct thread_handle h[2];
-	uint64_t mask = 1ull << last_cpu(), c0, c1;
+	uint64_t mask = 1ull << last_cpu(), c0, c1, t0, nap = 0;
 	struct thread_stats st;
 
 	stop = false;
@@ -53,7 +53,12 @@ static void two_spinners(void)
 	thread_sleep_ns(MAX(10 * sched_slice_ns, 20 * MS));
 	c0 = s[0].count;
 	c1 = s[1].count;
-	thread_sleep_ns(MAX(4 * sched_slice_ns, 10 * MS));
+	/* Both advance again within 2 s (a few slices unless the host
+	 * starves this vCPU; a scheduler that does not preempt never). */
+	t0 = virt_clock_ns();
+	while ((s[0].count == c0 || s[1].count == c1) &&
+	       virt_clock_ns() - t0 < 2000 * MS)
+		st_backoff(&nap);
 	report(c0 && c1 && s[0].count > c0 && s[1].count > c1,
 	       "sched_preempt.two_cpu_bound_progress",
 	       "counts %lu and %lu (then %lu, %lu)", c0, c1, s[0].count,
@@ -110,28 +115,36 @@ static void high_preempts_low(void)
 	struct waker_probe base = {.n = 9, .low = &none};
 	struct waker_probe p = {.n = 9, .low = &low};
 	struct thread_handle hl;
-	unsigned cpu = last_cpu();
-	uint64_t med, med_idle, extra, nap = 0;
+	unsigned cpu = last_cpu(), tries;
+	uint64_t med = 0, med_idle = 0, extra = UINT64_MAX, nap = 0;
 
+	/* Up to 3 tries, each with its own idle baseline: a vCPU thread the
+	 * host deschedules now and then (a loaded build machine) can spoil
+	 * one, while a kernel that does not preempt fails every one. */
 	p.period = base.period = sched_slice_ns + sched_slice_ns / 3;
-	med_idle = probe_median(&base, cpu);
-	stop = false;
-	st_spawn(spin_fn, &low, "low-spin", 1, 1ull << cpu, &hl);
-	while (!low.count)
-		st_backoff(&nap);
-	med = probe_median(&p, cpu);
-	stop = true;
-	thread_join(hl, NULL);
-	extra = med > med_idle ? med - med_idle : 0;
+	for (tries = 1; tries <= 3 && extra >= sched_slice_ns / 2; tries++) {
+		med_idle = probe_median(&base, cpu);
+		stop = false;
+		low.count = 0;
+		st_spawn(spin_fn, &low, "low-spin", 1, 1ull << cpu, &hl);
+		nap = 0;
+		while (!low.count)
+			st_backoff(&nap);
+		med = probe_median(&p, cpu);
+		stop = true;
+		thread_join(hl, NULL);
+		extra = med > med_idle ? med - med_idle : 0;
+	}
 	report(extra < sched_slice_ns / 2 && p.spins_seen > 0,
 	       "sched_preempt.high_preempts_low",
 	       "median wake lateness %lu ns over a spinner vs %lu ns idle: "
-	       "%lu ns more, bound half a slice (%lu ns); spinner ran %lu",
-	       med, med_idle, extra, sched_slice_ns / 2, p.spins_seen);
+	       "%lu ns more, bound half a slice (%lu ns); spinner ran %lu;"
+	       " %u tries", med, med_idle, extra, sched_slice_ns / 2,
+	       p.spins_seen, tries - 1);
 	report_info("sched_preempt.high_preempts_low", "wake lateness over a "
 		    "spinning low-priority thread: median %lu ns (idle vCPU: "
-		    "%lu ns), worst %lu ns, slice %lu ns", med, med_idle,
-		    p.lat[p.n - 1], sched_slice_ns);
+		    "%lu ns), worst %lu ns, slice %lu ns, try %u", med,
+		    med_idle, p.lat[p.n - 1], sched_slice_ns, tries - 1);
 }
 
 /* Threads with random masks record every vCPU they run on. */
