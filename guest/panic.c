@@ -2,6 +2,7 @@
 /* panic(): the first panicking vCPU stops the others and exits. */
 #include "arch.h"
 #include "virt.h"
+#include "guest/backtrace.h"
 #include "guest/console.h"
 #include "guest/lib/printf.h"
 #include "guest/panic.h"
@@ -25,7 +26,7 @@ __noreturn void panic(const char *fmt, ...)
 	if (cpu_online_count() > 1)
 		arch_ipi_send_others(IPI_STOP);
 	kprintf("PANIC on vCPU %u: %s\n", this_cpu() ? this_cpu()->id : 0, msg);
-	arch_print_backtrace(arch_frame_pointer());
+	backtrace_print(arch_frame_pointer());
 	kprintf("vsched: stopped all vCPUs after a panic; exiting with code %d\n",
 		EXIT_PANIC);
 	if (virt)

@@ -70,7 +70,6 @@ __noreturn void arch_exit(int code);      /* debug-exit device, then halt */
 /* Start secondary CPU id (hardware id hw_id) on stack_top; it calls
  * kernel_secondary_main(). 0 or -errno (-ETIMEDOUT if it never showed up). */
 int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top);
-void arch_print_backtrace(void *frame);
 void arch_null_exit(void);                /* an instruction that always
 					     traps to a hypervisor (cpuid) */
 extern const char arch_null_exit_name[];  /* what it is: "cpuid" */

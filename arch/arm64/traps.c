@@ -4,6 +4,7 @@
  * arch_fault_try() recovery path, and interrupt dispatch from the GIC.
  */
 #include "arch.h"
+#include "guest/backtrace.h"
 #include "guest/lib/printf.h"
 #include "guest/panic.h"
 #include "guest/percpu.h"
@@ -59,25 +60,6 @@ void arch_dump_regs(const struct arch_regs *r)
 		r->x[30], r->sp, r->elr, r->spsr, r->esr, r->far);
 }
 
-/* Walk the frame-record chain (x29); every record is checked to be mapped. */
-void arch_print_backtrace(void *frame)
-{
-	uint64_t *fp = frame;
-
-	kprintf("  backtrace:");
-	for (int depth = 0; depth < 16 && fp; depth++) {
-		if (!IS_ALIGNED((uintptr_t)fp, 8) ||
-		    !arch_va_mapped((uintptr_t)fp) ||
-		    !arch_va_mapped((uintptr_t)(fp + 1)))
-			break;
-		if (fp[1] == 0)
-			break;
-		kprintf(" %lx", fp[1]);
-		fp = (uint64_t *)fp[0];
-	}
-	kprintf("\n");
-}
-
 static void report_exception(const struct arch_regs *r, const char *what)
 {
 	unsigned ec = r->esr >> 26;
@@ -88,7 +70,7 @@ static void report_exception(const struct arch_regs *r, const char *what)
 		r->elr, r->far);
 	arch_dump_regs(r);
 	kprintf("  at %lx\n", r->elr);
-	arch_print_backtrace((void *)r->x[29]);
+	backtrace_print((void *)r->x[29]);
 }
 
 /* Synchronous exceptions at EL1 (entry.S); "vector" is the ESR class. */

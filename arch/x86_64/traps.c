@@ -4,6 +4,7 @@
  * arch_fault_try() recovery path, and interrupt dispatch.
  */
 #include "arch.h"
+#include "guest/backtrace.h"
 #include "guest/lib/printf.h"
 #include "guest/panic.h"
 #include "guest/percpu.h"
@@ -81,25 +82,6 @@ void arch_dump_regs(const struct arch_regs *r)
 		r->r13, r->r14, r->r15, read_cr2(), read_cr3(), r->cs, r->ss);
 }
 
-/* Walk the frame-pointer chain; every frame is checked to be mapped. */
-void arch_print_backtrace(void *frame)
-{
-	uint64_t *fp = frame;
-
-	kprintf("  backtrace:");
-	for (int depth = 0; depth < 16 && fp; depth++) {
-		if (!IS_ALIGNED((uintptr_t)fp, 8) ||
-		    !arch_va_mapped((uintptr_t)fp) ||
-		    !arch_va_mapped((uintptr_t)(fp + 1)))
-			break;
-		if (fp[1] == 0)
-			break;
-		kprintf(" %lx", fp[1]);
-		fp = (uint64_t *)fp[0];
-	}
-	kprintf("\n");
-}
-
 static void report_exception(const struct arch_regs *r, const char *what)
 {
 	unsigned v = r->vector;
@@ -110,7 +92,7 @@ static void report_exception(const struct arch_regs *r, const char *what)
 		r->error, r->rip, read_cr2());
 	arch_dump_regs(r);
 	kprintf("  at %lx\n", r->rip);
-	arch_print_backtrace((void *)r->rbp);
+	backtrace_print((void *)r->rbp);
 }
 
 static void handle_exception(struct arch_regs *r)
