@@ -117,6 +117,7 @@ test: deps
 # The lab in full (what the README's main command shows).
 bench: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory ARCH=arm64 all
 	@tools/lab
 
 run: bench
