@@ -263,7 +263,7 @@ static void cross_cpu_wake(void)
 	struct pingpong p;
 	struct thread_handle h;
 	uint64_t ipis0 = 0, ipis1 = 0, t0;
-	unsigned i, other = last_cpu();
+	unsigned i, need, other = last_cpu();
 
 	if (cpu_count() < 2) {
 		report_skip("sched_preempt.cross_cpu_wake", "needs 2 vCPUs");
@@ -285,8 +285,14 @@ static void cross_cpu_wake(void)
 	thread_join(h, NULL);
 	for (i = 0; i < cpu_count(); i++)
 		ipis1 += cpu_get(i)->sched.nr_ipis;
-	report(ipis1 - ipis0 >= p.rounds, "sched_preempt.cross_cpu_wake",
-	       "%u round trips sent only %lu IPIs", p.rounds, ipis1 - ipis0);
+	/* An IPI goes only to a vCPU that must act: one still on its way to
+	 * halt sees the wake list itself. Where kernel code is slow (KVM
+	 * here) that window is wide, so there only require the IPI path to
+	 * have been taken at all; elsewhere, one per round trip. */
+	need = st_slowdown() > 1 ? 1 : p.rounds;
+	report(ipis1 - ipis0 >= need, "sched_preempt.cross_cpu_wake",
+	       "%u round trips sent %lu IPIs, expected at least %u", p.rounds,
+	       ipis1 - ipis0, need);
 	report_info("sched_preempt.cross_cpu_wake", "vCPU 0 <-> %u wake round "
 		    "trip %lu ns (%u rounds)", other, t0 / p.rounds, p.rounds);
 	thread_set_affinity(thread_self(), THREAD_AFFINITY_ALL);
