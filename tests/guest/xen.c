@@ -104,11 +104,11 @@ static unsigned port_of(unsigned c, unsigned k)
 static void check_ports(void)
 {
 	unsigned seen[MAX_CPUS * (1 + IPI_NR)], n = 0, bad = 0;
+	/* VIRQ_TIMER (k = 0) only where Xen's timer is used. */
+	bool virq_timer = xen_timer_uses_evtchn && xen_timer_uses_evtchn();
 
 	for (unsigned c = 0; c < cpu_count(); c++) {
-		/* VIRQ_TIMER (k = 0) only where Xen's timer is used. */
-		for (unsigned k = !xen_timer_uses_evtchn ||
-				  !xen_timer_uses_evtchn(); k <= IPI_NR; k++) {
+		for (unsigned k = !virq_timer; k <= IPI_NR; k++) {
 			unsigned port = port_of(c, k);
 
 			bad += port == 0;
@@ -118,8 +118,8 @@ static void check_ports(void)
 		}
 	}
 	report(bad == 0, "xen.ports", "%u missing or shared event channels"
-	       " (%s%u IPIs per vCPU)", bad, xen_timer_uses_evtchn &&
-	       xen_timer_uses_evtchn() ? "VIRQ_TIMER + " : "", IPI_NR);
+	       " (%s%u IPIs per vCPU)", bad, virq_timer ? "VIRQ_TIMER + " : "",
+	       IPI_NR);
 }
 
 static bool wait_count(volatile uint64_t *count, uint64_t old, uint64_t ns)

@@ -87,7 +87,7 @@ static void arm_describe(void)
 
 static __noreturn void xen_shutdown(int code)
 {
-	if (xen_arm64_ready)
+	if (xen_hypercalls_ready())
 		xen_shutdown_hypercall(code);
 	arch_exit(code);
 }

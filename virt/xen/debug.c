@@ -11,9 +11,7 @@
 
 static bool port_bits(unsigned port, bool *masked)
 {
-	xen_ulong_t bit = (xen_ulong_t)1 << (port % (sizeof(bit) * 8));
-
-	*masked = xen_shared->evtchn_mask[port / (sizeof(bit) * 8)] & bit;
+	*masked = xen_evtchn_is_masked(port);
 	return xen_evtchn_is_pending(port);
 }
 

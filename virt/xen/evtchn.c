@@ -156,6 +156,12 @@ int xen_evtchn_unmask(unsigned port)
 	return xen_evtchn_op(EVTCHNOP_unmask, &u);
 }
 
+bool xen_evtchn_is_masked(unsigned port)
+{
+	return READ_ONCE(xen_shared->evtchn_mask[port / BITS_PER_WORD]) &
+	       ((xen_ulong_t)1 << (port % BITS_PER_WORD));
+}
+
 bool xen_evtchn_is_pending(unsigned port)
 {
 	return READ_ONCE(xen_shared->evtchn_pending[port / BITS_PER_WORD]) &

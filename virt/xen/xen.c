@@ -22,7 +22,6 @@
 uint32_t xen_cpuid_base;
 uint8_t *xen_hypercall_page;
 static uint32_t hypercall_msr;
-extern struct boot_info *boot; /* guest/main.c */
 
 static bool xen_detect(void)
 {
@@ -111,8 +110,6 @@ static void xen_early_init(struct boot_info *bi)
 
 static void xen_init(void)
 {
-	if (!xen_hypercall_page)
-		xen_early_init(boot); /* the kernel had no early_init call */
 	xen_shared_info_init();
 	xen_vcpu_info_register(this_cpu());
 	xen_time_init();

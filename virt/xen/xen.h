@@ -87,6 +87,7 @@ int xen_evtchn_send(unsigned port);
 void xen_evtchn_mask(unsigned port);
 int xen_evtchn_unmask(unsigned port);
 bool xen_evtchn_is_pending(unsigned port);
+bool xen_evtchn_is_masked(unsigned port);
 void xen_evtchn_clear_pending(struct cpu *c); /* vcpu_info flags */
 uint64_t xen_evtchn_unknown_events(void); /* events on unbound ports */
 
