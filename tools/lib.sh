@@ -8,13 +8,19 @@ VSCHED_TOOLS=$VSCHED_ROOT/tools
 
 # Every backend tools/run knows. A new backend is one word here plus a
 # backend_cmd_<name> function in tools/run. xen: real Xen (Debian's 4.17)
-# in QEMU TCG with the guest as its dom0 (tools/xen/boot).
-VSCHED_BACKENDS="qemu-tcg qemu-kvm hv xen"
+# in QEMU TCG with the guest as its dom0 (tools/xen/boot). The -icount
+# backends are the same machines under QEMU's instruction counting
+# (-icount shift=0,sleep=off): one guest instruction is one nanosecond of
+# virtual time, so time-based figures are exact instruction counts and the
+# host's load cannot disturb them.
+VSCHED_BACKENDS="qemu-tcg qemu-icount qemu-kvm hv xen xen-icount"
 # Guest architectures (build/ARCH/), and the backends each one runs on
 # here: arm64 only under emulation on this x86-64 machine.
 VSCHED_ARCHES="x86_64 arm64"
-VSCHED_BACKENDS_x86_64="qemu-tcg qemu-kvm hv xen"
-VSCHED_BACKENDS_arm64="qemu-tcg xen"
+VSCHED_BACKENDS_x86_64="qemu-tcg qemu-icount qemu-kvm hv xen xen-icount"
+VSCHED_BACKENDS_arm64="qemu-tcg qemu-icount xen xen-icount"
+# QEMU's option for the -icount backends (tools/xen/boot --icount too).
+VSCHED_ICOUNT="shift=0,sleep=off"
 
 EXIT_USAGE=2		# bad arguments or missing image/binary
 EXIT_SKIP=77		# backend unavailable here (automake's "skipped")
