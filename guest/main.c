@@ -10,6 +10,7 @@
 #include "guest/bench/bench.h"
 #include "guest/boot.h"
 #include "guest/kernel.h"
+#include "guest/ledger.h"
 #include "guest/lib/acpi.h"
 #include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
@@ -166,6 +167,7 @@ __noreturn void kernel_main(struct boot_info *bi)
 
 	boot = bi;
 	bi->main_cycles = arch_cycles_raw();
+	ledger_ready = true; /* arch set up this CPU's this_cpu() */
 	parsed = cmdline_parse_boot(bi);
 	virt = virt_select();
 	if (virt->early_init)

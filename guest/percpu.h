@@ -10,6 +10,8 @@
 #include "guest/sched/sched_cpu.h"
 #include "guest/spinlock.h"
 
+#define CPU_LEDGER_SLOTS 12
+
 struct cpu {
 	struct cpu *self;       /* must stay first: arch loads it via %gs:0 */
 	unsigned id;            /* logical index, 0 = boot CPU */
@@ -21,6 +23,9 @@ struct cpu {
 	uint64_t irq_count;     /* interrupts taken (statistics) */
 	uint64_t ipi_count[4];  /* IPIs received, per enum ipi_kind */
 	uint64_t timer_count;   /* one-shot timer interrupts taken */
+	/* Transition ledger (guest/ledger.h), by enum ledger_kind; only
+	 * this CPU adds, atomically. */
+	uint64_t ledger[CPU_LEDGER_SLOTS];
 	/* Raw timer hook for foundation tests: when set, a timer interrupt
 	 * goes here instead of to the scheduler (guest/irq.c). */
 	void (*timer_hook)(void);

@@ -105,6 +105,7 @@ void arch_cpu_relax(void) { __asm__ volatile("yield" : : : "memory"); }
  * lost between the caller's check and the wait; then take it. */
 void arch_wait_for_irq(void)
 {
+	ledger_add(LEDGER_HALT);
 	__asm__ volatile("dsb sy; wfi; msr daifclr, #2; isb; msr daifset, #2"
 			 : : : "memory");
 }

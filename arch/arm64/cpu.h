@@ -5,6 +5,7 @@
 
 #include "types.h"
 #include "arch/arm64/asm.h"
+#include "guest/ledger.h"
 
 #define __stringify_1(x) #x
 #define __stringify(x) __stringify_1(x)
@@ -22,22 +23,26 @@
 
 /* Device register access with plain single-register loads and stores: a
  * hypervisor that emulates the device (Xen's vGIC) gets a valid syndrome
- * (a post-indexed or paired access would have to be decoded in software). */
+ * (a post-indexed or paired access would have to be decoded in software).
+ * Each is a stage-2 fault under a hypervisor: counted as MMIO. */
 static inline uint32_t mmio_read32(uintptr_t a)
 {
 	uint32_t v;
 
+	ledger_add(LEDGER_MMIO);
 	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
 	return v;
 }
 static inline void mmio_write32(uintptr_t a, uint32_t v)
 {
+	ledger_add(LEDGER_MMIO);
 	__asm__ volatile("str %w0, [%1]" : : "rZ"(v), "r"(a) : "memory");
 }
 static inline uint64_t mmio_read64(uintptr_t a)
 {
 	uint64_t v;
 
+	ledger_add(LEDGER_MMIO);
 	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory");
 	return v;
 }

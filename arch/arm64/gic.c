@@ -131,6 +131,7 @@ uint32_t gic_ack(void)
 
 void gic_eoi(uint32_t iar)
 {
+	ledger_add(LEDGER_EOI);
 	write_sysreg(iar, ICC_EOIR1_EL1);
 	isb();
 }
@@ -150,6 +151,7 @@ void gic_send_sgi(uint32_t hw_id, unsigned intid)
 	/* Stores before the SGI are visible to its handler (pairs with the
 	 * barrier after the ack). */
 	dsb(ishst);
+	ledger_add(LEDGER_IPI);
 	write_sysreg(sgi1r(hw_id, intid), ICC_SGI1R_EL1);
 	isb();
 }
@@ -157,6 +159,7 @@ void gic_send_sgi(uint32_t hw_id, unsigned intid)
 void gic_send_sgi_others(unsigned intid)
 {
 	dsb(ishst);
+	ledger_add(LEDGER_IPI);
 	write_sysreg((1ull << 40) | ((uint64_t)intid << 24), ICC_SGI1R_EL1);
 	isb();
 }

@@ -34,6 +34,7 @@ long psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 	register uint64_t x2 __asm__("x2") = a2;
 	register uint64_t x3 __asm__("x3") = a3;
 
+	ledger_add(LEDGER_HYPERCALL);
 	if (dt.psci_hvc)
 		__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
 				 : : "memory");

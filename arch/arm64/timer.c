@@ -25,6 +25,7 @@ unsigned timer_intid(void) { return dt.timer_virt_intid; }
 
 void arch_timer_set_cycles(uint64_t deadline)
 {
+	ledger_add(LEDGER_TIMER);
 	if (deadline == UINT64_MAX) {
 		write_sysreg(0, cntv_ctl_el0);
 	} else {
@@ -38,6 +39,7 @@ void arch_timer_set_cycles(uint64_t deadline)
  * again at once; the kernel re-arms it for its next event. */
 static void timer_irq(unsigned intid)
 {
+	ledger_add(LEDGER_TIMER);
 	write_sysreg(0, cntv_ctl_el0);
 	isb();
 	kernel_timer_interrupt();

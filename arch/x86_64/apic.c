@@ -27,20 +27,29 @@ void apic_init_bsp(bool allow_x2apic)
 
 bool apic_is_x2apic(void) { return x2apic; }
 
-uint32_t apic_read(unsigned reg)
+/* Register access counted as kind k in the transition ledger. */
+static uint32_t apic_read_as(enum ledger_kind k, unsigned reg)
 {
+	ledger_add(k);
 	if (x2apic)
-		return (uint32_t)rdmsr(MSR_X2APIC_BASE + (reg >> 4));
+		return (uint32_t)__rdmsr(MSR_X2APIC_BASE + (reg >> 4));
 	return xapic_mmio[reg / 4];
 }
 
-void apic_write(unsigned reg, uint32_t v)
+void apic_write_as(int k, unsigned reg, uint32_t v)
 {
+	ledger_add((enum ledger_kind)k);
 	if (x2apic)
-		wrmsr(MSR_X2APIC_BASE + (reg >> 4), v);
+		__wrmsr(MSR_X2APIC_BASE + (reg >> 4), v);
 	else
 		xapic_mmio[reg / 4] = v;
 }
+
+/* Any other register: an MSR in x2APIC mode, MMIO in xAPIC mode. */
+static enum ledger_kind apic_kind(void) { return x2apic ? LEDGER_MSR : LEDGER_MMIO; }
+
+uint32_t apic_read(unsigned reg) { return apic_read_as(apic_kind(), reg); }
+void apic_write(unsigned reg, uint32_t v) { apic_write_as(apic_kind(), reg, v); }
 
 void apic_init_cpu(void)
 {
@@ -60,29 +69,32 @@ void apic_init_cpu(void)
 
 uint32_t apic_id(void)
 {
-	if (x2apic)
-		return (uint32_t)rdmsr(MSR_X2APIC_BASE + (APIC_ID >> 4));
-	return xapic_mmio[APIC_ID / 4] >> 24;
+	uint32_t id = apic_read(APIC_ID);
+
+	return x2apic ? id : id >> 24;
 }
 
 static void xapic_wait_idle(void)
 {
-	while (xapic_mmio[APIC_ICR / 4] & (1u << 12))
+	while (apic_read(APIC_ICR) & (1u << 12))
 		arch_cpu_relax();
 }
 
+/* One IPI send in the ledger; in xAPIC mode the ICR_HI write and the
+ * delivery-status polls are MMIO accesses of their own. */
 void apic_send(uint32_t dest, uint32_t icr_lo)
 {
 	if (x2apic) {
-		wrmsr(MSR_X2APIC_BASE + (APIC_ICR >> 4),
-		      ((uint64_t)dest << 32) | icr_lo);
+		ledger_add(LEDGER_IPI);
+		__wrmsr(MSR_X2APIC_BASE + (APIC_ICR >> 4),
+			((uint64_t)dest << 32) | icr_lo);
 		return;
 	}
 	unsigned long flags = arch_irq_save();
 
 	xapic_wait_idle();
-	xapic_mmio[APIC_ICR_HI / 4] = dest << 24;
-	xapic_mmio[APIC_ICR / 4] = icr_lo;
+	apic_write(APIC_ICR_HI, dest << 24);
+	apic_write_as(LEDGER_IPI, APIC_ICR, icr_lo);
 	xapic_wait_idle();
 	arch_irq_restore(flags);
 }
@@ -105,5 +117,5 @@ void apic_eoi(void)
 	 * tells KVM we took that path (pairs with KVM's check on entry). */
 	if (pv && (__atomic_fetch_and(pv, ~1u, __ATOMIC_SEQ_CST) & 1))
 		return;
-	apic_write(APIC_EOI, 0);
+	apic_write_as(LEDGER_EOI, APIC_EOI, 0);
 }

@@ -30,6 +30,9 @@ void apic_init_bsp(bool allow_x2apic);  /* choose mode */
 void apic_init_cpu(void);               /* enable this CPU's LAPIC */
 bool apic_is_x2apic(void);
 uint32_t apic_read(unsigned reg);
+/* apic_write counting the access as kind k (enum ledger_kind): timer,
+ * IPI, EOI; plain apic_read/apic_write count MSR (x2APIC) or MMIO. */
+void apic_write_as(int k, unsigned reg, uint32_t v);
 void apic_write(unsigned reg, uint32_t v);
 uint32_t apic_id(void);
 /* icr_lo: vector | delivery mode; dest: APIC id. */

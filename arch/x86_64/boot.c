@@ -140,7 +140,11 @@ bool arch_irq_enabled(void)
 }
 void arch_cpu_relax(void) { __asm__ volatile("pause" : : : "memory"); }
 /* sti;hlt: the interrupt shadow of sti makes enable+halt atomic. */
-void arch_wait_for_irq(void) { __asm__ volatile("sti; hlt; cli" : : : "memory"); }
+void arch_wait_for_irq(void)
+{
+	ledger_add(LEDGER_HALT);
+	__asm__ volatile("sti; hlt; cli" : : : "memory");
+}
 __noreturn void arch_halt_forever(void)
 {
 	for (;;)

@@ -56,7 +56,8 @@ static void tss_load(unsigned id, void *ist1, void *ist2)
 /* Descriptor tables and per-CPU pointer for CPU c (IRQs off). */
 static void cpu_setup(struct cpu *c, void *ist1, void *ist2)
 {
-	wrmsr(MSR_GS_BASE, (uintptr_t)c);
+	/* Uncounted: the ledger needs this_cpu(), which this sets up. */
+	__wrmsr(MSR_GS_BASE, (uintptr_t)c);
 	traps_load();
 	tss_load(c->id, ist1, ist2);
 }

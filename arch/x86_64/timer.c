@@ -136,12 +136,13 @@ void arch_timer_set_cycles(uint64_t deadline)
 {
 	if (use_tsc_deadline) {
 		/* 0 would disarm: an already-due deadline becomes 1. */
-		wrmsr(MSR_TSC_DEADLINE,
-		      deadline == UINT64_MAX ? 0 : (deadline ? deadline : 1));
+		ledger_add(LEDGER_TIMER);
+		__wrmsr(MSR_TSC_DEADLINE,
+			deadline == UINT64_MAX ? 0 : (deadline ? deadline : 1));
 		return;
 	}
 	if (deadline == UINT64_MAX) {
-		apic_write(APIC_TMICT, 0);
+		apic_write_as(LEDGER_TIMER, APIC_TMICT, 0);
 		return;
 	}
 	uint64_t now = rdtsc(), ticks = 1;
@@ -150,5 +151,6 @@ void arch_timer_set_cycles(uint64_t deadline)
 		ticks = (uint64_t)(((unsigned __int128)(deadline - now) *
 				  lapic_per_tsc_32) >> 32);
 	/* Too far away for the 32-bit count: fire early, the kernel re-arms. */
-	apic_write(APIC_TMICT, ticks ? (ticks > 0xffffffffu ? 0xffffffffu : ticks) : 1);
+	apic_write_as(LEDGER_TIMER, APIC_TMICT,
+		      ticks ? (ticks > 0xffffffffu ? 0xffffffffu : ticks) : 1);
 }

@@ -1,21 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Benchmark runner: selection, iteration counts, timestamp conversion, the
- * report (a human table, BENCH and BENCHHIST lines), and host marks so hv
- * can count the KVM exits of each benchmark.
+ * report (a human table, BENCH, BENCHLEDGER and BENCHHIST lines), exact
+ * quantiles from every sample, the transition ledger of each benchmark,
+ * clock errors, and host marks so hv can count the KVM exits.
  */
 #include <string.h>
 
 #include "arch.h"
 #include "virt.h"
 #include "guest/bench/bench.h"
+#include "guest/ledger.h"
 #include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
+#include "guest/lib/sort.h"
 #include "guest/mm/heap.h"
 #include "guest/percpu.h"
 #include "guest/sched/sched.h"
 
 static uint64_t ns_per_cyc_32, cyc_per_ns_32, ts_cost_cyc;
+uint64_t bench_sane_cycles = UINT64_MAX;
+
+/* Figures of one result: exact from the sorted samples when every sample
+ * was kept, else from the histogram (to 1/HIST_SUB). Cycles. */
+struct bench_stats {
+	uint64_t min, q[4], max, mean; /* q: p50, p90, p99, p99.9 */
+	bool exact;
+};
+
+/* What the benchmark's window cost in transitions, summed over vCPUs. */
+struct bench_ledger {
+	uint64_t total[LEDGER_NR];
+	uint64_t cpu[MAX_CPUS][LEDGER_NR];
+};
 
 uint64_t bench_now(void) { return arch_cycles(); }
 
@@ -58,6 +75,51 @@ static void clock_setup(void)
 		best = MIN(best, b - a);
 	}
 	ts_cost_cyc = best;
+	bench_sane_cycles = bench_ns_to_cycles(BENCH_SANE_NS);
+}
+
+void bench_clock_error(struct bench_ctx *c)
+{
+	__atomic_fetch_add(&c->clock_errors, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_or(&c->clock_error_cpus, 1ull << this_cpu()->id,
+			  __ATOMIC_RELAXED);
+}
+
+static const uint32_t stat_ppm[4] = {500000, 900000, 990000, 999000};
+
+static void stats_of(struct bench_ctx *c, struct bench_stats *st)
+{
+	const struct hist *h = &c->hist;
+
+	st->exact = c->samples && c->nsamples == h->n;
+	if (st->exact)
+		sort_u64(c->samples, c->nsamples);
+	for (int i = 0; i < 4; i++)
+		st->q[i] = st->exact ? quantile_sorted_ppm(c->samples, h->n, stat_ppm[i])
+				     : hist_quantile_ppm(h, stat_ppm[i]);
+	st->min = h->n ? h->min : 0;
+	st->max = h->max;
+	st->mean = h->n ? h->sum / h->n : 0;
+}
+
+static void ledger_snapshot(uint64_t out[MAX_CPUS][LEDGER_NR])
+{
+	for (unsigned i = 0; i < cpu_count(); i++)
+		for (unsigned k = 0; k < LEDGER_NR; k++)
+			out[i][k] = __atomic_load_n(&cpu_get(i)->ledger[k],
+						    __ATOMIC_RELAXED);
+}
+
+/* l->cpu holds the snapshot before; make it the difference, and total. */
+static void ledger_since(struct bench_ledger *l)
+{
+	for (unsigned k = 0; k < LEDGER_NR; k++)
+		l->total[k] = 0;
+	for (unsigned i = 0; i < cpu_count(); i++)
+		for (unsigned k = 0; k < LEDGER_NR; k++) {
+			l->cpu[i][k] = cpu_get(i)->ledger[k] - l->cpu[i][k];
+			l->total[k] += l->cpu[i][k];
+		}
 }
 
 static const char *idle_policy(void)
@@ -67,28 +129,88 @@ static const char *idle_policy(void)
 	return v && *v ? v : "halt";
 }
 
-static void print_json(const struct bench *b, const struct hist *h, unsigned mark)
+static void print_json(const struct bench *b, const struct bench_ctx *c,
+		       const struct bench_stats *st, unsigned mark)
 {
-	static const uint32_t ppm[] = {500000, 900000, 990000, 999000};
-	uint64_t q[4];
+	const struct hist *h = &c->hist;
+	const uint64_t *q = st->q;
 
-	for (int i = 0; i < 4; i++)
-		q[i] = hist_quantile_ppm(h, ppm[i]);
 	kprintf("BENCH {\"name\":\"%s\",\"guest\":\"vsched\",\"virt\":\"%s\","
 		"\"vcpus\":%u,\"n\":%lu,\"unit\":\"ns\",\"min\":%lu,\"p50\":%lu,"
 		"\"p90\":%lu,\"p99\":%lu,\"p999\":%lu,\"max\":%lu,\"mean\":%lu,"
 		"\"cycles\":{\"min\":%lu,\"p50\":%lu,\"p90\":%lu,\"p99\":%lu,"
-		"\"p999\":%lu,\"max\":%lu},\"ts_cost_ns\":%lu,\"clock\":\"%s\","
+		"\"p999\":%lu,\"max\":%lu},\"exact\":%s,\"clock_errors\":%lu,"
+		"\"ts_cost_ns\":%lu,\"clock\":\"%s\",\"clock_traps\":%s,"
 		"\"cycles_hz\":%lu,\"idle\":\"%s\",\"slice_us\":%lu,\"mark\":%u,"
 		"\"what\":\"%s\"}\n",
 		b->name, virt->name, cpu_count(), h->n,
-		bench_cycles_to_ns(h->min), bench_cycles_to_ns(q[0]),
+		bench_cycles_to_ns(st->min), bench_cycles_to_ns(q[0]),
 		bench_cycles_to_ns(q[1]), bench_cycles_to_ns(q[2]),
-		bench_cycles_to_ns(q[3]), bench_cycles_to_ns(h->max),
-		bench_cycles_to_ns(h->n ? h->sum / h->n : 0), h->min, q[0], q[1],
-		q[2], q[3], h->max, bench_cycles_to_ns(ts_cost_cyc),
-		arch_counter_name, arch_cycles_hz(), idle_policy(), sched_slice_ns / 1000, mark,
-		b->what);
+		bench_cycles_to_ns(q[3]), bench_cycles_to_ns(st->max),
+		bench_cycles_to_ns(st->mean), st->min, q[0], q[1], q[2], q[3],
+		st->max, st->exact ? "true" : "false", c->clock_errors,
+		bench_cycles_to_ns(ts_cost_cyc), arch_counter_name,
+		ledger_tsc_traps ? "true" : "false", arch_cycles_hz(), idle_policy(),
+		sched_slice_ns / 1000, mark, b->what);
+}
+
+/* One line of counts: "cpu":-1 is the sum, then each vCPU with any. */
+static void print_ledger_line(const char *name, int cpu, uint64_t n,
+			      const uint64_t v[LEDGER_NR])
+{
+	char line[400];
+	int len = ksnprintf(line, sizeof(line), "BENCHLEDGER {\"name\":\"%s\","
+			    "\"cpu\":%d,\"n\":%lu", name, cpu, n);
+
+	for (unsigned k = 0; k < LEDGER_NR; k++)
+		len += ksnprintf(line + len, sizeof(line) - len, ",\"%s\":%lu",
+				 ledger_names[k], v[k]);
+	kprintf("%s}\n", line);
+}
+
+/* The table's second line: transitions per operation, the kinds seen. */
+static void print_ledger(const struct bench *b, uint64_t n,
+			 const struct bench_ledger *l)
+{
+	char line[240];
+	int len = 0;
+
+	print_ledger_line(b->name, -1, n, l->total);
+	for (unsigned i = 0; i < cpu_count(); i++) {
+		uint64_t any = 0;
+
+		for (unsigned k = 0; k < LEDGER_NR; k++)
+			any |= l->cpu[i][k];
+		if (any)
+			print_ledger_line(b->name, (int)i, n, l->cpu[i]);
+	}
+	line[0] = 0;
+	for (unsigned k = 0; k < LEDGER_NR && n; k++) {
+		uint64_t per100 = (l->total[k] * 100 + n / 2) / n;
+
+		if (l->total[k])
+			len += ksnprintf(line + len, sizeof(line) - len, " %s %lu.%02lu",
+					 ledger_names[k], per100 / 100, per100 % 100);
+	}
+	kprintf("  %-18s transitions/op:%s%s\n", "", line[0] ? line : " none",
+		ledger_tsc_traps ? " (the clock itself traps: tsc)" : "");
+}
+
+static void print_clock_errors(const struct bench *b, const struct bench_ctx *c)
+{
+	char cpus[200];
+	int len = 0;
+
+	if (!c->clock_errors)
+		return;
+	cpus[0] = 0;
+	for (unsigned i = 0; i < MAX_CPUS; i++)
+		if (c->clock_error_cpus & (1ull << i))
+			len += ksnprintf(cpus + len, sizeof(cpus) - len, "%s%u",
+					 len ? "," : "", i);
+	kprintf("BENCH_CLOCK_ERROR %s: %lu samples refused (end before start, or"
+		" over %lu s), recorded on vCPUs %s\n", b->name, c->clock_errors,
+		(uint64_t)(BENCH_SANE_NS / 1000000000ull), cpus);
 }
 
 static void print_hist(const struct bench *b, const struct hist *h)
@@ -116,15 +238,15 @@ static void print_hist(const struct bench *b, const struct hist *h)
 	kprintf("%s]}\n", line);
 }
 
-static void print_row(const struct bench *b, const struct hist *h)
+static void print_row(const struct bench *b, const struct bench_ctx *c,
+		      const struct bench_stats *st)
 {
-	kprintf("  %-18s %8lu %9lu %9lu %9lu %9lu %9lu %10lu  (ns; p50 %lu cycles)\n",
-		b->name, h->n, bench_cycles_to_ns(h->min),
-		bench_cycles_to_ns(hist_quantile_ppm(h, 500000)),
-		bench_cycles_to_ns(hist_quantile_ppm(h, 900000)),
-		bench_cycles_to_ns(hist_quantile_ppm(h, 990000)),
-		bench_cycles_to_ns(hist_quantile_ppm(h, 999000)),
-		bench_cycles_to_ns(h->max), hist_quantile_ppm(h, 500000));
+	kprintf("  %-18s %8lu %9lu %9lu %9lu %9lu %9lu %10lu  (ns; p50 %lu cycles%s)\n",
+		b->name, c->hist.n, bench_cycles_to_ns(st->min),
+		bench_cycles_to_ns(st->q[0]), bench_cycles_to_ns(st->q[1]),
+		bench_cycles_to_ns(st->q[2]), bench_cycles_to_ns(st->q[3]),
+		bench_cycles_to_ns(st->max), st->q[0],
+		st->exact ? "" : "; from the histogram");
 }
 
 static unsigned iterations_for(const struct bench *b)
@@ -137,42 +259,75 @@ static unsigned iterations_for(const struct bench *b)
 	return (unsigned)MAX(n * pct / 100, 10u);
 }
 
+/* Measures b in c, the ledger around the run (between the host marks). */
+static void measure(const struct bench *b, struct bench_ctx *c, unsigned mark,
+		    struct bench_ledger *l)
+{
+	if (virt->bench_mark)
+		virt->bench_mark(2 * mark);
+	ledger_snapshot(l->cpu);
+	b->run(c);
+	ledger_since(l);
+	if (virt->bench_mark)
+		virt->bench_mark(2 * mark + 1);
+}
+
+static void report(const struct bench *b, struct bench_ctx *c, unsigned mark,
+		   const struct bench_ledger *l)
+{
+	struct bench_stats st;
+
+	stats_of(c, &st);
+	print_row(b, c, &st);
+	print_ledger(b, c->hist.n, l);
+	print_clock_errors(b, c);
+	print_json(b, c, &st, mark);
+	print_hist(b, &c->hist);
+}
+
 /* Runs one benchmark; returns 0, 1 if it failed, -1 if skipped. */
 static int run_one(const struct bench *b, unsigned mark)
 {
 	struct bench_ctx *c = kzalloc(sizeof(*c));
+	struct bench_ledger *l = kzalloc(sizeof(*l));
 	int rc;
 
-	if (!c)
+	if (!c || !l) {
+		kfree(c);
+		kfree(l);
 		return 1;
+	}
 	if (cpu_count() < b->min_cpus) {
 		kprintf("BENCH_SKIP %s: needs %u vCPUs\n", b->name, b->min_cpus);
 		kfree(c);
+		kfree(l);
 		return -1;
 	}
 	hist_init(&c->hist);
 	c->iters = iterations_for(b);
 	c->param = b->param;
+	/* Room for every sample (some benchmarks take a few more than
+	 * iters); without it, quantiles come from the histogram. */
+	c->cap = c->iters + c->iters / 4 + 16;
+	c->samples = kmalloc(c->cap * sizeof(*c->samples));
+	if (!c->samples)
+		c->cap = 0;
 	kprintf("bench: %s (%u samples: %s)\n", b->name, c->iters, b->what);
 	rc = b->setup ? b->setup(c) : 0;
 	if (rc == 0) {
-		if (virt->bench_mark)
-			virt->bench_mark(2 * mark);
-		b->run(c);
-		if (virt->bench_mark)
-			virt->bench_mark(2 * mark + 1);
+		measure(b, c, mark, l);
 		if (b->teardown)
 			b->teardown(c);
-		print_row(b, &c->hist);
-		print_json(b, &c->hist, mark);
-		print_hist(b, &c->hist);
+		report(b, c, mark, l);
 	} else {
 		kprintf("BENCH_SKIP %s: setup returned %d\n", b->name, rc);
 	}
 	rc = rc == -ENODEV ? -1 : (rc || c->hist.n < c->iters / 2);
 	if (rc == 1)
 		kprintf("BENCH_FAIL %s: %lu of %u samples\n", b->name, c->hist.n, c->iters);
+	kfree(c->samples);
 	kfree(c);
+	kfree(l);
 	return rc;
 }
 

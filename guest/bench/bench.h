@@ -14,6 +14,10 @@
 struct bench_ctx {
 	unsigned iters;      /* samples wanted */
 	struct hist hist;    /* samples, in cycles */
+	uint64_t *samples;   /* every sample too (exact quantiles), or NULL */
+	unsigned nsamples, cap;
+	uint64_t clock_errors;     /* samples refused: end before start, or huge */
+	uint64_t clock_error_cpus; /* bit per vCPU that recorded one */
 	uint64_t param;      /* the table entry's parameter (e.g. period) */
 	void *priv;          /* setup's state for run and teardown */
 };
@@ -34,10 +38,24 @@ struct bench {
 uint64_t bench_now(void);
 uint64_t bench_cycles_to_ns(uint64_t cycles);
 uint64_t bench_ns_to_cycles(uint64_t ns);
-/* Record one sample (cycles); samples of 0 are kept. */
+/* Largest sample believed (cycles in BENCH_SANE_NS); set by bench_run(). */
+#define BENCH_SANE_NS (10ull * 1000 * 1000 * 1000)
+extern uint64_t bench_sane_cycles;
+void bench_clock_error(struct bench_ctx *c);
+/* Record one sample: the unsigned difference end - start of two
+ * timestamps (cycles); samples of 0 are kept. A difference that is
+ * "negative" (a clock that stepped back between two vCPUs or under a
+ * hypervisor) or beyond BENCH_SANE_NS is no latency: it is counted as a
+ * clock error and reported beside the figures, never recorded. */
 static inline void bench_sample(struct bench_ctx *c, uint64_t cycles)
 {
+	if (cycles > bench_sane_cycles) {
+		bench_clock_error(c);
+		return;
+	}
 	hist_add(&c->hist, cycles);
+	if (c->nsamples < c->cap)
+		c->samples[c->nsamples++] = cycles;
 }
 /* Busy-wait until *flag != 0 or timeout_ns; false on timeout. */
 bool bench_wait_flag(volatile int *flag, uint64_t timeout_ns);

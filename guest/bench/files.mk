@@ -4,4 +4,4 @@ GUEST_SRCS += guest/bench/hist.c guest/bench/bench.c guest/bench/floors.c \
 	guest/bench/sched_benches.c
 
 UNIT_TESTS += hist
-UNIT_hist := tests/unit/test_hist.c guest/bench/hist.c
+UNIT_hist := tests/unit/test_hist.c guest/bench/hist.c guest/lib/sort.c

@@ -44,16 +44,27 @@ void hist_add(struct hist *h, uint64_t v)
 	h->count[hist_bucket(v)]++;
 }
 
+/* 1-based rank of the smallest value with at least ppm/1e6 of n samples
+ * at or below it. */
+static uint64_t quantile_rank(uint64_t n, uint32_t ppm)
+{
+	uint64_t rank = (n * ppm + 999999) / 1000000;
+
+	return rank ? rank : 1;
+}
+
+uint64_t quantile_sorted_ppm(const uint64_t *a, uint64_t n, uint32_t ppm)
+{
+	return n ? a[quantile_rank(n, ppm) - 1] : 0;
+}
+
 uint64_t hist_quantile_ppm(const struct hist *h, uint32_t ppm)
 {
 	uint64_t rank, seen = 0;
 
 	if (!h->n)
 		return 0;
-	/* The smallest value with at least ppm/1e6 of samples at or below. */
-	rank = (h->n * ppm + 999999) / 1000000;
-	if (rank == 0)
-		rank = 1;
+	rank = quantile_rank(h->n, ppm);
 	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
 		seen += h->count[i];
 		if (seen < rank)

@@ -27,6 +27,8 @@ uint64_t hist_bucket_low(unsigned i);
  * per ten thousand via hist_quantile_ppm). Returns the bucket's midpoint,
  * clamped to [min, max]; 0 for an empty histogram. */
 uint64_t hist_quantile_ppm(const struct hist *h, uint32_t ppm);
+/* The same quantile, exactly, from n samples sorted ascending. */
+uint64_t quantile_sorted_ppm(const uint64_t *a, uint64_t n, uint32_t ppm);
 /* Add every sample of from into to. */
 void hist_merge(struct hist *to, const struct hist *from);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "guest/bench/hist.h"
+#include "guest/lib/sort.h"
 
 static struct hist h;
 
@@ -84,4 +85,31 @@ Test(hist, merge_equals_adding_all)
 	cr_assert_eq(a.max, all.max);
 	for (unsigned i = 0; i < HIST_BUCKETS; i++)
 		cr_assert_eq(a.count[i], all.count[i], "bucket %u", i);
+}
+
+/* The benchmarks' exact quantiles: sort_u64 against qsort, and the rank
+ * rule the histogram uses (p50 of 1..100 is 50, p99 is 99, p100 is 100). */
+Test(hist, exact_quantiles_from_sorted_samples)
+{
+	enum { N = 5001 };
+	static uint64_t a[N], b[N];
+	uint64_t seq[100];
+
+	srand(7);
+	for (int i = 0; i < N; i++)
+		a[i] = b[i] = (uint64_t)rand() * (rand() % 3 ? 1 : 1000003);
+	a[17] = b[17] = UINT64_MAX; /* extremes sort too */
+	a[18] = b[18] = 0;
+	sort_u64(a, N);
+	qsort(b, N, sizeof(b[0]), cmp_u64);
+	for (int i = 0; i < N; i++)
+		cr_assert_eq(a[i], b[i], "index %d", i);
+	sort_u64(a, 0); /* no-op, no fault */
+	for (int i = 0; i < 100; i++)
+		seq[i] = (uint64_t)i + 1;
+	cr_assert_eq(quantile_sorted_ppm(seq, 100, 500000), 50);
+	cr_assert_eq(quantile_sorted_ppm(seq, 100, 990000), 99);
+	cr_assert_eq(quantile_sorted_ppm(seq, 100, 1000000), 100);
+	cr_assert_eq(quantile_sorted_ppm(seq, 100, 1), 1);
+	cr_assert_eq(quantile_sorted_ppm(seq, 0, 500000), 0);
 }

@@ -126,6 +126,7 @@ static long kvm_hypercall4(unsigned long nr, unsigned long a0, unsigned long a1,
 {
 	long ret;
 
+	ledger_add(nr == KVM_HC_SEND_IPI ? LEDGER_IPI : LEDGER_HYPERCALL);
 	if (amd)
 		__asm__ volatile("vmmcall" : "=a"(ret)
 				 : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)

@@ -59,6 +59,7 @@ static uint64_t tsc_khz_from(const volatile struct vcpu_time_info *t)
 		struct cpuid_regs r = cpuid(xen_cpuid_base + 3, 0);
 
 		tsc_emulated = r.eax & 1;
+		ledger_tsc_traps = tsc_emulated; /* every rdtsc is a trap now */
 		if (r.ecx)
 			return r.ecx;
 	}
