@@ -1,0 +1,240 @@
+# SPDX-License-Identifier: MIT
+"""The lab's report: the exact (icount) table first, instructions and
+transitions per operation beside the floor of the same boot; then the
+wall-clock table with ratios to floors and to Linux; KVM's own counters
+beside the guest's ledger; the KVM selftests; the targets; the
+configuration of every run."""
+from .console import per_op_text
+
+BENCHES = ["timestamp", "null_exit", "ipi_self", "ipi_remote", "timer_raw",
+           "yield", "wake_local", "wake_remote", "timer_1k", "timer_10k",
+           "preempt", "spawn_join", "mutex_handoff"]
+POLL_BENCHES = ["ipi_remote", "wake_remote"]
+KEYS = BENCHES + [b + "@poll" for b in POLL_BENCHES]
+# Floor each scheduler benchmark is compared with (same boot).
+FLOOR_OF = {"wake_remote": "ipi_remote", "wake_remote@poll": "ipi_remote@poll",
+            "timer_1k": "timer_raw", "timer_10k": "timer_raw",
+            "preempt": "timer_raw", "wake_local": "ipi_self",
+            "yield": "ipi_self", "mutex_handoff": "ipi_remote"}
+# Linux benchmark each of ours is compared with. (Linux's *_direct results
+# are stamped like ours: waker's timestamp to the wakee's first
+# instruction; its plain wake_* are half a round trip.)
+LINUX_OF = {"yield": "yield", "wake_local": "wake_local_direct",
+            "wake_remote": "wake_remote_direct",
+            "wake_remote@poll": "wake_remote_direct",
+            "timer_1k": "timer_1k", "timer_10k": "timer_10k",
+            "preempt": "preempt", "spawn_join": "spawn_join",
+            "mutex_handoff": "mutex_handoff"}
+ICOUNT_NOTES = {
+    "xen-icount": "Xen's own instructions are in every figure; a VMRUN or "
+    "#VMEXIT is one emulated instruction, so the world switch itself is "
+    "undercounted",
+    "arm64-xen-icount": "Xen's own instructions are in every figure; an "
+    "exception to EL2 and its eret are one instruction each",
+    "arm64-icount": "CNTVCT runs at 62.5 MHz: figures are multiples of 16 "
+    "instructions",
+}
+
+
+def find(rows, key):
+    for r in rows:
+        if r["key"] == key or r["name"] == key:
+            return r
+    return None
+
+
+def us(v):
+    return "%.1f" % (v / 1000.0) if v is not None else "-"
+
+
+def is_icount(be):
+    return be.endswith("icount")
+
+
+def icount_table(all_data, out):
+    bes = [b for b in all_data if is_icount(b)]
+    if not bes:
+        return
+    out += ["", "EXACT FIGURES: guest instructions per operation under QEMU "
+            "icount (shift=0: one instruction = 1 ns; p50 / p99 / max), "
+            "repeatable to the instruction on any host"]
+    hdr = "%-18s" % "instructions" + "".join("%28s" % b for b in bes)
+    out += [hdr, "-" * len(hdr)]
+    for key in KEYS:
+        cells = []
+        for be in bes:
+            r = find(all_data[be]["results"], key)
+            cells.append("%28s" % ("%d / %d / %d%s" % (
+                r["p50"], r["p99"], r["max"], "" if r.get("exact", True)
+                else "~") if r else "-"))
+        if any(c.strip() != "-" for c in cells):
+            out.append("%-18s" % key + "".join(cells))
+    out += ["", "transitions per operation (the guest's ledger: what would "
+            "leave the guest under hardware virtualization, by kind; "
+            "docs/transitions.md says which kind traps where), and p50 over "
+            "the floor of the same boot:"]
+    for key in KEYS:
+        for be in bes:
+            d = all_data[be]
+            r = find(d["results"], key)
+            if not r or "ledger_per_op" not in r:
+                continue
+            fl = find(d["results"], FLOOR_OF.get(key, ""))
+            ratio = " | %.2fx %s" % (r["p50"] / fl["p50"], fl["key"]) \
+                if fl and fl["p50"] else ""
+            err = " | CLOCK ERRORS: " + r["clock_error_text"] \
+                if r.get("clock_error_text") else ""
+            out.append("  %-18s %-17s %s%s%s" % (
+                key, be, per_op_text(r["ledger_per_op"]), ratio, err))
+    xen_estimate(all_data, out)
+    for be in bes:
+        if be in ICOUNT_NOTES:
+            out.append("  note %s: %s" % (be, ICOUNT_NOTES[be]))
+        if any(r.get("clock_traps") for r in all_data[be]["results"]):
+            out.append("  note %s: the measuring clock itself traps (the "
+                       "hypervisor emulates the TSC): every timestamp is a "
+                       "'tsc' transition and its cost is in the figures" % be)
+
+
+def xen_estimate(all_data, out):
+    """Under Xen with icount, the extra instructions over the same guest
+    without Xen, in units of one trip to Xen, beside the ledger's count.
+    A trip's cost is null_exit's (a hypercall) minus its two timestamps;
+    a trapped TSC read costs half of what timestamp gained."""
+    for xen, plain in (("xen-icount", "qemu-icount"),
+                       ("arm64-xen-icount", "arm64-icount")):
+        if xen not in all_data or plain not in all_data:
+            continue
+        xr, pr = all_data[xen]["results"], all_data[plain]["results"]
+        g = {k: (find(xr, k), find(pr, k)) for k in ("null_exit", "timestamp")}
+        if not all(a and b for a, b in g.values()):
+            continue
+        ts = g["timestamp"][0]["p50"] - g["timestamp"][1]["p50"]
+        trip = (g["null_exit"][0]["p50"] - g["timestamp"][0]["p50"]) - \
+            (g["null_exit"][1]["p50"] - g["timestamp"][1]["p50"])
+        if trip <= 0:
+            continue
+        out.append("  %s over %s: one hypercall round trip costs %d "
+                   "instructions, one trapped timestamp pair %d; extra "
+                   "instructions per op / hypercall cost = estimated trips, "
+                   "beside the ledger (all kinds, and its tsc part; the ledger "
+                   "counts the whole window, both threads and every "
+                   "timestamp, the figure only the timed interval):"
+                   % (xen, plain, trip, ts))
+        for key in KEYS:
+            a, b = find(xr, key), find(pr, key)
+            if not a or not b or key in g or a["p50"] < b["p50"]:
+                continue
+            led = a.get("ledger_per_op", {})
+            out.append("    %-18s %+9d = %5.1f trips/op; ledger %6.2f/op "
+                       "(tsc %5.2f)" % (key, a["p50"] - b["p50"],
+                                         (a["p50"] - b["p50"]) / trip,
+                                         sum(led.values()), led.get("tsc", 0)))
+
+
+def wall_table(all_data, out):
+    bes = [b for b in all_data if not is_icount(b)]
+    if not bes:
+        return
+    cols = []
+    for be in bes:
+        cols.append((be, "vsched"))
+        if all_data[be]["linux"]:
+            cols.append((be, "linux"))
+    hdr = "%-18s" % "p50/p99 (us)" + "".join(
+        "%22s" % ("%s%s" % (be, "" if g == "vsched" else " linux"))
+        for be, g in cols)
+    out += ["", "WALL-CLOCK FIGURES (what this host's timing shows; noisy, "
+            "never a budget)", hdr, "-" * len(hdr)]
+    for key in KEYS:
+        cells = []
+        for be, g in cols:
+            d = all_data[be]
+            if g == "vsched":
+                r = find(d["results"], key)
+            else:
+                r = find(d["linux"], LINUX_OF[key]) if key in LINUX_OF else None
+            cells.append("%22s" % ("%s / %s" % (us(r["p50"]), us(r["p99"]))
+                                   if r else "-"))
+        out.append("%-18s" % key + "".join(cells))
+    out += ["", "ratios (p50; ours / floor in the same boot, ours / Linux):"]
+    for key in KEYS:
+        parts = []
+        for be in bes:
+            d = all_data[be]
+            r = find(d["results"], key)
+            if not r:
+                continue
+            bits = []
+            fl = find(d["results"], FLOOR_OF.get(key, ""))
+            if fl and fl["p50"]:
+                bits.append("%.2fx %s" % (r["p50"] / fl["p50"], fl["key"]))
+            lx = find(d["linux"], LINUX_OF[key]) if key in LINUX_OF else None
+            if lx and lx["p50"]:
+                bits.append("%.3fx linux" % (r["p50"] / lx["p50"]))
+            if bits:
+                parts.append("%s: %s" % (be, ", ".join(bits)))
+        if parts:
+            out.append("  %-16s %s" % (key, "; ".join(parts)))
+
+
+def linux_icount(all_data, out):
+    for be, d in all_data.items():
+        if not is_icount(be) or not d["linux"]:
+            continue
+        out += ["", "%s: the stock Linux guest under the same icount clock "
+                "(instructions per op, p50 / p99; ours beside):" % be]
+        for key, lk in LINUX_OF.items():
+            lx, r = find(d["linux"], lk), find(d["results"], key)
+            if lx:
+                out.append("  %-18s linux %-14s %8d / %-8d vsched %s" % (
+                    key, lk, lx["p50"], lx["p99"],
+                    "%d / %d" % (r["p50"], r["p99"]) if r else "-"))
+
+
+def kvm_counters(all_data, out, pvm):
+    """hv's KVM exit counters beside the ledger, with what they mean."""
+    d = all_data.get("hv")
+    if not d or not any("exits" in r for r in d["results"]):
+        return
+    out += ["", "hv: KVM's own counters per op beside the guest's ledger "
+            "(exits, halt_exits; ledger total, ledger halt):"]
+    for key in KEYS:
+        r = find(d["results"], key)
+        if not r or "exits" not in r:
+            continue
+        n = max(r["n"], 1)
+        led = r.get("ledger_per_op", {})
+        out.append("  %-18s exits %6.2f halt_exits %5.2f | ledger %6.2f "
+                   "halt %5.2f" % (key, r["exits"].get("exits", 0) / n,
+                                   r["exits"].get("halt_exits", 0) / n,
+                                   sum(led.values()), led.get("halt", 0)))
+    if pvm:
+        out += ["  note: this host's KVM is kvm_pvm, which emulates guest "
+                "kernel code in batches of up to 1024 instructions: its "
+                "'exits' counts batches, exits to hv and halts, not what "
+                "VT-x or SVM would trap (a cpuid at CPL0 is emulated and "
+                "counted nowhere; io_exits stays 0 for port I/O that reaches "
+                "hv). halt_exits is exact. The ledger is the transition count; "
+                "these are a cross-check (docs/transitions.md, last section)."]
+
+
+def selftests(all_data, out, floors_from="hv"):
+    st = [s for d in all_data.values() for s in d.get("kvm_selftests", [])]
+    if not st:
+        return
+    out += ["", "KVM selftests (Linux 6.1's own, same /dev/kvm) beside hv's "
+            "floors:"]
+    for s in st:
+        if s["status"] != "ok":
+            out.append("  %-16s %s: %s" % (s["name"], s["status"], s["why"]))
+        elif "ns_per_ipi" in s:
+            fl = find(all_data.get(floors_from, {}).get("results", []),
+                      "ipi_remote")
+            out.append("  %-16s %d IPIs/s = %.1f us per round trip (send, "
+                       "halted vCPU wakes, handles, halts again)%s" % (
+                           s["name"], s["ipis_per_sec"], s["ns_per_ipi"] / 1e3,
+                           "; hv ipi_remote (one way to an idle vCPU) p50 "
+                           "%.1f us" % (fl["p50"] / 1e3) if fl else ""))
+        else:
+            out.append("  %-16s ok" % s["name"])
