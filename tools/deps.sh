@@ -21,12 +21,21 @@ DEPS_base="gcc make libc6-dev linux-libc-dev qemu-system-x86 libcriterion-dev
 	libfdt-dev device-tree-compiler linux-source-6.1"
 # the arm64 port: cross compiler, qemu-system-aarch64.
 DEPS_arm64="gcc-aarch64-linux-gnu qemu-system-arm"
-# Packages of another architecture, not installed but unpacked (dpkg -x)
-# into build/deps/ARCH/NAME: the arm64 guest links libfdt-dev:arm64's
-# static libfdt.a; Xen for arm64 boots in qemu-system-aarch64
-# (tools/xen/boot --arch arm64). DEBS_<group> lists NAME:ARCH words.
+# Packages not installed but unpacked (dpkg -x) under build/deps/.
+# DEBS_<group> lists words NAME:ARCH, unpacked into build/deps/ARCH/NAME,
+# or DIR=NAME[:ARCH][/SUITE], unpacked into build/deps/DIR; a SUITE the
+# machine's apt sources do not list (e.g. bookworm-backports) is read from
+# the same archive as their Debian release, through a private apt state
+# (the machine's apt configuration is left alone). The arm64 guest links
+# libfdt-dev:arm64's static libfdt.a; Xen for arm64 boots in
+# qemu-system-aarch64 (tools/xen/boot --arch arm64); tools/xen/boot
+# --icount with 2+ CPUs needs QEMU 8.1 or later, Debian 12 has 7.2:
+# bookworm-backports' qemu-system-arm, whose libraries are a subset of
+# those of Debian 12's qemu-system-arm (DEPS_arm64), and which needs no
+# file of qemu-system-common or qemu-system-data for that boot.
 DEBS_base=""
-DEBS_arm64="libfdt-dev:arm64 xen-hypervisor-4.17-arm64:arm64"
+DEBS_arm64="libfdt-dev:arm64 xen-hypervisor-4.17-arm64:arm64
+	qemu=qemu-system-arm/bookworm-backports"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 prog=${0##*/}
@@ -90,33 +99,77 @@ if [ "$list" = 1 ]; then
 	exit 0
 fi
 
-# deb_dir NAME:ARCH: where that package is unpacked.
+# deb_dir WORD: where a DEBS word is unpacked.
 deb_dir()
 {
-	echo "$ROOT/build/deps/${1#*:}/${1%%:*}"
+	local pkg=${1%%/*}
+	case $1 in
+	*=*) echo "$ROOT/build/deps/${1%%=*}" ;;
+	*) echo "$ROOT/build/deps/${pkg#*:}/${pkg%%:*}" ;;
+	esac
+}
+
+# suite_apt SUITE ARCH DIR: a private apt state in DIR that knows only SUITE
+# (ARCH packages), from the archive the machine's apt sources use for the
+# Debian release SUITE belongs to (bookworm for bookworm-backports), signed
+# by Debian's archive keyring; fetches its lists and sets suite_opts.
+# Returns 1, having said why, when it cannot.
+suite_apt()
+{
+	local suite=$1 arch=$2 dir=$3 uri
+	# shellcheck disable=SC2016 # $(REPO_URI) is apt's, not the shell's
+	uri=$(apt-get indextargets --format '$(REPO_URI)' "Release: ${suite%%-*}" \
+		'Identifier: Packages' 2>/dev/null | head -n 1)
+	if [ -z "$uri" ]; then
+		echo "$prog: the machine's apt sources list no Debian ${suite%%-*}: cannot fetch from $suite" >&2
+		return 1
+	fi
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite main" \
+		>"$dir/sources.list"
+	suite_opts=(-o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache"
+		-o APT::Architectures::="$arch" -o APT::Sandbox::User=root)
+	if ! apt-get -q "${suite_opts[@]}" --error-on=any update >"$dir/update.log" 2>&1; then
+		sed 's/^/  /' "$dir/update.log" >&2
+		echo "$prog: apt-get update of $suite ($uri) failed: is Debian's package registry reachable?" >&2
+		return 1
+	fi
 }
 
 # unpack_debs: download and unpack every missing DEBS package. apt needs
-# the foreign architecture's package lists: fetched on first use.
+# the foreign architecture's package lists: fetched on first use; a SUITE's
+# lists are fetched into a private apt state every time.
 unpack_debs()
 {
-	local spec dir tmp archs=(-o APT::Architectures::=amd64 -o APT::Architectures::=arm64
-		-o APT::Sandbox::User=root)
+	local spec pkg arch dir tmp archs=(-o APT::Architectures::=amd64 -o APT::Architectures::=arm64
+		-o APT::Sandbox::User=root) suite_opts=()
 	for spec in "${debs[@]}"; do
 		dir=$(deb_dir "$spec")
+		pkg=${spec#*=}
 		[ -f "$dir/.unpacked" ] && continue
 		if [ "$check" = 1 ]; then
 			echo "$prog: not unpacked: $spec (into ${dir#"$ROOT"/})" >&2
 			missing_debs=1
 			continue
 		fi
-		echo "$prog: unpacking $spec into ${dir#"$ROOT"/}" >&2
+		echo "$prog: unpacking $pkg into ${dir#"$ROOT"/}" >&2
 		tmp=$(mktemp -d)
-		if ! (cd "$tmp" && apt-get -q "${archs[@]}" download "$spec") >/dev/null 2>&1; then
+		if [[ $pkg == */* ]]; then
+			arch=${pkg%%/*}
+			if [[ $arch == *:* ]]; then
+				arch=${arch#*:}
+			else
+				arch=$(dpkg --print-architecture)
+			fi
+			suite_apt "${pkg#*/}" "$arch" "$tmp/apt" || { rm -rf "$tmp"; exit 1; }
+			(cd "$tmp" && apt-get -q "${suite_opts[@]}" download "$pkg") >/dev/null ||
+				{ echo "$prog: apt-get download $pkg failed" >&2; rm -rf "$tmp"; exit 1; }
+		elif ! (cd "$tmp" && apt-get -q "${archs[@]}" download "$pkg") >/dev/null 2>&1; then
 			apt-get -q "${archs[@]}" update >/dev/null ||
-				{ echo "$prog: apt-get update (${spec#*:} lists) failed" >&2; exit 1; }
-			(cd "$tmp" && apt-get -q "${archs[@]}" download "$spec") ||
-				{ echo "$prog: apt-get download $spec failed" >&2; exit 1; }
+				{ echo "$prog: apt-get update (${pkg#*:} lists) failed" >&2; exit 1; }
+			(cd "$tmp" && apt-get -q "${archs[@]}" download "$pkg") ||
+				{ echo "$prog: apt-get download $pkg failed" >&2; exit 1; }
 		fi
 		rm -rf "$dir"
 		mkdir -p "$dir"
