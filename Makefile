@@ -107,12 +107,14 @@ deps:
 	@tools/deps.sh --arm64
 
 # Everything: both guest architectures, unit tests, every guest suite on
-# every backend, then the latency lab in quick mode, checked for sanity.
+# every backend, then the latency lab in quick mode, checked for sanity and
+# its exact (icount) figures held to their instruction budgets.
 test: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory ARCH=arm64 all
+	@tools/kvm-selftests --check-samples
 	@tools/testall
-	@tools/lab --quick --check
+	@tools/lab --quick --check --budgets tests/budgets.cfg
 
 # The lab in full (what the README's main command shows).
 bench: deps
