@@ -22,6 +22,10 @@
  *                          the TSC if the kernel's clocksource is "tsc" or
  *                          if it shows no warp between CPUs; the timer
  *                          ones always use clock_gettime, like cyclictest)
+ *   icount                 QEMU runs with -icount shift=0: one instruction
+ *                          is one ns and one TSC tick, so the TSC is taken
+ *                          as exactly 1 GHz (checked against the kernel's
+ *                          clock) and every figure is guest instructions
  *
  * Every sample goes into a log-linear histogram (64 sub-buckets per power
  * of two: percentiles exact to 1/64 of their value; min, max, mean exact).
@@ -331,10 +335,11 @@ struct options {
 	char bench[512];
 	char clock[16];
 	bool quick;
+	bool icount;
 	unsigned pct;
 };
 
-static struct options opt = {"all", "auto", false, 100};
+static struct options opt = {"all", "auto", false, false, 100};
 
 static void parse_word(const char *w)
 {
@@ -346,6 +351,8 @@ static void parse_word(const char *w)
 		opt.pct = (unsigned)strtoul(w + 10, NULL, 10);
 	else if (!strcmp(w, "quick"))
 		opt.quick = true;
+	else if (!strcmp(w, "icount"))
+		opt.icount = true;
 }
 
 static void parse_cmdline(void)
@@ -719,8 +726,12 @@ static void *spinner(void *arg)
 {
 	struct timer_arg *t = arg;
 
-	while (!atomic_load_explicit(&t->stop, memory_order_relaxed))
-		cpu_relax();
+	/* One PAUSE per 256 checks: under QEMU TCG each PAUSE is a return to
+	 * QEMU's vCPU loop, and spinning on it made this thread most of the
+	 * host time of an -icount run (13 s of 30 in a quick one). */
+	for (unsigned i = 0; !atomic_load_explicit(&t->stop, memory_order_relaxed); i++)
+		if (i % 256 == 0)
+			cpu_relax();
 	return NULL;
 }
 
@@ -1063,6 +1074,64 @@ static void init_setup(void)
 	klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 1);
 }
 
+/* Until told to stop, runs a few PAUSEs on CPU 0 every 50 us (see
+ * cpus_online): each PAUSE ends QEMU's turn of that vCPU, and spinning
+ * all the time would cost QEMU a return to its vCPU loop per PAUSE. */
+static void *pause_spinner(void *arg)
+{
+	atomic_int *stop = arg;
+	const struct timespec nap = {0, 50000};
+
+	while (!atomic_load_explicit(stop, memory_order_relaxed)) {
+		for (int i = 0; i < 16; i++)
+			cpu_relax();
+		nanosleep(&nap, NULL);
+	}
+	return NULL;
+}
+
+/* As PID 1, brings online the CPUs the kernel left offline (booted with
+ * maxcpus=1, as tools/linuxref/run --icount does). Why: QEMU 7.2's
+ * single-threaded TCG with -icount hands the whole instruction budget up
+ * to the next timer to the first vCPU; one that polls without PAUSE or
+ * HLT starves the other. Linux's do_boot_cpu() polls for the new CPU's
+ * callin with schedule() in a loop, so SMP bring-up stalls there. A
+ * thread on CPU 0 that wakes every 50 us to run PAUSE (which ends QEMU's
+ * turn of that vCPU) preempts that loop and lets the new vCPU run. */
+static void cpus_online(void)
+{
+	char present[64] = "", path[64];
+	unsigned lo, hi;
+	atomic_int stop = 0;
+	pthread_t t;
+
+	if (!read_line("/sys/devices/system/cpu/present", present, sizeof(present)) ||
+	    sscanf(present, "%u-%u", &lo, &hi) != 2)
+		return;	/* one CPU ("0") */
+	if ((unsigned)sysconf(_SC_NPROCESSORS_ONLN) > hi)
+		return;
+	pin_self(0);
+	if (thread_start(&t, pause_spinner, &stop, 0, SCHED_OTHER, 0))
+		return;
+	for (unsigned c = lo + 1; c <= hi; c++) {
+		char state[8] = "";
+		int fd;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/online", c);
+		if (read_line(path, state, sizeof(state)) && !strcmp(state, "1"))
+			continue;
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "1", 1) != 1) {
+			printf("BENCH_FAIL cpus_online: CPU %u: %s\n", c, strerror(errno));
+			failures++;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	atomic_store(&stop, 1);
+	pthread_join(t, NULL);
+}
+
 /* The cpuidle driver in use, or Linux's own idle loop (hlt or poll). */
 static void idle_detect(void)
 {
@@ -1099,6 +1168,18 @@ static void setup_common(void)
 	clk = clock_choose(opt.clock, ncpus);
 	if (clk == CLK_TSC)
 		tsc_calibrate();
+	/* Under icount shift=0 the calibration can only be off by the few
+	 * instructions around its reads: take the exact 1 ns per tick, so a
+	 * figure is a whole number of instructions. A TSC that is not near
+	 * 1 GHz means another shift: keep the calibration, and say so. */
+	if (clk == CLK_TSC && opt.icount) {
+		if (tsc_ns_per_tick > 0.999 && tsc_ns_per_tick < 1.001)
+			tsc_ns_per_tick = 1.0;
+		else
+			printf("linuxref: icount, but the TSC runs at %.3f MHz, not "
+			       "1000: figures are ns, not instructions\n",
+			       1e3 / tsc_ns_per_tick);
+	}
 	ts_cost[CLK_MONO] = ts_cost_measure(CLK_MONO);
 	if (clk == CLK_TSC)
 		ts_cost[CLK_TSC] = ts_cost_measure(CLK_TSC);
@@ -1116,6 +1197,9 @@ static void print_banner(void)
 	printf("linuxref: handoff clock %s: %s", clock_name(clk), clock_why);
 	if (clk == CLK_TSC)
 		printf(", %.3f MHz", 1e3 / tsc_ns_per_tick);
+	if (opt.icount)
+		printf("\nlinuxref: icount: 1 ns = 1 guest instruction (QEMU -icount "
+		       "shift=0); every figure below counts instructions");
 	printf("\nlinuxref: %" PRIu64 " ns per timestamp; timers use clock_gettime "
 	       "(%" PRIu64 " ns)\n", ts_cost[clk], ts_cost[CLK_MONO]);
 	printf("  %-20s %8s %9s %9s %9s %9s %9s %10s %9s\n", "benchmark (ns)", "n",
@@ -1150,8 +1234,10 @@ int main(int argc, char **argv)
 	if (is_init)
 		init_setup();
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	if (is_init)
+	if (is_init) {
 		parse_cmdline();
+		cpus_online();
+	}
 	else
 		for (int i = 1; i < argc; i++)
 			parse_word(argv[i]);
