@@ -61,6 +61,9 @@ char *hv_stats_json_vcpus(const struct hv_stats_vals *per, unsigned int n);
 void hv_stats_print_table(FILE *f, const struct hv_stats_vals *per,
 			  unsigned int n);
 
+/* Marks kept (and printed); later ones are only counted. */
+#define HV_STATS_MARKS_MAX 1024
+
 /*
  * Snapshot all vCPUs, store the sum labelled label, print
  * "HV_MARK label {json}" to log. Thread safe. 0 or -1.
@@ -70,5 +73,8 @@ int hv_stats_mark(const struct hv_stats_src *srcs, unsigned int n,
 
 /* Copy up to max recorded marks, oldest first; returns how many exist. */
 unsigned int hv_stats_marks(struct hv_stats_mark *out, unsigned int max);
+
+/* Marks past HV_STATS_MARKS_MAX, counted but neither kept nor printed. */
+uint64_t hv_stats_marks_dropped(void);
 
 #endif
