@@ -34,6 +34,7 @@ include tests/guest/files.mk
 include virt/files.mk
 include arch/$(ARCH)/arch.mk
 include hv/files.mk
+include tests/hv/hv.mk
 include arch/arm64/unit.mk
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
