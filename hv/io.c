@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -30,21 +31,44 @@ static pthread_mutex_t con_lock = PTHREAD_MUTEX_INITIALIZER;
 static char con_buf[4096]; /* pending partial line, under con_lock */
 static size_t con_len;
 static uint8_t uart_lcr, uart_scr; /* under con_lock */
+static bool con_stopping; /* atomic: never block on stdout any more */
 
+/*
+ * While the guest runs a slow stdout slows the guest down; once it is
+ * stopping, a stdout nobody reads (a stalled pipe) must not keep hv past
+ * --timeout: wait at most 100 ms for room, write a pipe's worth at a time
+ * (the kick's EINTR gets a blocked writer here), drop the rest.
+ */
 static void con_flush_locked(void)
 {
-	size_t done = 0;
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	size_t done = 0, n;
 	ssize_t r;
 
 	while (done < con_len) {
-		r = write(STDOUT_FILENO, con_buf + done, con_len - done);
+		n = con_len - done;
+		if (__atomic_load_n(&con_stopping, __ATOMIC_ACQUIRE)) {
+			if (poll(&p, 1, 100) != 1 || !(p.revents & POLLOUT))
+				break;
+			n = n > 4096 ? 4096 : n;
+		}
+		r = write(STDOUT_FILENO, con_buf + done, n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break; /* stdout gone: drop the output, keep running */
 		done += (size_t)r;
 	}
+	if (done < con_len && con_stopping)
+		fprintf(stderr,
+			"hv: stdout is not being read: %zu bytes of guest output dropped\n",
+			con_len - done);
 	con_len = 0;
+}
+
+void hv_console_stop(void)
+{
+	__atomic_store_n(&con_stopping, true, __ATOMIC_RELEASE);
 }
 
 void hv_console_flush(void)

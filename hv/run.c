@@ -168,10 +168,11 @@ static void add_seconds(struct timespec *ts, double s)
 	}
 }
 
-/* Wait until a vCPU finishes the VM or the timeout hits. */
-static int wait_done(struct hv_vm *vm)
+/* Wait until a vCPU finishes the VM or the timeout hits (returns true). */
+static bool wait_done(struct hv_vm *vm)
 {
 	struct timespec dl;
+	bool timed_out;
 	int r = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &dl);
@@ -181,13 +182,12 @@ static int wait_done(struct hv_vm *vm)
 		r = vm->cfg->timeout_s > 0 ?
 			    pthread_cond_timedwait(&vm->cond, &vm->lock, &dl) :
 			    pthread_cond_wait(&vm->cond, &vm->lock);
+	timed_out = !vm->done;
 	pthread_mutex_unlock(&vm->lock);
-	if (!vm->done) {
-		hv_console_flush();
-		fprintf(stderr, "hv: timeout after %g s\n", vm->cfg->timeout_s);
+	/* No console flush here: a vCPU blocked on stdout holds its lock. */
+	if (timed_out)
 		hv_vm_finish(vm, HV_EXIT_TIMEOUT);
-	}
-	return vm->exit_code;
+	return timed_out;
 }
 
 /* Kick every vCPU out of KVM_RUN and join its thread (bounded wait). */
@@ -210,9 +210,12 @@ static void stop_vcpus(struct hv_vm *vm)
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct hv_vcpu *v = &vm->vcpus[i];
 
-		if (v->started && pthread_timedjoin_np(v->thread, NULL, &dl))
+		if (!v->started)
+			continue;
+		if (pthread_timedjoin_np(v->thread, NULL, &dl))
 			fprintf(stderr, "hv: vCPU %u did not stop\n", i);
-		v->started = false;
+		else
+			v->started = false;
 	}
 }
 
@@ -236,7 +239,7 @@ int hv_run(struct hv_vm *vm)
 {
 	cpu_set_t allowed;
 	unsigned int i;
-	int code;
+	bool timed_out;
 
 	if (init_sync(vm))
 		return HV_EXIT_USAGE;
@@ -249,10 +252,13 @@ int hv_run(struct hv_vm *vm)
 			hv_vm_finish(vm, HV_EXIT_CRASH);
 			break;
 		}
-	code = wait_done(vm);
+	timed_out = wait_done(vm);
+	hv_console_stop();
 	stop_vcpus(vm);
-	for (i = 0; code == HV_EXIT_TIMEOUT && i < vm->nr_vcpus; i++)
-		hv_vcpu_where(&vm->vcpus[i], stderr);
 	hv_console_flush();
-	return code;
+	if (timed_out)
+		fprintf(stderr, "hv: timeout after %g s\n", vm->cfg->timeout_s);
+	for (i = 0; timed_out && i < vm->nr_vcpus; i++)
+		hv_vcpu_where(&vm->vcpus[i], stderr);
+	return vm->exit_code;
 }

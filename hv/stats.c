@@ -163,6 +163,13 @@ int hv_stats_open(int vcpu_fd, struct hv_stats_src *src, char *err,
 	return 0;
 }
 
+void hv_stats_close(struct hv_stats_src *src)
+{
+	if (src->fd >= 0)
+		close(src->fd);
+	src->fd = -1;
+}
+
 void hv_stats_extract(const struct hv_stats_src *src, const void *data,
 		      size_t len, struct hv_stats_vals *out)
 {

@@ -42,6 +42,9 @@ int hv_stats_parse(const void *buf, size_t len, struct hv_stats_src *src);
 int hv_stats_open(int vcpu_fd, struct hv_stats_src *src, char *err,
 		  size_t errlen);
 
+/* Close an opened src (fd -1 afterwards); harmless on a closed one. */
+void hv_stats_close(struct hv_stats_src *src);
+
 /* Extract the counters from a data block data[0, len). */
 void hv_stats_extract(const struct hv_stats_src *src, const void *data,
 		      size_t len, struct hv_stats_vals *out);
