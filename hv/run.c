@@ -52,6 +52,19 @@ __attribute__((format(printf, 2, 3))) static bool crash(struct hv_vcpu *v,
 	return false;
 }
 
+static const char *internal_what(uint32_t suberror)
+{
+	switch (suberror) {
+	case KVM_INTERNAL_ERROR_EMULATION:
+		return "instruction emulation failed";
+	case KVM_INTERNAL_ERROR_SIMUL_EX:
+		return "exception while delivering an exception";
+	case KVM_INTERNAL_ERROR_DELIVERY_EV:
+		return "event delivery failed";
+	}
+	return "unknown";
+}
+
 static bool internal_error(struct hv_vcpu *v)
 {
 	struct kvm_run *run = v->run;
@@ -62,8 +75,10 @@ static bool internal_error(struct hv_vcpu *v)
 	for (i = 0; i < run->internal.ndata && i < 16; i++)
 		n += snprintf(data + n, sizeof(data) - n, " %llx",
 			      (unsigned long long)run->internal.data[i]);
-	return crash(v, "vCPU %u: KVM internal error, suberror %u, data:%s",
-		     v->id, run->internal.suberror, data);
+	return crash(v,
+		     "vCPU %u: KVM internal error: %s (suberror %u), data:%s",
+		     v->id, internal_what(run->internal.suberror),
+		     run->internal.suberror, data);
 }
 
 /* Handle one exit. Returns false when this vCPU must stop running. */

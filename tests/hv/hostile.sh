@@ -110,7 +110,7 @@ summary()
 g=$guests
 # Guests that misbehave. --mem 16M: mmio.elf writes just past the end.
 hv_case ok 0 'hostile ok guest' -- --timeout 3 --mem 16M "$g/ok.elf"
-hv_case unknown-ports 0 'write to unknown port 0x1000;suppressed' \
+hv_case unknown-ports 0 'write to unknown port 0x1000;read from unknown port 0x1000;further ones not reported' \
 	-- --timeout 3 --mem 16M "$g/ports.elf"
 hv_case mmio-outside-ram 0 'MMIO write at unmapped 0x1000000;MMIO read at unmapped 0xd0000000;0xfed00010' \
 	-- --timeout 3 --mem 16M "$g/mmio.elf"
