@@ -23,7 +23,7 @@ struct elf_ctx {
 	Elf64_Ehdr eh; /* copied: the image may be unaligned */
 	char *err;
 	size_t errlen;
-	char bad_note[96]; /* first malformed note seen, for "no PVH note" */
+	char bad_note[160]; /* first malformed note seen, for "no PVH note" */
 };
 
 __attribute__((format(printf, 2, 3))) static int fail(struct elf_ctx *c,
@@ -254,21 +254,21 @@ static bool is_pvh_note(const uint8_t *p, uint64_t off, uint64_t size,
 
 /* A note whose sizes run past its area: a bad PVH note, or remember it. */
 static int bad_note(struct elf_ctx *c, const char *where, unsigned int idx,
-		    bool pvh, uint64_t namesz, uint64_t descsz, uint64_t left)
+		    bool pvh, uint64_t namesz, uint64_t descsz, uint64_t desc,
+		    uint64_t size)
 {
 	if (pvh)
 		return fail(
 			c,
 			"bad PVH entry note in %s %u: descriptor size %" PRIu64
-			" runs past the end of the note area (%" PRIu64
-			" bytes left)",
-			where, idx, descsz, left);
+			" at offset %" PRIu64
+			" runs past the end of the %" PRIu64 "-byte note area",
+			where, idx, descsz, desc, size);
 	if (!c->bad_note[0])
 		snprintf(c->bad_note, sizeof(c->bad_note),
 			 "%s %u has a malformed note (name size %" PRIu64
-			 ", descriptor size %" PRIu64 ", %" PRIu64
-			 " bytes left)",
-			 where, idx, namesz, descsz, left);
+			 ", descriptor size %" PRIu64 ") in %" PRIu64 " bytes",
+			 where, idx, namesz, descsz, size);
 	return 0;
 }
 
@@ -294,7 +294,7 @@ static int scan_notes(struct elf_ctx *c, const uint8_t *p, uint64_t size,
 		desc = off + ((namesz + align - 1) & ~(align - 1));
 		if (desc > size || descsz > size - desc)
 			return bad_note(c, where, idx, pvh, namesz, descsz,
-					size - off);
+					desc, size);
 		if (pvh) {
 			if (descsz == 4) {
 				*entry = rd32(p + desc);
