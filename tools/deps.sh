@@ -13,10 +13,10 @@ DEPS_GROUPS="base arm64"
 # QEMU backends, real Xen inside QEMU (tools/xen/boot boots Debian's
 # /boot/xen-4.17-amd64.gz; only that file is used, nothing is set up to boot
 # the host itself into Xen: no xen-utils, no grub entry is wanted),
-# Criterion, plots.
+# Criterion, plots, clang with libFuzzer for make fuzz.
 DEPS_base="gcc make libc6-dev linux-libc-dev qemu-system-x86 libcriterion-dev
 	libxen-dev xen-hypervisor-4.17-amd64 gnuplot-nox python3 cpio git
-	libfdt-dev device-tree-compiler"
+	libfdt-dev device-tree-compiler clang libclang-rt-14-dev"
 # the arm64 port: cross compiler, qemu-system-aarch64.
 DEPS_arm64="gcc-aarch64-linux-gnu qemu-system-arm"
 # Packages of another architecture, not installed but unpacked (dpkg -x)
