@@ -55,7 +55,7 @@ hv_timeout()
 
 # hv_case NAME RC 'REGEX|...;REGEX' [STDOUT-MODE] -- HV-ARGS...
 # Regexes are separated by ';' and all must match (grep -E). STDOUT-MODE:
-# "file" (default) or "stall" (a pipe whose reader never reads).
+# "file" (default) or "stall" (a full pipe whose reader never reads).
 hv_case()
 {
 	local name=$1 want=$2 regexes=$3 mode=file rc out t0 t1 secs limit why=""
@@ -67,16 +67,19 @@ hv_case()
 	limit=$(hv_timeout "$@")
 	t0=$(date +%s%N)
 	if [ "$mode" = stall ]; then
-		{ timeout -k 5 "$(echo "$limit + 10" | bc)" "$hv" "$@" 2>"$out"; \
-		  echo $? >"$tmp/rc"; date +%s%N >"$tmp/t1"; } |
-			sleep "$(echo "$limit + 4" | bc)"
-		rc=$(cat "$tmp/rc")
+		# A pipe already full whose reader (this shell) never reads.
+		rm -f "$tmp/pipe" && mkfifo "$tmp/pipe"
+		exec {pipe}<>"$tmp/pipe"
+		head -c 65536 /dev/zero >&"$pipe"
+		timeout -k 5 "$(echo "$limit + 10" | bc)" "$hv" "$@" \
+			>&"$pipe" 2>"$out"
+		rc=$?
+		exec {pipe}>&-
 	else
 		timeout -k 5 "$(echo "$limit + 10" | bc)" "$hv" "$@" >"$out" 2>&1
 		rc=$?
 	fi
 	t1=$(date +%s%N)
-	[ "$mode" = stall ] && t1=$(cat "$tmp/t1")
 	secs=$(echo "scale=1; ($t1 - $t0) / 1000000000" | bc)
 	[ "$rc" = "$want" ] || why="exit $rc, expected $want; "
 	local IFS=';' re
