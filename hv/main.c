@@ -177,7 +177,7 @@ static int report_stats(struct hv_vm *vm)
 	struct hv_stats_vals *per = calloc(vm->nr_vcpus, sizeof(*per));
 	uint64_t dropped = hv_stats_marks_dropped();
 	char *json = NULL;
-	int r = -1;
+	int r = vm->stats_json ? -1 : 0; /* only a lost file fails the run */
 
 	if (dropped)
 		fprintf(stderr,
@@ -192,7 +192,8 @@ static int report_stats(struct hv_vm *vm)
 	json = hv_stats_json_vcpus(per, vm->nr_vcpus);
 	if (json) {
 		fprintf(stderr, "HV_STATS %s\n", json);
-		r = vm->stats_json ? write_json_file(vm, json) : 0;
+		if (vm->stats_json)
+			r = write_json_file(vm, json);
 	}
 out:
 	if (r && vm->stats_json)
