@@ -149,6 +149,8 @@ hv_case image-script 2 'not an ELF file' -- --timeout 3 "$0"
 # Output files and options.
 hv_case stats-json-unwritable 2 'cannot write --stats-json /nonexistent/s.json' \
 	-- --timeout 3 --mem 16M --stats-json /nonexistent/s.json "$g/ok.elf"
+hv_case stats-json-full-disk 2 'cannot write --stats-json /dev/full: No space left' \
+	-- --timeout 3 --mem 16M --stats-json /dev/full "$g/ok.elf"
 hv_case stats-json-written 0 'hostile ok guest' \
 	-- --timeout 3 --mem 16M --stats-json "$tmp/s.json" "$g/ok.elf"
 if [ "$only" = "  " ] && ! grep -q '"vcpus":\[' "$tmp/s.json" 2>/dev/null; then
