@@ -131,8 +131,10 @@ hv_case spin-forever 124 'timeout after 2 s;vCPU 0: RIP=100001;vCPU 1: .*never s
 	-- --timeout 2 --vcpus 2 --mem 16M "$g/spin.elf"
 hv_case halt-forever 124 'timeout after 2 s;vCPU 0: .*\(halted\)' \
 	-- --timeout 2 --vcpus 2 --mem 16M "$g/halt.elf"
-hv_case triple-fault 3 'vCPU 0: (guest triple fault|KVM internal error)' \
+hv_case triple-fault 3 'guest triple fault on vCPU 0;RIP=0000000000100007' \
 	-- --timeout 3 --mem 16M "$g/triple.elf"
+hv_case triple-fault-int3 3 'vCPU 0: (guest triple fault|KVM internal error: instruction emulation failed)' \
+	-- --timeout 3 --mem 16M "$g/triple_int3.elf"
 hv_case vcpus-64 0 'hostile ok guest' -- --timeout 5 --vcpus 64 --mem 16M "$g/ok.elf"
 
 # Images that are not kernels.

@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Loads an empty IDT and traps: #BP -> #GP -> #DF -> triple fault. */
+/* Loads an empty IDT and executes ud2: #UD -> #GP -> #DF -> triple fault. */
 #include "pvh.h"
 PVH_GUEST
 start:
 	lidt idt_empty
-	int3
-	EXIT(0)		/* not reached */
-	hlt
+	ud2
 	.balign 8
 idt_empty:
 	.word 0
