@@ -34,6 +34,8 @@ include tests/guest/files.mk
 include virt/files.mk
 include arch/$(ARCH)/arch.mk
 include hv/files.mk
+include tests/hv/hv.mk
+include tests/fuzz/fuzz.mk
 include arch/arm64/unit.mk
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter

@@ -13,6 +13,9 @@
 
 #include "hv/elf.h"
 
+/* More than any kernel needs; keeps the overlap check's n^2 small. */
+#define ELF_MAX_PHNUM 256
+
 struct elf_ctx {
 	const uint8_t *img;
 	uint64_t len;
@@ -20,6 +23,7 @@ struct elf_ctx {
 	Elf64_Ehdr eh; /* copied: the image may be unaligned */
 	char *err;
 	size_t errlen;
+	char bad_note[160]; /* first malformed note seen, for "no PVH note" */
 };
 
 __attribute__((format(printf, 2, 3))) static int fail(struct elf_ctx *c,
@@ -105,6 +109,10 @@ static int check_header(struct elf_ctx *c)
 			eh->e_type);
 	if (eh->e_phnum == 0)
 		return fail(c, "bad ELF: no program headers");
+	if (eh->e_phnum > ELF_MAX_PHNUM)
+		return fail(c,
+			    "bad ELF: %u program headers, hv takes at most %u",
+			    eh->e_phnum, ELF_MAX_PHNUM);
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
 		return fail(c, "bad ELF: program header size %u, expected %zu",
 			    eh->e_phentsize, sizeof(Elf64_Phdr));
@@ -167,6 +175,31 @@ static int check_load(struct elf_ctx *c, unsigned int i, const Elf64_Phdr *ph)
 	return 0;
 }
 
+/* Loaded segments i and j (j < i) must not share guest memory. */
+static int check_overlap(struct elf_ctx *c, unsigned int i,
+			 const Elf64_Phdr *ph)
+{
+	Elf64_Phdr o;
+	unsigned int j;
+
+	for (j = 0; j < i; j++) {
+		get_phdr(c, j, &o);
+		if (o.p_type != PT_LOAD || o.p_memsz == 0)
+			continue;
+		/* Both ranges were checked against mem_size: no overflow. */
+		if (ph->p_paddr < o.p_paddr + o.p_memsz &&
+		    o.p_paddr < ph->p_paddr + ph->p_memsz)
+			return fail(
+				c,
+				"bad ELF: segments %u and %u overlap (0x%" PRIx64
+				"+0x%" PRIx64 " and 0x%" PRIx64 "+0x%" PRIx64
+				")",
+				j, i, (uint64_t)o.p_paddr, (uint64_t)o.p_memsz,
+				(uint64_t)ph->p_paddr, (uint64_t)ph->p_memsz);
+	}
+	return 0;
+}
+
 /* Check every segment; count loadable ones and the loaded range. */
 static int check_segments(struct elf_ctx *c, struct hv_elf_image *out)
 {
@@ -190,6 +223,8 @@ static int check_segments(struct elf_ctx *c, struct hv_elf_image *out)
 			return -1;
 		if (ph.p_memsz == 0)
 			continue;
+		if (check_overlap(c, i, &ph))
+			return -1;
 		if (!out->nr_load || ph.p_paddr < out->load_lo)
 			out->load_lo = ph.p_paddr;
 		if (ph.p_paddr + ph.p_memsz > out->load_hi)
@@ -209,15 +244,45 @@ static uint32_t rd32(const uint8_t *p)
 	return v;
 }
 
+static bool is_pvh_note(const uint8_t *p, uint64_t off, uint64_t size,
+			uint64_t namesz, uint32_t type)
+{
+	return namesz == 4 && size - off >= 4 &&
+	       memcmp(p + off, "Xen", 4) == 0 &&
+	       type == XEN_ELFNOTE_PHYS32_ENTRY;
+}
+
+/* A note whose sizes run past its area: a bad PVH note, or remember it. */
+static int bad_note(struct elf_ctx *c, const char *where, unsigned int idx,
+		    bool pvh, uint64_t namesz, uint64_t descsz, uint64_t desc,
+		    uint64_t size)
+{
+	if (pvh)
+		return fail(
+			c,
+			"bad PVH entry note in %s %u: descriptor size %" PRIu64
+			" at offset %" PRIu64
+			" runs past the end of the %" PRIu64 "-byte note area",
+			where, idx, descsz, desc, size);
+	if (!c->bad_note[0])
+		snprintf(c->bad_note, sizeof(c->bad_note),
+			 "%s %u has a malformed note (name size %" PRIu64
+			 ", descriptor size %" PRIu64 ") in %" PRIu64 " bytes",
+			 where, idx, namesz, descsz, size);
+	return 0;
+}
+
 /*
  * Scan a note area (already bounds-checked) for Xen's PHYS32_ENTRY.
  * Returns 1 if found (*entry set), 0 if not, -1 on a malformed PVH note.
  */
 static int scan_notes(struct elf_ctx *c, const uint8_t *p, uint64_t size,
-		      uint64_t align, uint64_t *entry)
+		      uint64_t align, const char *where, unsigned int idx,
+		      uint64_t *entry)
 {
 	uint64_t off = 0, namesz, descsz, desc;
 	uint32_t type;
+	bool pvh;
 
 	align = align == 8 ? 8 : 4;
 	while (size >= 12 && off <= size - 12) {
@@ -225,11 +290,12 @@ static int scan_notes(struct elf_ctx *c, const uint8_t *p, uint64_t size,
 		descsz = rd32(p + off + 4);
 		type = rd32(p + off + 8);
 		off += 12;
+		pvh = is_pvh_note(p, off, size, namesz, type);
 		desc = off + ((namesz + align - 1) & ~(align - 1));
 		if (desc > size || descsz > size - desc)
-			return 0; /* malformed tail: stop scanning */
-		if (namesz == 4 && memcmp(p + off, "Xen", 4) == 0 &&
-		    type == XEN_ELFNOTE_PHYS32_ENTRY) {
+			return bad_note(c, where, idx, pvh, namesz, descsz,
+					desc, size);
+		if (pvh) {
 			if (descsz == 4) {
 				*entry = rd32(p + desc);
 			} else if (descsz == 8) {
@@ -260,7 +326,7 @@ static int find_entry(struct elf_ctx *c, uint64_t *entry)
 		if (ph.p_type != PT_NOTE)
 			continue;
 		r = scan_notes(c, c->img + ph.p_offset, ph.p_filesz, ph.p_align,
-			       entry);
+			       "segment", i, entry);
 		if (r)
 			return r;
 	}
@@ -277,24 +343,32 @@ static int find_entry(struct elf_ctx *c, uint64_t *entry)
 				i, (uint64_t)sh.sh_offset,
 				(uint64_t)sh.sh_size);
 		r = scan_notes(c, c->img + sh.sh_offset, sh.sh_size,
-			       sh.sh_addralign, entry);
+			       sh.sh_addralign, "section", i, entry);
 		if (r)
 			return r;
 	}
 	return 0;
 }
 
-/* The entry must be a 32-bit address inside a loaded segment. */
+/* The entry must be a 32-bit address in a segment's bytes from the file. */
 static int check_entry(struct elf_ctx *c, uint64_t entry)
 {
 	Elf64_Phdr ph;
 	unsigned int i;
 
-	for (i = 0; i < c->eh.e_phnum; i++) {
+	for (i = 0; i < c->eh.e_phnum && entry < (1ull << 32); i++) {
 		get_phdr(c, i, &ph);
-		if (ph.p_type == PT_LOAD && entry >= ph.p_paddr &&
-		    entry - ph.p_paddr < ph.p_memsz && entry < (1ull << 32))
+		if (ph.p_type != PT_LOAD || entry < ph.p_paddr ||
+		    entry - ph.p_paddr >= ph.p_memsz)
+			continue;
+		if (entry - ph.p_paddr < ph.p_filesz)
 			return 0;
+		return fail(
+			c,
+			"PVH entry 0x%" PRIx64
+			" is in the zero-filled (bss) part of segment %u, past its 0x%" PRIx64
+			" bytes from the file",
+			entry, i, (uint64_t)ph.p_filesz);
 	}
 	return fail(c,
 		    "PVH entry 0x%" PRIx64
@@ -340,6 +414,11 @@ int hv_elf_load(const void *img, size_t len, void *guest_mem, size_t mem_size,
 	r = find_entry(&c, &entry);
 	if (r < 0)
 		return -1;
+	if (r == 0 && c.bad_note[0])
+		return fail(
+			&c,
+			"no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) found: %s",
+			c.bad_note);
 	if (r == 0)
 		return fail(
 			&c,

@@ -15,7 +15,9 @@
 
 #include "hv/stats.h"
 
-#define HV_MAX_VCPUS 128 /* APIC ids and the MADT use 8 bits */
+/* The guest's MAX_CPUS (include/types.h; test_hv_opts checks): it takes the
+ * first 64 MADT entries and never starts the rest, so more would be idle. */
+#define HV_MAX_VCPUS 64
 
 /* Process exit codes besides the guest's own. */
 #define HV_EXIT_USAGE 2 /* bad command line, image or host setup */
@@ -43,7 +45,7 @@ struct hv_vcpu {
 	struct kvm_run *run; /* mmap'ed, run_size bytes */
 	size_t run_size;
 	pthread_t thread;
-	bool started;
+	bool started; /* thread running or not joined: keep fd and run */
 };
 
 struct hv_vm {
@@ -57,6 +59,7 @@ struct hv_vm {
 	unsigned int nr_vcpus;
 	struct hv_vcpu *vcpus;
 	struct hv_stats_src *stats; /* one per vCPU */
+	FILE *stats_json; /* --stats-json, open from before the run */
 
 	pthread_mutex_t lock; /* protects done, exit_code */
 	pthread_cond_t cond; /* signalled when done is set */
@@ -78,6 +81,9 @@ int hv_vm_create(struct hv_vm *vm);
 int hv_vcpus_create(struct hv_vm *vm);
 void hv_vcpu_dump(struct hv_vcpu *v, FILE *f);
 void hv_vcpu_where(struct hv_vcpu *v, FILE *f);
+/* Close and free what setup made (any part of it); vCPUs whose thread
+ * could not be joined are left alone. */
+void hv_vm_destroy(struct hv_vm *vm);
 
 /* run.c */
 int hv_run(struct hv_vm *vm);
@@ -87,5 +93,7 @@ void hv_vm_finish(struct hv_vm *vm, int code);
 bool hv_handle_io(struct hv_vcpu *v);
 bool hv_handle_mmio(struct hv_vcpu *v);
 void hv_console_flush(void);
+/* The VM is stopping: from now on console output never blocks hv. */
+void hv_console_stop(void);
 
 #endif

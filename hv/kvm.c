@@ -306,3 +306,33 @@ void hv_vcpu_where(struct hv_vcpu *v, FILE *f)
 		mp.mp_state == KVM_MP_STATE_UNINITIALIZED ? " (never started)" :
 							    "");
 }
+
+void hv_vm_destroy(struct hv_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; vm->vcpus && i < vm->nr_vcpus; i++) {
+		struct hv_vcpu *v = &vm->vcpus[i];
+
+		if (v->started)
+			return; /* its thread may still use all of it */
+		if (vm->stats)
+			hv_stats_close(&vm->stats[i]);
+		if (v->run)
+			munmap(v->run, v->run_size);
+		if (v->fd >= 0)
+			close(v->fd);
+	}
+	free(vm->stats);
+	free(vm->vcpus);
+	vm->stats = NULL;
+	vm->vcpus = NULL;
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	vm->vm_fd = vm->kvm_fd = -1;
+	if (vm->mem)
+		munmap(vm->mem, vm->mem_size);
+	vm->mem = NULL;
+}

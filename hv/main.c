@@ -24,7 +24,8 @@ static int read_file(const char *path, uint8_t **buf, size_t *len)
 	struct stat st;
 	size_t done = 0;
 	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0 || fstat(fd, &st)) {
 		fprintf(stderr, "hv: %s: %s\n", path, strerror(errno));
@@ -33,8 +34,9 @@ static int read_file(const char *path, uint8_t **buf, size_t *len)
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > IMAGE_MAX) {
-		fprintf(stderr, "hv: %s: not a regular file under 1 GiB\n",
-			path);
+		fprintf(stderr, "hv: %s: %s\n", path,
+			S_ISREG(st.st_mode) ? "larger than 1 GiB" :
+					      "not a regular file");
 		close(fd);
 		return -1;
 	}
@@ -97,6 +99,7 @@ static int load_guest(struct hv_vm *vm)
 	vm->mem = mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->mem == MAP_FAILED) {
+		vm->mem = NULL;
 		fprintf(stderr,
 			"hv: cannot map %llu bytes of guest memory: %s\n",
 			(unsigned long long)vm->mem_size, strerror(errno));
@@ -138,25 +141,50 @@ static int open_stats(struct hv_vm *vm)
 	return 0;
 }
 
-static void write_json_file(const char *path, const char *json)
+/* --stats-json is opened before the guest runs: a bad path fails at once. */
+static int open_json_file(struct hv_vm *vm)
 {
-	FILE *f = fopen(path, "w");
+	const char *path = vm->cfg->stats_json;
 
-	if (!f || fprintf(f, "%s\n", json) < 0 || fclose(f)) {
+	if (!path)
+		return 0;
+	vm->stats_json = fopen(path, "w");
+	if (!vm->stats_json) {
 		fprintf(stderr, "hv: cannot write --stats-json %s: %s\n", path,
 			strerror(errno));
-		if (f)
-			fclose(f);
+		return -1;
 	}
+	return 0;
 }
 
-static void report_stats(struct hv_vm *vm)
+static int write_json_file(struct hv_vm *vm, const char *json)
+{
+	FILE *f = vm->stats_json;
+	int bad = fprintf(f, "%s\n", json) < 0;
+
+	vm->stats_json = NULL;
+	if (fclose(f) || bad) {
+		fprintf(stderr, "hv: cannot write --stats-json %s: %s\n",
+			vm->cfg->stats_json, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Print the statistics, write --stats-json. 0, or -1 if that failed. */
+static int report_stats(struct hv_vm *vm)
 {
 	struct hv_stats_vals *per = calloc(vm->nr_vcpus, sizeof(*per));
-	char *json;
+	uint64_t dropped = hv_stats_marks_dropped();
+	char *json = NULL;
+	int r = vm->stats_json ? -1 : 0; /* only a lost file fails the run */
 
+	if (dropped)
+		fprintf(stderr,
+			"hv: %llu marks dropped: only the first %u are kept\n",
+			(unsigned long long)dropped, HV_STATS_MARKS_MAX);
 	if (!per)
-		return;
+		goto out;
 	if (hv_stats_snapshot(vm->stats, vm->nr_vcpus, per))
 		fprintf(stderr, "hv: KVM exit statistics unavailable\n");
 	else
@@ -164,11 +192,40 @@ static void report_stats(struct hv_vm *vm)
 	json = hv_stats_json_vcpus(per, vm->nr_vcpus);
 	if (json) {
 		fprintf(stderr, "HV_STATS %s\n", json);
-		if (vm->cfg->stats_json)
-			write_json_file(vm->cfg->stats_json, json);
+		if (vm->stats_json)
+			r = write_json_file(vm, json);
 	}
+out:
+	if (r && vm->stats_json)
+		fprintf(stderr, "hv: --stats-json %s: out of memory\n",
+			vm->cfg->stats_json);
 	free(json);
 	free(per);
+	return r;
+}
+
+/* Everything after the command line. Returns hv's exit code. */
+static int setup_and_run(struct hv_vm *vm)
+{
+	unsigned int i;
+	int code;
+
+	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus)
+		return HV_EXIT_USAGE;
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].fd = -1;
+	if (load_guest(vm) || open_json_file(vm))
+		return HV_EXIT_USAGE;
+	print_config(vm);
+	if (hv_kvm_open(vm) || hv_vm_create(vm) || hv_vcpus_create(vm) ||
+	    open_stats(vm))
+		return HV_EXIT_USAGE;
+	code = hv_run(vm);
+	/* A guest that passed still fails the run if its statistics are lost. */
+	if (report_stats(vm) && code == 0)
+		code = HV_EXIT_USAGE;
+	return code;
 }
 
 int main(int argc, char **argv)
@@ -188,15 +245,10 @@ int main(int argc, char **argv)
 	/* A closed stdout must not kill hv before it reports the guest's code. */
 	signal(SIGPIPE, SIG_IGN);
 	vm.nr_vcpus = cfg.vcpus;
-	vm.vcpus = calloc(vm.nr_vcpus, sizeof(*vm.vcpus));
-	if (!vm.vcpus || load_guest(&vm))
-		return HV_EXIT_USAGE;
-	print_config(&vm);
-	if (hv_kvm_open(&vm) || hv_vm_create(&vm) || hv_vcpus_create(&vm) ||
-	    open_stats(&vm))
-		return HV_EXIT_USAGE;
-	code = hv_run(&vm);
-	report_stats(&vm);
+	code = setup_and_run(&vm);
+	if (vm.stats_json)
+		fclose(vm.stats_json); /* setup failed after opening it */
+	hv_vm_destroy(&vm);
 	fflush(stdout);
 	return code;
 }

@@ -52,6 +52,19 @@ __attribute__((format(printf, 2, 3))) static bool crash(struct hv_vcpu *v,
 	return false;
 }
 
+static const char *internal_what(uint32_t suberror)
+{
+	switch (suberror) {
+	case KVM_INTERNAL_ERROR_EMULATION:
+		return "instruction emulation failed";
+	case KVM_INTERNAL_ERROR_SIMUL_EX:
+		return "exception while delivering an exception";
+	case KVM_INTERNAL_ERROR_DELIVERY_EV:
+		return "event delivery failed";
+	}
+	return "unknown";
+}
+
 static bool internal_error(struct hv_vcpu *v)
 {
 	struct kvm_run *run = v->run;
@@ -62,8 +75,10 @@ static bool internal_error(struct hv_vcpu *v)
 	for (i = 0; i < run->internal.ndata && i < 16; i++)
 		n += snprintf(data + n, sizeof(data) - n, " %llx",
 			      (unsigned long long)run->internal.data[i]);
-	return crash(v, "vCPU %u: KVM internal error, suberror %u, data:%s",
-		     v->id, run->internal.suberror, data);
+	return crash(v,
+		     "vCPU %u: KVM internal error: %s (suberror %u), data:%s",
+		     v->id, internal_what(run->internal.suberror),
+		     run->internal.suberror, data);
 }
 
 /* Handle one exit. Returns false when this vCPU must stop running. */
@@ -168,10 +183,11 @@ static void add_seconds(struct timespec *ts, double s)
 	}
 }
 
-/* Wait until a vCPU finishes the VM or the timeout hits. */
-static int wait_done(struct hv_vm *vm)
+/* Wait until a vCPU finishes the VM or the timeout hits (returns true). */
+static bool wait_done(struct hv_vm *vm)
 {
 	struct timespec dl;
+	bool timed_out;
 	int r = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &dl);
@@ -181,13 +197,12 @@ static int wait_done(struct hv_vm *vm)
 		r = vm->cfg->timeout_s > 0 ?
 			    pthread_cond_timedwait(&vm->cond, &vm->lock, &dl) :
 			    pthread_cond_wait(&vm->cond, &vm->lock);
+	timed_out = !vm->done;
 	pthread_mutex_unlock(&vm->lock);
-	if (!vm->done) {
-		hv_console_flush();
-		fprintf(stderr, "hv: timeout after %g s\n", vm->cfg->timeout_s);
+	/* No console flush here: a vCPU blocked on stdout holds its lock. */
+	if (timed_out)
 		hv_vm_finish(vm, HV_EXIT_TIMEOUT);
-	}
-	return vm->exit_code;
+	return timed_out;
 }
 
 /* Kick every vCPU out of KVM_RUN and join its thread (bounded wait). */
@@ -210,9 +225,12 @@ static void stop_vcpus(struct hv_vm *vm)
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct hv_vcpu *v = &vm->vcpus[i];
 
-		if (v->started && pthread_timedjoin_np(v->thread, NULL, &dl))
+		if (!v->started)
+			continue;
+		if (pthread_timedjoin_np(v->thread, NULL, &dl))
 			fprintf(stderr, "hv: vCPU %u did not stop\n", i);
-		v->started = false;
+		else
+			v->started = false;
 	}
 }
 
@@ -236,7 +254,7 @@ int hv_run(struct hv_vm *vm)
 {
 	cpu_set_t allowed;
 	unsigned int i;
-	int code;
+	bool timed_out;
 
 	if (init_sync(vm))
 		return HV_EXIT_USAGE;
@@ -249,10 +267,13 @@ int hv_run(struct hv_vm *vm)
 			hv_vm_finish(vm, HV_EXIT_CRASH);
 			break;
 		}
-	code = wait_done(vm);
+	timed_out = wait_done(vm);
+	hv_console_stop();
 	stop_vcpus(vm);
-	for (i = 0; code == HV_EXIT_TIMEOUT && i < vm->nr_vcpus; i++)
-		hv_vcpu_where(&vm->vcpus[i], stderr);
 	hv_console_flush();
-	return code;
+	if (timed_out)
+		fprintf(stderr, "hv: timeout after %g s\n", vm->cfg->timeout_s);
+	for (i = 0; timed_out && i < vm->nr_vcpus; i++)
+		hv_vcpu_where(&vm->vcpus[i], stderr);
+	return vm->exit_code;
 }

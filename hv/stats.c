@@ -163,6 +163,13 @@ int hv_stats_open(int vcpu_fd, struct hv_stats_src *src, char *err,
 	return 0;
 }
 
+void hv_stats_close(struct hv_stats_src *src)
+{
+	if (src->fd >= 0)
+		close(src->fd);
+	src->fd = -1;
+}
+
 void hv_stats_extract(const struct hv_stats_src *src, const void *data,
 		      size_t len, struct hv_stats_vals *out)
 {
@@ -295,33 +302,38 @@ void hv_stats_print_table(FILE *f, const struct hv_stats_vals *per,
 }
 
 static pthread_mutex_t mark_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct hv_stats_mark *marks; /* under mark_lock */
-static unsigned int nr_marks, cap_marks;
+static struct hv_stats_mark marks[HV_STATS_MARKS_MAX]; /* under mark_lock */
+static unsigned int nr_marks;
+static uint64_t marks_dropped; /* under mark_lock */
 
-static void store_mark(const struct hv_stats_mark *m)
+/* Past the limit: count the mark, say so once. True if it was dropped. */
+static bool drop_mark(FILE *log)
 {
-	struct hv_stats_mark *p;
-	unsigned int cap;
+	bool drop;
 
-	if (nr_marks == cap_marks) {
-		cap = cap_marks ? 2 * cap_marks : 64;
-		p = realloc(marks, cap * sizeof(*p));
-		if (!p)
-			return; /* keep the printed line, drop the copy */
-		marks = p;
-		cap_marks = cap;
+	pthread_mutex_lock(&mark_lock);
+	drop = nr_marks == HV_STATS_MARKS_MAX;
+	if (drop && marks_dropped++ == 0) {
+		fprintf(log,
+			"hv: more than %u marks: later ones are counted, not kept or printed\n",
+			HV_STATS_MARKS_MAX);
+		fflush(log);
 	}
-	marks[nr_marks++] = *m;
+	pthread_mutex_unlock(&mark_lock);
+	return drop;
 }
 
 int hv_stats_mark(const struct hv_stats_src *srcs, unsigned int n,
 		  uint32_t label, FILE *log)
 {
-	struct hv_stats_vals *per = calloc(n, sizeof(*per));
 	struct hv_stats_mark m = { .label = label };
+	struct hv_stats_vals *per;
 	char *json;
 	int r;
 
+	if (drop_mark(log))
+		return 0;
+	per = calloc(n, sizeof(*per));
 	if (!per)
 		return -1;
 	r = hv_stats_snapshot(srcs, n, per);
@@ -329,9 +341,15 @@ int hv_stats_mark(const struct hv_stats_src *srcs, unsigned int n,
 	free(per);
 	json = hv_stats_json_counters(&m.sum);
 	pthread_mutex_lock(&mark_lock);
-	store_mark(&m);
-	fprintf(log, "HV_MARK %" PRIu32 " %s\n", label, json ? json : "{}");
-	fflush(log);
+	if (nr_marks <
+	    HV_STATS_MARKS_MAX) { /* another vCPU may have filled it */
+		marks[nr_marks++] = m;
+		fprintf(log, "HV_MARK %" PRIu32 " %s\n", label,
+			json ? json : "{}");
+		fflush(log);
+	} else {
+		marks_dropped++;
+	}
 	pthread_mutex_unlock(&mark_lock);
 	free(json);
 	return r;
@@ -345,6 +363,16 @@ unsigned int hv_stats_marks(struct hv_stats_mark *out, unsigned int max)
 	n = nr_marks;
 	if (n && max)
 		memcpy(out, marks, (n < max ? n : max) * sizeof(*out));
+	pthread_mutex_unlock(&mark_lock);
+	return n;
+}
+
+uint64_t hv_stats_marks_dropped(void)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&mark_lock);
+	n = marks_dropped;
 	pthread_mutex_unlock(&mark_lock);
 	return n;
 }

@@ -42,6 +42,9 @@ int hv_stats_parse(const void *buf, size_t len, struct hv_stats_src *src);
 int hv_stats_open(int vcpu_fd, struct hv_stats_src *src, char *err,
 		  size_t errlen);
 
+/* Close an opened src (fd -1 afterwards); harmless on a closed one. */
+void hv_stats_close(struct hv_stats_src *src);
+
 /* Extract the counters from a data block data[0, len). */
 void hv_stats_extract(const struct hv_stats_src *src, const void *data,
 		      size_t len, struct hv_stats_vals *out);
@@ -61,6 +64,9 @@ char *hv_stats_json_vcpus(const struct hv_stats_vals *per, unsigned int n);
 void hv_stats_print_table(FILE *f, const struct hv_stats_vals *per,
 			  unsigned int n);
 
+/* Marks kept (and printed); later ones are only counted. */
+#define HV_STATS_MARKS_MAX 1024
+
 /*
  * Snapshot all vCPUs, store the sum labelled label, print
  * "HV_MARK label {json}" to log. Thread safe. 0 or -1.
@@ -70,5 +76,8 @@ int hv_stats_mark(const struct hv_stats_src *srcs, unsigned int n,
 
 /* Copy up to max recorded marks, oldest first; returns how many exist. */
 unsigned int hv_stats_marks(struct hv_stats_mark *out, unsigned int max);
+
+/* Marks past HV_STATS_MARKS_MAX, counted but neither kept nor printed. */
+uint64_t hv_stats_marks_dropped(void);
 
 #endif

@@ -346,3 +346,86 @@ Test(hv_elf, corrupted_headers_never_crash)
 	free(orig);
 	free(im.p);
 }
+
+/* Program header 1 becomes a second PT_LOAD of 0x100 bytes at paddr. */
+static void second_load(struct img im, uint64_t paddr)
+{
+	*phdr(im, 1) = (Elf64_Phdr){ .p_type = PT_LOAD,
+				     .p_offset = SEG_OFF,
+				     .p_paddr = paddr,
+				     .p_vaddr = paddr,
+				     .p_filesz = 0x10,
+				     .p_memsz = 0x100,
+				     .p_align = 0x1000 };
+}
+
+Test(hv_elf, overlapping_segments_are_refused)
+{
+	struct img im = build(true, true); /* entry from the note section */
+	struct hv_elf_image out;
+	char err[256];
+
+	second_load(im, LOAD_PADDR + SEG_MEMSZ - 0x80);
+	cr_assert_eq(load(im, im.len, MEM_SIZE, &out, err), -1);
+	cr_assert(strstr(err, "segments 0 and 1 overlap"), "%s", err);
+	cr_assert_eq(guest[LOAD_PADDR], 0xaa, "guest memory written");
+	second_load(im, LOAD_PADDR - 0x80); /* overlaps from below */
+	cr_assert_eq(load(im, im.len, MEM_SIZE, &out, err), -1);
+	cr_assert(strstr(err, "overlap"), "%s", err);
+	second_load(im, LOAD_PADDR + SEG_MEMSZ); /* adjacent: fine */
+	cr_assert_eq(load(im, im.len, MEM_SIZE, &out, err), 0, "%s", err);
+	cr_assert_eq(out.nr_load, 2);
+	free(im.p);
+}
+
+Test(hv_elf, entry_in_zero_filled_part_is_refused)
+{
+	struct img im = build(true, false);
+	struct hv_elf_image out;
+	char err[256];
+
+	put_note(im.p + NOTE_OFF, XEN_ELFNOTE_PHYS32_ENTRY, 4,
+		 LOAD_PADDR + SEG_FILESZ);
+	cr_assert_eq(load(im, im.len, MEM_SIZE, &out, err), -1);
+	cr_assert(strstr(err, "zero-filled"), "%s", err);
+	put_note(im.p + NOTE_OFF, XEN_ELFNOTE_PHYS32_ENTRY, 4,
+		 LOAD_PADDR + SEG_FILESZ - 1); /* last file byte: fine */
+	cr_assert_eq(load(im, im.len, MEM_SIZE, &out, err), 0, "%s", err);
+	free(im.p);
+}
+
+Test(hv_elf, pvh_note_with_bad_size_names_the_reason)
+{
+	struct img im = build(true, false);
+	struct hv_elf_image out;
+	char err[256];
+
+	/* The descriptor would run past the 20-byte note segment. */
+	put_note(im.p + NOTE_OFF, XEN_ELFNOTE_PHYS32_ENTRY, 4, ENTRY);
+	memcpy(im.p + NOTE_OFF + 4, &(uint32_t){ 0x100 }, 4);
+	cr_assert_eq(load(im, im.len, MEM_SIZE, &out, err), -1);
+	cr_assert(strstr(err, "bad PVH entry note") &&
+			  strstr(err, "descriptor size 256"),
+		  "%s", err);
+	/* A name size running past the end: a malformed note, said so. */
+	memcpy(im.p + NOTE_OFF, &(uint32_t){ 0x1000 }, 4);
+	cr_assert_eq(load(im, im.len, MEM_SIZE, &out, err), -1);
+	cr_assert(strstr(err, "malformed note"), "%s", err);
+	free(im.p);
+}
+
+Test(hv_elf, too_many_program_headers_are_refused)
+{
+	size_t n = 300, len = sizeof(Elf64_Ehdr) + n * sizeof(Elf64_Phdr);
+	struct img im = build(true, false);
+	struct hv_elf_image out;
+	uint8_t *p = calloc(1, len);
+	char err[256];
+
+	memcpy(p, im.p, sizeof(Elf64_Ehdr));
+	((Elf64_Ehdr *)p)->e_phnum = (uint16_t)n;
+	cr_assert_eq(hv_elf_load(p, len, guest, MEM_SIZE, &out, err, 256), -1);
+	cr_assert(strstr(err, "300 program headers"), "%s", err);
+	free(p);
+	free(im.p);
+}

@@ -7,6 +7,10 @@
 #include <string.h>
 
 #include "hv/hv.h"
+#include "include/types.h" /* the guest's MAX_CPUS */
+
+/* hv must not start vCPUs the guest cannot use (they would never run). */
+_Static_assert(HV_MAX_VCPUS == MAX_CPUS, "hv's vCPU limit is the guest's");
 
 static int parse(struct hv_config *cfg, char *err, int argc, ...)
 {
@@ -113,6 +117,12 @@ Test(hv_opts, errors)
 	cr_assert_eq(parse(&c, err, 3, "--vcpus", "0", "k"), -1);
 	cr_assert(strstr(err, "--vcpus"), "%s", err);
 	cr_assert_eq(parse(&c, err, 3, "--vcpus", "129", "k"), -1);
+	cr_assert_eq(parse(&c, err, 3, "--vcpus", "65", "k"), -1);
+	cr_assert_str_eq(
+		err,
+		"invalid --vcpus '65': expected a vCPU count from 1 to 64");
+	cr_assert_eq(parse(&c, err, 3, "--vcpus", "64", "k"), 0, "%s", err);
+	cr_assert_eq(c.vcpus, 64);
 	cr_assert_eq(parse(&c, err, 3, "--mem", "4G", "k"), -1);
 	cr_assert_eq(parse(&c, err, 3, "--mem", "1M", "k"), -1);
 	cr_assert_eq(parse(&c, err, 3, "--mem", "1000000", "k"), -1);
@@ -123,4 +133,44 @@ Test(hv_opts, errors)
 	cr_assert(strstr(err, "--frobnicate"), "%s", err);
 	cr_assert_eq(parse(&c, err, 1, "--vcpus"), -1);
 	cr_assert_eq(parse(&c, err, 1, "--help"), 1);
+}
+
+/* The hostile values of issue 12: each one a clear message, never a crash. */
+Test(hv_opts, hostile_values)
+{
+	static const char *const bad[][3] = {
+		{ "--vcpus", "0", "a vCPU count from 1 to 64" },
+		{ "--vcpus", "1000", "a vCPU count from 1 to 64" },
+		{ "--vcpus", "-1", "a vCPU count" },
+		{ "--vcpus", "99999999999999999999999", "a vCPU count" },
+		{ "--mem", "0", "a size from 2M to 3G" },
+		{ "--mem", "1T", "a size from 2M to 3G" },
+		{ "--mem", "18446744073709551616", "a size" },
+		{ "--timeout", "-1", "seconds >= 0" },
+		{ "--timeout", "nan", "seconds >= 0" },
+		{ "--timeout", "inf", "seconds >= 0" },
+		{ "--timeout", "1e300", "seconds >= 0" },
+		{ "--halt-poll-ns", "4294967296", "nanoseconds" },
+		{ "--disable-exits", ",", "a comma list" },
+	};
+	struct hv_config c;
+	char err[256], *big = malloc(10241);
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(parse(&c, err, 3, bad[i][0], bad[i][1], "k"), -1,
+			     "%s %s accepted", bad[i][0], bad[i][1]);
+		cr_assert(strstr(err, bad[i][0]) && strstr(err, bad[i][2]),
+			  "%s %s: %s", bad[i][0], bad[i][1], err);
+	}
+	memset(big, 'x', 10240);
+	big[10240] = '\0';
+	cr_assert_eq(parse(&c, err, 3, "--cmdline", big, "k"), -1);
+	cr_assert(strstr(err, "--cmdline 'xxxx") &&
+			  strstr(err, "at most 2048 bytes") &&
+			  strlen(err) < 200,
+		  "%s", err);
+	big[2048] = '\0'; /* the limit itself is fine */
+	cr_assert_eq(parse(&c, err, 3, "--cmdline", big, "k"), 0, "%s", err);
+	free(big);
 }

@@ -166,3 +166,28 @@ Test(hv_stats, marks_are_recorded_and_printed)
 	cr_assert_eq(m[1].label, 8);
 	free(out);
 }
+
+/* A guest writing the mark port in a loop must not grow hv without bound. */
+Test(hv_stats, marks_are_bounded_and_drops_counted)
+{
+	struct hv_stats_src src = { .fd = -1 };
+	unsigned int i, n = HV_STATS_MARKS_MAX + 500;
+	struct hv_stats_mark *m = calloc(n, sizeof(*m));
+	char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	for (i = 0; i < n; i++)
+		hv_stats_mark(&src, 1, i, f);
+	fclose(f);
+	cr_assert_eq(hv_stats_marks(m, n), HV_STATS_MARKS_MAX);
+	cr_assert_eq(m[HV_STATS_MARKS_MAX - 1].label, HV_STATS_MARKS_MAX - 1);
+	cr_assert_eq(hv_stats_marks_dropped(), 500);
+	/* Printing stops with the kept marks too, after one line saying so. */
+	cr_assert(strstr(out, "HV_MARK 1023 {}\n"));
+	cr_assert_null(strstr(out, "HV_MARK 1024 "));
+	cr_assert(strstr(out, "hv: more than 1024 marks"), "%s",
+		  out + len - 200);
+	free(out);
+	free(m);
+}
