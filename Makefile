@@ -4,8 +4,10 @@
 #                   flat image with the Linux arm64 header) and build/hv/hv
 #   make ARCH=arm64 the arm64 guest (tools/deps.sh --arm64 first)
 #   make unit       host unit tests (Criterion)
-#   make test       everything: deps, both arches, unit tests, guest suites
-#                   on all backends, the quick latency lab
+#   make test       everything: deps, both arches, unit tests, hv against
+#                   hostile guests and options, fuzzing (make fuzz), guest
+#                   suites on all backends, the quick latency lab with its
+#                   instruction budgets
 #   make run        the main job: boot the guest and print its latency report
 
 ARCH ?= x86_64
@@ -115,6 +117,7 @@ test: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory ARCH=arm64 all
 	@tools/kvm-selftests --check-samples
+	@$(MAKE) --no-print-directory hvtest fuzz
 	@tools/testall
 	@tools/lab --quick --check --budgets tests/budgets.cfg
 
