@@ -19,7 +19,7 @@ FUZZ_CFLAGS = -std=gnu11 -O1 -g $(WARN) -Iinclude -I. \
 define fuzz_rule
 $(FUZZ_BUILD)/fuzz_$(1): $(FUZZ_SRCS_$(1)) $(wildcard hv/*.h)
 	@mkdir -p $(FUZZ_BUILD)/corpus-$(1)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $(FUZZ_SRCS_$(1)) -lm
+	$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $(FUZZ_SRCS_$(1)) -lm
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 
