@@ -187,9 +187,11 @@ def linux_icount(all_data, out):
         for key, lk in LINUX_OF.items():
             lx, r = find(d["linux"], lk), find(d["results"], key)
             if lx:
-                out.append("  %-18s linux %-14s %8d / %-8d vsched %s" % (
+                out.append("  %-18s linux %-20s %8d / %-8d vsched %9s%s" % (
                     key, lk, lx["p50"], lx["p99"],
-                    "%d / %d" % (r["p50"], r["p99"]) if r else "-"))
+                    "%d / %d" % (r["p50"], r["p99"]) if r else "-",
+                    "  (%.2fx linux at p50)" % (r["p50"] / lx["p50"])
+                    if r and lx["p50"] else ""))
 
 
 def kvm_counters(all_data, out, pvm):
