@@ -56,15 +56,15 @@ def icount_table(all_data, out):
     if not bes:
         return
     out += ["", "EXACT FIGURES: guest instructions per operation under QEMU "
-            "icount (shift=0: one instruction = 1 ns; p50 / p99 / max), "
-            "repeatable to the instruction on any host"]
-    hdr = "%-18s" % "instructions" + "".join("%28s" % b for b in bes)
+            "icount (shift=0: one instruction = 1 ns; p50 / p99 / max; the "
+            "host's load does not change them)"]
+    hdr = "%-18s" % "instructions" + "".join("%32s" % b for b in bes)
     out += [hdr, "-" * len(hdr)]
     for key in KEYS:
         cells = []
         for be in bes:
             r = find(all_data[be]["results"], key)
-            cells.append("%28s" % ("%d / %d / %d%s" % (
+            cells.append("%32s" % ("%d / %d / %d%s" % (
                 r["p50"], r["p99"], r["max"], "" if r.get("exact", True)
                 else "~") if r else "-"))
         if any(c.strip() != "-" for c in cells):
