@@ -200,25 +200,32 @@ def kvm_counters(all_data, out, pvm):
     if not d or not any("exits" in r for r in d["results"]):
         return
     out += ["", "hv: KVM's own counters per op beside the guest's ledger "
-            "(exits, halt_exits; ledger total, ledger halt):"]
+            "(exits, halt_exits, insn_emulation; emulated instructions per "
+            "exit that is not a halt; ledger total and halt):"]
     for key in KEYS:
         r = find(d["results"], key)
         if not r or "exits" not in r:
             continue
-        n = max(r["n"], 1)
+        n, e = max(r["n"], 1), r["exits"]
         led = r.get("ledger_per_op", {})
-        out.append("  %-18s exits %6.2f halt_exits %5.2f | ledger %6.2f "
-                   "halt %5.2f" % (key, r["exits"].get("exits", 0) / n,
-                                   r["exits"].get("halt_exits", 0) / n,
-                                   sum(led.values()), led.get("halt", 0)))
+        other = e.get("exits", 0) - e.get("halt_exits", 0)
+        out.append("  %-18s exits %7.2f halt %5.2f emulated %8.0f (%5s/exit) "
+                   "| ledger %6.2f halt %5.2f" % (
+                       key, e.get("exits", 0) / n, e.get("halt_exits", 0) / n,
+                       e.get("insn_emulation", 0) / n,
+                       "%.0f" % (e.get("insn_emulation", 0) / other)
+                       if other > 0 else "-", sum(led.values()),
+                       led.get("halt", 0)))
     if pvm:
         out += ["  note: this host's KVM is kvm_pvm, which emulates guest "
                 "kernel code in batches of up to 1024 instructions: its "
-                "'exits' counts batches, exits to hv and halts, not what "
-                "VT-x or SVM would trap (a cpuid at CPL0 is emulated and "
-                "counted nowhere; io_exits stays 0 for port I/O that reaches "
-                "hv). halt_exits is exact. The ledger is the transition count; "
-                "these are a cross-check (docs/transitions.md, last section)."]
+                "'exits' counts those batches (about one per 1000 emulated "
+                "instructions, the /exit column), exits to hv (console, "
+                "marks) and halts, not what VT-x or SVM would trap: a cpuid "
+                "at CPL0 is emulated and counted nowhere, io_exits stays 0 for "
+                "port I/O that reaches hv. halt_exits is exact and matches the "
+                "ledger's halt. The ledger is the transition count; KVM's are "
+                "a cross-check (docs/transitions.md, last section)."]
 
 
 def selftests(all_data, out, floors_from="hv"):
