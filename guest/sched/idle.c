@@ -165,11 +165,13 @@ __noreturn void sched_cpu_enter(void)
 	idle_loop();
 }
 
+struct thread *sched_main_thread;
 static void (*main_entry)(void *);
 static void *main_arg;
 
 static long main_thread_fn(void *unused)
 {
+	sched_main_thread = sched_current(); /* before the job can end it */
 	main_entry(main_arg);
 	return 0;
 }

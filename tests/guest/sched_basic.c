@@ -20,19 +20,25 @@ static void spawn_join_many(void)
 	enum { BATCH = 64 };
 	unsigned n = st_scale(10000, 200), done = 0, bad = 0, errs = 0, i;
 	struct thread_handle h[BATCH];
+	bool spawned[BATCH];
 	uint64_t t0 = virt_clock_ns();
 
 	while (done < n) {
 		unsigned k = MIN(n - done, (unsigned)BATCH);
 
-		for (i = 0; i < k; i++)
-			errs += thread_spawn(ret_arg3,
-					     (void *)(uintptr_t)(done + i),
-					     NULL, &h[i]) != 0;
+		for (i = 0; i < k; i++) {
+			spawned[i] = !thread_spawn(ret_arg3,
+						   (void *)(uintptr_t)(done + i),
+						   NULL, &h[i]);
+			errs += !spawned[i];
+		}
+		/* A failed spawn (-ENOMEM when RAM is short) leaves its
+		 * handle unset: only join what was spawned. */
 		for (i = 0; i < k; i++) {
 			long r = -1;
 
-			if (thread_join(h[i], &r) || r != (long)(done + i) * 3 + 1)
+			if (spawned[i] && (thread_join(h[i], &r) ||
+					   r != (long)(done + i) * 3 + 1))
 				bad++;
 		}
 		done += k;
