@@ -35,5 +35,7 @@ void report_skip(const char *name, const char *why);
  * names); returns the number of failed checks (unknown names count). */
 int test_run(const char *spec);
 unsigned test_failed_count(void);
+/* Name of registered suite i (what test= accepts), NULL past the last. */
+const char *test_suite_name(unsigned i);
 
 #endif

@@ -12,6 +12,7 @@
 #include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
 #include "guest/mm/heap.h"
+#include "guest/options.h"
 #include "guest/percpu.h"
 #include "guest/sched/sched.h"
 
@@ -60,12 +61,7 @@ static void clock_setup(void)
 	ts_cost_cyc = best;
 }
 
-static const char *idle_policy(void)
-{
-	const char *v = cmdline_get(&boot_cmdline, "idle");
-
-	return v && *v ? v : "halt";
-}
+static const char *idle_policy(void) { return option_str("idle"); }
 
 static void print_json(const struct bench *b, const struct hist *h, unsigned mark)
 {
@@ -129,11 +125,10 @@ static void print_row(const struct bench *b, const struct hist *h)
 
 static unsigned iterations_for(const struct bench *b)
 {
-	uint64_t n = b->iterations, pct = 100;
+	uint64_t n = b->iterations, pct = option_u64("bench_pct");
 
-	if (cmdline_has(&boot_cmdline, "quick"))
+	if (option_bool("quick"))
 		n = MAX(n / 20, 20u);
-	cmdline_get_u64(&boot_cmdline, "bench_pct", 100, 1, 10000, &pct);
 	return (unsigned)MAX(n * pct / 100, 10u);
 }
 
@@ -179,6 +174,15 @@ static int run_one(const struct bench *b, unsigned mark)
 static bool wanted(const char *spec, const char *name)
 {
 	return !strcmp(spec, "all") || cmdline_list_has(spec, name);
+}
+
+/* The names bench= accepts: those of the tables bench_run() runs. */
+const char *bench_name(unsigned i)
+{
+	if (i < bench_floors_count)
+		return bench_floors[i].name;
+	i -= bench_floors_count;
+	return i < bench_sched_count ? bench_sched[i].name : NULL;
 }
 
 int bench_run(const char *spec)
