@@ -2,6 +2,7 @@
 /* The in-guest test runner: suite selection, PASS/FAIL lines, counts. */
 #include <string.h>
 
+#include "guest/kernel.h"
 #include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
 #include "guest/percpu.h"
@@ -45,6 +46,20 @@ void report_skip(const char *name, const char *why)
 }
 
 unsigned test_failed_count(void) { return failed; }
+
+__noreturn void test_stop(const char *name, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	report(false, name, "%s", why);
+	kprintf("vsched: stopping the tests: the suite cannot go on (%s)\n", name);
+	kprintf("%u passed, %u failed\n", passed, failed);
+	kernel_shutdown(EXIT_TEST_FAILED);
+}
 
 const char *test_suite_name(unsigned i)
 {

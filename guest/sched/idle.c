@@ -185,7 +185,8 @@ __noreturn void sched_start(void (*main_fn)(void *), void *arg)
 	a.stack_size = 64 * 1024;
 	rc = thread_spawn(main_thread_fn, NULL, &a, &h);
 	if (rc) {
-		kprintf("sched: cannot start the main thread: %d\n", rc);
+		kprintf("sched: cannot start the main thread: %d%s\n", rc,
+			rc == -ENOMEM ? " (out of memory: too little guest RAM)" : "");
 		kernel_shutdown(EXIT_TEST_FAILED);
 	}
 	idle_loop();

@@ -74,7 +74,8 @@ static void join_semantics(void)
 	       "joining yourself must be -EDEADLK");
 	report(thread_join((struct thread_handle){0}, &r) == -EINVAL,
 	       "sched.join_null", "null handle");
-	thread_spawn(sleepy, (void *)(uintptr_t)(5 * MS), NULL, &h);
+	st_need(thread_spawn(sleepy, (void *)(uintptr_t)(5 * MS), NULL, &h),
+		"sleepy");
 	report(!thread_is_finished(h), "sched.not_finished_yet",
 	       "finished before its sleep ended");
 	report(thread_join(h, &r) == 0 && r == 5, "sched.join_sleeper",
@@ -102,7 +103,9 @@ static void bad_args(void)
 		}                                                          \
 	} while (0)
 	thread_attr_init(&a);
+	h = thread_self(); /* a failed spawn must overwrite it */
 	EXPECT(thread_spawn(NULL, NULL, &a, &h), -EINVAL);
+	EXPECT(thread_join(h, NULL), -EINVAL);
 	EXPECT(thread_spawn(ret_arg3, NULL, &a, NULL), -EINVAL);
 	a.prio = SCHED_PRIO_MIN - 1;
 	EXPECT(thread_spawn(ret_arg3, NULL, &a, &h), -EINVAL);
