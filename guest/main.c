@@ -16,21 +16,16 @@
 #include "guest/lib/printf.h"
 #include "guest/mm/heap.h"
 #include "guest/mm/page.h"
+#include "guest/options.h"
 #include "guest/panic.h"
 #include "guest/percpu.h"
 #include "guest/test.h"
 
-const struct virt_ops *virt_select(void);
-
 struct boot_info *boot;               /* what the loader told us */
 struct acpi_madt_info boot_madt;      /* vCPUs found in the MADT */
 
-/* Every command-line key the kernel understands. */
-static const char *const known_keys[] = {
-	"test", "bench", "demo", "threads", "quiet", "virt", "nopv",
-	"kvmclock", "pveoi", "pvipi", "nox2apic", "notscdeadline", "slice_us",
-	"idle", "poll_us", "seed", "stress_ms", "quick", "bench_pct", "xen_upcall", NULL,
-};
+/* Why options_parse() refused the command line ("" if it did not). */
+static char cmdline_error[640];
 
 __noreturn void kernel_shutdown(int code)
 {
@@ -41,36 +36,18 @@ __noreturn void kernel_shutdown(int code)
 }
 
 /*
- * The command line is parsed before the backend is chosen (virt= picks
- * one) but judged after its early set-up, so that a complaint reaches a
- * console the user can see (Xen owns COM1).
+ * The command line is parsed and checked before the backend is chosen
+ * (virt= picks one; a refused line reads as empty) but the complaint waits
+ * for the backend's early set-up, so that it reaches a console the user can
+ * see (Xen owns COM1).
  */
-static bool cmdline_parse_boot(struct boot_info *bi)
+static void cmdline_check(void)
 {
-	if (bi->cmdline_truncated || cmdline_parse(&boot_cmdline, bi->cmdline)) {
-		cmdline_parse(&boot_cmdline, "");
-		return false;
-	}
-	return true;
-}
-
-static void cmdline_check(bool parsed)
-{
-	char bad[64];
-
-	if (!parsed) {
-		kprintf("vsched: command line too long (max %d characters)\n",
-			BOOT_CMDLINE_MAX - 1);
-		kernel_shutdown(EXIT_BAD_CMDLINE);
-	}
-	if (cmdline_check_known(&boot_cmdline, known_keys, bad, sizeof(bad))) {
-		kprintf("vsched: unknown command-line option '%s'\n"
-			"usage: test=all|NAME[,NAME] | bench=all|NAME,... | demo"
-			" [slice_us=N] [idle=halt|poll] [poll_us=N] [nopv]"
-			" [kvmclock=off] [pveoi=off] [pvipi=off] [virt=none]"
-			" [nox2apic] [notscdeadline]\n", bad);
-		kernel_shutdown(EXIT_BAD_CMDLINE);
-	}
+	if (!cmdline_error[0])
+		return;
+	kprintf("vsched: bad command line: %s\n", cmdline_error);
+	options_usage();
+	kernel_shutdown(EXIT_BAD_CMDLINE);
 }
 
 /* Usable RAM: the memory map's RAM minus the low 1 MiB (trampoline, boot
@@ -142,18 +119,18 @@ static void cpus_start(void)
 
 static void main_thread(void *arg)
 {
-	const char *t = cmdline_get(&boot_cmdline, "test");
-	const char *b = cmdline_get(&boot_cmdline, "bench");
+	const char *t = option_str("test");
+	const char *b = option_str("bench");
 	int code = EXIT_OK;
 
 	if (t)
-		code = test_run(*t ? t : "all") ? EXIT_TEST_FAILED : EXIT_OK;
+		code = test_run(t) ? EXIT_TEST_FAILED : EXIT_OK;
 	if (b && code == EXIT_OK)
-		code = bench_run(*b ? b : "all") ? EXIT_TEST_FAILED : EXIT_OK;
+		code = bench_run(b) ? EXIT_TEST_FAILED : EXIT_OK;
 	if (t || b) {
-	} else if (cmdline_has(&boot_cmdline, "demo")) {
+	} else if (option_bool("demo")) {
 		sched_demo();
-	} else if (cmdline_has(&boot_cmdline, "threads")) {
+	} else if (option_bool("threads")) {
 		sched_print_threads();
 	} else {
 		kprintf("vsched: nothing to do (give test=..., bench=... or demo)\n");
@@ -163,17 +140,16 @@ static void main_thread(void *arg)
 
 __noreturn void kernel_main(struct boot_info *bi)
 {
-	bool parsed;
-
 	boot = bi;
 	bi->main_cycles = arch_cycles_raw();
 	ledger_ready = true; /* arch set up this CPU's this_cpu() */
-	parsed = cmdline_parse_boot(bi);
+	options_parse(&boot_cmdline, bi->cmdline, bi->cmdline_truncated,
+		      cmdline_error, sizeof(cmdline_error));
 	virt = virt_select();
 	if (virt->early_init)
 		virt->early_init(bi);
 	kprintf("vsched: boot (%s), command line \"%s\"\n", bi->protocol, bi->cmdline);
-	cmdline_check(parsed);
+	cmdline_check();
 	memory_setup(bi);
 	virt->init();
 	arch_init();

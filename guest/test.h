@@ -30,10 +30,16 @@ bool report(bool ok, const char *name, const char *fmt, ...) __printf(3, 4);
 /* A measurement or note that is not a check: "INFO name: ...". */
 void report_info(const char *name, const char *fmt, ...) __printf(2, 3);
 void report_skip(const char *name, const char *why);
+/* A check the suite cannot go on without failed (e.g. a thread it needs
+ * could not be spawned): report it, print the summary, end the run with
+ * EXIT_TEST_FAILED. */
+__noreturn void test_stop(const char *name, const char *fmt, ...) __printf(2, 3);
 
 /* Run the suites selected by spec ("all" or a comma-separated list of
  * names); returns the number of failed checks (unknown names count). */
 int test_run(const char *spec);
 unsigned test_failed_count(void);
+/* Name of registered suite i (what test= accepts), NULL past the last. */
+const char *test_suite_name(unsigned i);
 
 #endif

@@ -54,6 +54,10 @@ struct virt_ops {
 #define VIRT_NO_DEADLINE UINT64_MAX
 
 extern const struct virt_ops *virt;
+/* virt/virt.c: name of built backend i (what virt= accepts), NULL past the
+ * last; the backend for this boot. */
+const char *virt_backend_name(unsigned i);
+const struct virt_ops *virt_select(void);
 
 static inline uint64_t virt_clock_ns(void) { return virt->clock_ns(); }
 static inline void virt_set_deadline(uint64_t ns) { virt->set_deadline(ns); }

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "virt.h"
-#include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
+#include "guest/options.h"
 
 const struct virt_ops *virt;
 
@@ -14,14 +14,31 @@ extern const struct virt_ops virt_ops_none;
 extern const struct virt_ops virt_ops_kvm __attribute__((weak));
 extern const struct virt_ops virt_ops_xen __attribute__((weak));
 
-const struct virt_ops *virt_select(void)
+/* Backend i in order of preference, NULL if not built, past the end too. */
+static const struct virt_ops *backend(unsigned i)
 {
 	const struct virt_ops *const all[] = {&virt_ops_xen, &virt_ops_kvm,
 					      &virt_ops_none};
-	const char *want = cmdline_get(&boot_cmdline, "virt");
 
-	for (unsigned i = 0; i < ARRAY_SIZE(all); i++) {
-		const struct virt_ops *v = all[i];
+	return i < ARRAY_SIZE(all) ? all[i] : NULL;
+}
+#define NR_BACKENDS 3
+
+const char *virt_backend_name(unsigned i)
+{
+	for (unsigned j = 0; j < NR_BACKENDS; j++)
+		if (backend(j) && !i--)
+			return backend(j)->name;
+	return NULL;
+}
+
+/* After options_parse(): a virt= it refused reads as absent here. */
+const struct virt_ops *virt_select(void)
+{
+	const char *want = option_str("virt");
+
+	for (unsigned i = 0; i < NR_BACKENDS; i++) {
+		const struct virt_ops *v = backend(i);
 
 		if (!v || (want && strcmp(want, v->name)))
 			continue;

@@ -10,8 +10,8 @@
 #include "arch.h"
 #include "virt.h"
 #include "guest/boot.h"
-#include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
+#include "guest/options.h"
 #include "guest/percpu.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/asm.h"
@@ -101,14 +101,12 @@ static void pic_disable(void)
 /* Boot CPU, after memory is up: APIC mode, timer, interrupt handlers. */
 void arch_init(void)
 {
-	const struct cmdline *cl = &boot_cmdline;
-
 	arch_irq_handlers_init();
 	pic_disable();
-	apic_init_bsp(!cmdline_has(cl, "nox2apic"));
+	apic_init_bsp(!option_bool("nox2apic"));
 	apic_init_cpu();
 	cpu_get(0)->hw_id = apic_id();
-	timer_init_bsp(!cmdline_has(cl, "notscdeadline"));
+	timer_init_bsp(!option_bool("notscdeadline"));
 	timer_init_cpu();
 	paging_init();
 	ksnprintf(describe_buf, sizeof(describe_buf), "%s, %s",

@@ -15,6 +15,7 @@
 #include "guest/lib/printf.h"
 #include "guest/lib/sort.h"
 #include "guest/mm/heap.h"
+#include "guest/options.h"
 #include "guest/percpu.h"
 #include "guest/sched/sched.h"
 
@@ -122,12 +123,7 @@ static void ledger_since(struct bench_ledger *l)
 		}
 }
 
-static const char *idle_policy(void)
-{
-	const char *v = cmdline_get(&boot_cmdline, "idle");
-
-	return v && *v ? v : "halt";
-}
+static const char *idle_policy(void) { return option_str("idle"); }
 
 static void print_json(const struct bench *b, const struct bench_ctx *c,
 		       const struct bench_stats *st, unsigned mark)
@@ -251,11 +247,10 @@ static void print_row(const struct bench *b, const struct bench_ctx *c,
 
 static unsigned iterations_for(const struct bench *b)
 {
-	uint64_t n = b->iterations, pct = 100;
+	uint64_t n = b->iterations, pct = option_u64("bench_pct");
 
-	if (cmdline_has(&boot_cmdline, "quick"))
+	if (option_bool("quick"))
 		n = MAX(n / 20, 20u);
-	cmdline_get_u64(&boot_cmdline, "bench_pct", 100, 1, 10000, &pct);
 	return (unsigned)MAX(n * pct / 100, 10u);
 }
 
@@ -334,6 +329,15 @@ static int run_one(const struct bench *b, unsigned mark)
 static bool wanted(const char *spec, const char *name)
 {
 	return !strcmp(spec, "all") || cmdline_list_has(spec, name);
+}
+
+/* The names bench= accepts: those of the tables bench_run() runs. */
+const char *bench_name(unsigned i)
+{
+	if (i < bench_floors_count)
+		return bench_floors[i].name;
+	i -= bench_floors_count;
+	return i < bench_sched_count ? bench_sched[i].name : NULL;
 }
 
 int bench_run(const char *spec)

@@ -66,6 +66,8 @@ unsigned bench_cpu_b(void);
 /* Run the benchmarks named in spec ("all" or a list); returns the number
  * that failed to run (not skipped ones). */
 int bench_run(const char *spec);
+/* Name of benchmark i (what bench= accepts), NULL past the last. */
+const char *bench_name(unsigned i);
 
 /* Tables in floors.c and sched_benches.c. */
 extern const struct bench bench_floors[];

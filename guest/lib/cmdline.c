@@ -130,25 +130,6 @@ int cmdline_strtou64(const char *s, uint64_t *out)
 	return 0;
 }
 
-int cmdline_get_u64(const struct cmdline *c, const char *key, uint64_t def,
-		    uint64_t min, uint64_t max, uint64_t *out)
-{
-	const char *s = cmdline_get(c, key);
-	uint64_t v;
-	int ret;
-
-	*out = def;
-	if (!s)
-		return 0;
-	ret = cmdline_strtou64(s, &v);
-	if (ret)
-		return ret;
-	if (v < min || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
 static bool word_in(const char *s, const char *const *list)
 {
 	for (; *list; list++)
@@ -162,41 +143,14 @@ static const char *const bool_yes[] = {
 };
 static const char *const bool_no[] = { "0", "n", "no", "off", "false", NULL };
 
-int cmdline_get_bool(const struct cmdline *c, const char *key, bool def,
-		     bool *out)
+int cmdline_parse_bool(const char *s, bool *out)
 {
-	const char *s = cmdline_get(c, key);
-
-	*out = def;
-	if (!s)
-		return 0;
 	if (word_in(s, bool_yes))
 		*out = true;
 	else if (word_in(s, bool_no))
 		*out = false;
 	else
 		return -EINVAL;
-	return 0;
-}
-
-int cmdline_check_known(const struct cmdline *c, const char *const *known,
-			char *bad, size_t badlen)
-{
-	unsigned i;
-
-	for (i = 0; i < c->n; i++) {
-		const char *key = c->buf + c->args[i].key;
-		size_t n;
-
-		if (word_in(key, known))
-			continue;
-		if (bad && badlen) {
-			n = strnlen(key, badlen - 1);
-			memcpy(bad, key, n);
-			bad[n] = 0;
-		}
-		return -ENOENT;
-	}
 	return 0;
 }
 

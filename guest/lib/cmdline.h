@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The kernel command line: "key=value" and bare "key" words separated by
- * blanks, parsed once into struct cmdline and then queried by key.
+ * blanks, parsed once into struct cmdline and then queried by key. Kernel
+ * code reads boot options through guest/options.h, which checks them.
  */
 #ifndef GUEST_LIB_CMDLINE_H
 #define GUEST_LIB_CMDLINE_H
@@ -50,28 +51,8 @@ int cmdline_strtou64(const char *s, uint64_t *out);
  * values such as test=NAME,NAME. */
 bool cmdline_list_has(const char *list, const char *name);
 
-/*
- * key as a number in [min, max]. Absent: *out = def, returns 0. Otherwise
- * 0, -EINVAL (bare key or not a number) or -ERANGE (outside [min, max] or
- * over 64 bits); on error *out = def, so callers may ignore the error.
- */
-int cmdline_get_u64(const struct cmdline *c, const char *key, uint64_t def,
-		    uint64_t min, uint64_t max, uint64_t *out);
-
-/*
- * key as a boolean: a bare key (or "key="), 1, y, yes, on, true are true;
- * 0, n, no, off, false are false. Absent: *out = def, returns 0. Anything
- * else: -EINVAL and *out = def.
- */
-int cmdline_get_bool(const struct cmdline *c, const char *key, bool def,
-		     bool *out);
-
-/*
- * Check every key against the NULL-terminated list known. Returns 0, or
- * -ENOENT with the first unknown key copied (truncated, NUL-terminated) to
- * bad[0, badlen) when bad is non-NULL and badlen > 0.
- */
-int cmdline_check_known(const struct cmdline *c, const char *const *known,
-			char *bad, size_t badlen);
+/* A boolean value: "" (a bare key), 1, y, yes, on, true are true; 0, n, no,
+ * off, false are false. Anything else: -EINVAL, *out untouched. */
+int cmdline_parse_bool(const char *s, bool *out);
 
 #endif

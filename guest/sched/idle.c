@@ -9,8 +9,8 @@
 #include "arch.h"
 #include "virt.h"
 #include "guest/kernel.h"
-#include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
+#include "guest/options.h"
 #include "guest/sched/placement.h"
 #include "guest/sched/sched.h"
 
@@ -111,15 +111,11 @@ static __noreturn void idle_loop(void)
 
 void sched_init(void)
 {
-	const char *idle = cmdline_get(&boot_cmdline, "idle");
-	uint64_t v;
 	unsigned i;
 
-	cmdline_get_u64(&boot_cmdline, "slice_us", 2000, 20, 10000000, &v);
-	sched_slice_ns = v * 1000;
-	cmdline_get_u64(&boot_cmdline, "poll_us", 0, 0, 10000000, &v);
-	idle_poll_ns = v * 1000;
-	idle_poll_forever = idle && !strcmp(idle, "poll");
+	sched_slice_ns = option_u64("slice_us") * 1000;
+	idle_poll_ns = option_u64("poll_us") * 1000;
+	idle_poll_forever = !strcmp(option_str("idle"), "poll");
 	for (i = 0; i < cpu_count(); i++) {
 		struct sched_cpu *sc = &cpu_get(i)->sched;
 
@@ -165,11 +161,13 @@ __noreturn void sched_cpu_enter(void)
 	idle_loop();
 }
 
+struct thread *sched_main_thread;
 static void (*main_entry)(void *);
 static void *main_arg;
 
 static long main_thread_fn(void *unused)
 {
+	sched_main_thread = sched_current(); /* before the job can end it */
 	main_entry(main_arg);
 	return 0;
 }
@@ -187,7 +185,8 @@ __noreturn void sched_start(void (*main_fn)(void *), void *arg)
 	a.stack_size = 64 * 1024;
 	rc = thread_spawn(main_thread_fn, NULL, &a, &h);
 	if (rc) {
-		kprintf("sched: cannot start the main thread: %d\n", rc);
+		kprintf("sched: cannot start the main thread: %d%s\n", rc,
+			rc == -ENOMEM ? " (out of memory: too little guest RAM)" : "");
 		kernel_shutdown(EXIT_TEST_FAILED);
 	}
 	idle_loop();

@@ -311,10 +311,22 @@ void sched_timer_cancel(struct thread *t)
 	spin_unlock(&sc->tq_lock);
 }
 
+/* main ends the run by shutting down; ending any other way (killed by a
+ * fault, thread_exit) leaves no one to do it, so do it here, failing. */
+static __noreturn void main_thread_ended(struct thread *t)
+{
+	kprintf("vsched: thread 'main' %s before the job finished: ending the "
+		"run as failed\n", t->killed ? "was killed" : "exited");
+	kernel_shutdown(EXIT_TEST_FAILED);
+}
+
 __noreturn void sched_exit_current(void)
 {
-	__atomic_store_n(&sched_current()->state, THREAD_DEAD,
-			 __ATOMIC_RELEASE);
+	struct thread *t = sched_current();
+
+	if (t == sched_main_thread)
+		main_thread_ended(t);
+	__atomic_store_n(&t->state, THREAD_DEAD, __ATOMIC_RELEASE);
 	sched_switch(SCHED_BLOCK);
 	for (;;) /* a DEAD thread is never switched back to */
 		arch_halt_forever();

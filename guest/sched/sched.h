@@ -93,6 +93,8 @@ void sched_timer_arm(struct thread *t, uint64_t deadline); /* IRQs off */
 void sched_timer_cancel(struct thread *t);      /* IRQs off */
 __noreturn void sched_exit_current(void);       /* IRQs off */
 struct thread *sched_idle_thread(unsigned cpu);
+/* The thread sched_start() made to run the job; its end ends the run. */
+extern struct thread *sched_main_thread;
 
 /* wake.c */
 bool sched_wake(struct thread *t);              /* any context */

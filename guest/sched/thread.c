@@ -155,6 +155,8 @@ int thread_spawn(long (*fn)(void *), void *arg, const struct thread_attr *attr,
 
 	if (!attr)
 		attr = &def;
+	if (out) /* a failed spawn leaves a handle that joins as -EINVAL */
+		*out = (struct thread_handle){0};
 	if (!fn || !out || (rc = check_attr(attr, &mask, &npages)))
 		return -EINVAL;
 	if (!(t = tcb_alloc()))

@@ -53,7 +53,8 @@ struct thread_stats {
 void thread_attr_init(struct thread_attr *a);
 /* Start fn(arg) as a new thread. attr NULL = defaults. 0, -EINVAL (bad
  * priority, empty or out-of-range affinity, stack size out of range, NULL
- * fn/out), -ENOMEM. Any thread may join it, exactly once. */
+ * fn/out), -ENOMEM. Any thread may join it, exactly once. On failure *out
+ * is the null handle: joining it returns -EINVAL. */
 int thread_spawn(long (*fn)(void *), void *arg, const struct thread_attr *attr,
 		 struct thread_handle *out);
 /* Wait for h to finish; *result (if non-NULL) = its return value.

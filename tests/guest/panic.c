@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test=panic (not in test=all): a panic raised on the last vCPU must stop
- * every vCPU, say why, and end the run with EXIT_PANIC. The manifest runs
- * it expecting that exit code and those lines.
+ * Negative suites (not in test=all), run by the manifest expecting their
+ * exit code and lines. test=panic: a panic raised on the last vCPU must
+ * stop every vCPU, say why, and end the run with EXIT_PANIC.
  */
 #include "guest/ipi.h"
 #include "guest/lib/printf.h"
@@ -28,3 +28,15 @@ static void suite_panic(void)
 		;
 }
 SUITE_EX("panic", suite_panic, 1, false);
+
+/*
+ * test=killmain (not in test=all): a fault in the main thread kills it, and
+ * with main gone nothing would shut the guest down; the run must end at
+ * once with EXIT_TEST_FAILED and say why, not hang until the outer timeout.
+ */
+static void suite_killmain(void)
+{
+	kprintf("killmain: faulting in thread 'main'\n");
+	__builtin_trap();
+}
+SUITE_EX("killmain", suite_killmain, 1, false);

@@ -145,7 +145,7 @@ static void memory_per_thread(void)
 	a.stack_size = 7 * PAGE_SIZE; /* own pool class: no recycled stacks */
 	page_get_stats(&p0);
 	for (i = 0; i < N; i++)
-		thread_spawn(park_fn, &s, &a, &h[i]);
+		st_need(thread_spawn(park_fn, &s, &a, &h[i]), "park");
 	page_get_stats(&p1);
 	used = (p0.free_pages - p1.free_pages) * PAGE_SIZE;
 	for (i = 0; i < N; i++)

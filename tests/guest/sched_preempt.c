@@ -216,7 +216,7 @@ static void migrate_self_and_running(void)
 	uint64_t t0, nap = 0;
 	unsigned target;
 
-	thread_spawn(hop_fn, NULL, NULL, &h);
+	st_need(thread_spawn(hop_fn, NULL, NULL, &h), "hop");
 	thread_join(h, &bad);
 	report(bad == 0, "sched_preempt.set_affinity_self",
 	       "%ld hops landed on the wrong vCPU", bad);

@@ -63,7 +63,7 @@ static void kill_test(const char *name, long (*fn)(void *))
 
 	stop = false;
 	thread_get_counts(&before);
-	thread_spawn(counter_fn, (void *)&n, NULL, &hc);
+	st_need(thread_spawn(counter_fn, (void *)&n, NULL, &hc), "counter");
 	a.name = name;
 	a.stack_size = 8192;
 	rc = thread_spawn(fn, NULL, &a, &hv);

@@ -101,13 +101,14 @@ static void mutex_rules(void)
 	long r = 0;
 
 	mutex_lock(&m);
-	thread_spawn(unlock_foreign, &m, NULL, &h);
+	st_need(thread_spawn(unlock_foreign, &m, NULL, &h), "unlock_foreign");
 	thread_join(h, &r);
 	report(r == -EPERM, "sched_sync.mutex_unlock_not_owner",
 	       "got %ld, expected -EPERM", r);
 	report(mutex_lock(&m) == -EDEADLK, "sched_sync.mutex_relock",
 	       "locking twice must be -EDEADLK");
-	thread_spawn(unlock_foreign, &m, NULL, &h); /* keeps it held */
+	/* It keeps m held. */
+	st_need(thread_spawn(unlock_foreign, &m, NULL, &h), "unlock_foreign");
 	thread_join(h, NULL);
 	report(mutex_unlock(&m) == 0 && mutex_unlock(&m) == -EPERM,
 	       "sched_sync.mutex_unlock_twice", "second unlock must fail");
@@ -141,7 +142,7 @@ static void timeouts(void)
 	int rc;
 
 	mutex_lock(&c.m);
-	thread_spawn(timed_locker, &c, NULL, &h);
+	st_need(thread_spawn(timed_locker, &c, NULL, &h), "timed_locker");
 	thread_join(h, NULL);
 	mutex_unlock(&c.m);
 	report(c.rc == -ETIMEDOUT && c.waited >= 3 * MS,
@@ -328,7 +329,7 @@ static void waitq_test(void)
 	unsigned i, one = 0, rest = 0, tries;
 
 	for (i = 0; i < 8; i++)
-		thread_spawn(wq_sleeper, &c, NULL, &h[i]);
+		st_need(thread_spawn(wq_sleeper, &c, NULL, &h[i]), "wq_sleeper");
 	for (tries = 0; tries < 1000 && !one; tries++) {
 		one = waitq_wake_one(&c.wq);
 		if (!one)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers for the scheduler suites (tests/guest/sched_util.h). */
 #include "guest/lib/printf.h"
+#include "guest/mm/page.h"
 #include "guest/sched/sched.h"
+#include "guest/test.h"
 #include "tests/guest/sched_util.h"
 
 /* ~1000 simple loop iterations take about this long under QEMU TCG. */
@@ -41,7 +43,20 @@ int st_spawn(long (*fn)(void *), void *arg, const char *name, int prio,
 	a.name = name;
 	a.prio = prio;
 	a.affinity = mask ? mask : THREAD_AFFINITY_ALL;
-	return thread_spawn(fn, arg, &a, h);
+	st_need(thread_spawn(fn, arg, &a, h), name);
+	return 0;
+}
+
+void st_need(int rc, const char *what)
+{
+	struct page_stats ps;
+
+	if (!rc)
+		return;
+	page_get_stats(&ps);
+	test_stop("spawn", "could not spawn thread '%s': error %d%s (%lu KiB of "
+		  "pages free)", what, rc, rc == -ENOMEM ? ", out of memory" : "",
+		  (unsigned long)ps.free_pages * (PAGE_SIZE / 1024));
 }
 
 void st_spin_ns(uint64_t ns)

@@ -33,9 +33,14 @@ static inline uint64_t st_rand(struct st_rng *r)
 	return r->s;
 }
 
-/* Spawn fn(arg) with a name, priority and affinity (0 = all). */
+/* Spawn fn(arg) with a name, priority and affinity (0 = all); returns 0:
+ * a failure (no memory) ends the run through st_need(). */
 int st_spawn(long (*fn)(void *), void *arg, const char *name, int prio,
 	     uint64_t mask, struct thread_handle *h);
+/* rc of a thread_spawn() of `what` that the suite needs: non-zero ends the
+ * run with a FAIL line saying why and how much memory was free, instead of
+ * waiting forever for a thread that does not exist. */
+void st_need(int rc, const char *what);
 void st_spin_ns(uint64_t ns);
 /*
  * One step of a polling wait: sleep *ns (start it at 0), then double it,

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "arch.h"
-#include "guest/lib/cmdline.h"
+#include "guest/options.h"
 #include "guest/percpu.h"
 #include "guest/sched/sched.h"
 #include "guest/test.h"
@@ -189,8 +189,7 @@ static void suite_stress(void)
 	unsigned n = MIN(cpu_count(), (unsigned)SPAWNERS_MAX), i, bad = 0;
 	uint64_t ms;
 
-	cmdline_get_u64(&boot_cmdline, "stress_ms", 1500, 10, 3600000, &ms);
-	ms = MAX(ms / st_slowdown(), 100ull);
+	ms = MAX(option_u64("stress_ms") / st_slowdown(), 100ull);
 	memset(&S, 0, sizeof(S));
 	mutex_init(&S.m);
 	thread_get_counts(&c0);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Host tests of the command line parser (guest/lib/cmdline.c): splitting,
- * look-ups, typed values, limits and unknown-key reports.
+ * look-ups, number and boolean words, limits (the option table's checks:
+ * test_options.c).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -78,56 +79,21 @@ Test(cmdline, copy_is_independent)
 
 Test(cmdline, numbers)
 {
-	uint64_t v;
+	static const struct { const char *s; int rc; uint64_t v; } t[] = {
+		{"2000", 0, 2000}, {"0x1F", 0, 31}, {"0", 0, 0}, {"007", 0, 7},
+		{"18446744073709551615", 0, UINT64_MAX},
+		{"18446744073709551616", -ERANGE, 0},
+		{"0xffffffffffffffff0", -ERANGE, 0},
+		{"12x", -EINVAL, 0}, {"-1", -EINVAL, 0}, {"0x", -EINVAL, 0},
+		{"", -EINVAL, 0}, {"+5", -EINVAL, 0}, {" 1", -EINVAL, 0},
+	};
 
-	cr_assert_eq(cmdline_parse(&c,
-				   "a=2000 b=0x1F c=0 d=18446744073709551615"
-				   " e=18446744073709551616 f=12x g=-1 "
-				   "h=0x i bare j=0xffffffffffffffff0 "
-				   "k=+5 l= 1 m=007"),
-		     0);
-	cr_assert_eq(cmdline_get_u64(&c, "a", 7, 0, UINT64_MAX, &v), 0);
-	cr_assert_eq(v, 2000);
-	cr_assert_eq(cmdline_get_u64(&c, "b", 7, 0, UINT64_MAX, &v), 0);
-	cr_assert_eq(v, 31);
-	cr_assert_eq(cmdline_get_u64(&c, "c", 7, 0, UINT64_MAX, &v), 0);
-	cr_assert_eq(v, 0);
-	cr_assert_eq(cmdline_get_u64(&c, "d", 7, 0, UINT64_MAX, &v), 0);
-	cr_assert_eq(v, UINT64_MAX);
-	cr_assert_eq(cmdline_get_u64(&c, "m", 7, 0, UINT64_MAX, &v), 0);
-	cr_assert_eq(v, 7);
-	cr_assert_eq(cmdline_get_u64(&c, "absent", 7, 0, 5, &v), 0);
-	cr_assert_eq(v, 7, "absent keys give the default");
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		uint64_t v = 7;
 
-	cr_assert_eq(cmdline_get_u64(&c, "e", 7, 0, UINT64_MAX, &v), -ERANGE);
-	cr_assert_eq(v, 7);
-	cr_assert_eq(cmdline_get_u64(&c, "j", 7, 0, UINT64_MAX, &v), -ERANGE);
-	cr_assert_eq(v, 7);
-	cr_assert_eq(cmdline_get_u64(&c, "f", 7, 0, UINT64_MAX, &v), -EINVAL);
-	cr_assert_eq(v, 7);
-	cr_assert_eq(cmdline_get_u64(&c, "g", 7, 0, UINT64_MAX, &v), -EINVAL);
-	cr_assert_eq(cmdline_get_u64(&c, "h", 7, 0, UINT64_MAX, &v), -EINVAL);
-	cr_assert_eq(cmdline_get_u64(&c, "i", 7, 0, UINT64_MAX, &v), -EINVAL);
-	cr_assert_eq(cmdline_get_u64(&c, "k", 7, 0, UINT64_MAX, &v), -EINVAL);
-	cr_assert_eq(cmdline_get_u64(&c, "l", 7, 0, UINT64_MAX, &v), -EINVAL);
-	cr_assert_eq(v, 7);
-}
-
-Test(cmdline, number_ranges)
-{
-	uint64_t v;
-
-	cr_assert_eq(cmdline_parse(&c, "slice_us=2000"), 0);
-	cr_assert_eq(cmdline_get_u64(&c, "slice_us", 1, 2000, 2000, &v), 0);
-	cr_assert_eq(v, 2000);
-	cr_assert_eq(cmdline_get_u64(&c, "slice_us", 1, 2001, 5000, &v),
-		     -ERANGE);
-	cr_assert_eq(v, 1);
-	cr_assert_eq(cmdline_get_u64(&c, "slice_us", 1, 10, 1999, &v), -ERANGE);
-	cr_assert_eq(v, 1);
-	/* A default outside [min, max] is returned as given. */
-	cr_assert_eq(cmdline_get_u64(&c, "nope", 99999, 10, 1999, &v), 0);
-	cr_assert_eq(v, 99999);
+		cr_assert_eq(cmdline_strtou64(t[i].s, &v), t[i].rc, "\"%s\"", t[i].s);
+		cr_assert_eq(v, t[i].rc ? 7 : t[i].v, "\"%s\"", t[i].s);
+	}
 }
 
 Test(cmdline, strtou64)
@@ -147,37 +113,26 @@ Test(cmdline, strtou64)
 
 Test(cmdline, booleans)
 {
-	static const char *const t[] = { "a", "b", "c", "d", "e", "f" };
-	static const char *const f[] = { "g", "h", "i", "j", "k" };
+	static const char *const yes[] = { "", "1", "y", "yes", "on", "true" };
+	static const char *const no[] = { "0", "n", "no", "off", "false" };
+	static const char *const bad[] = { "maybe", "2", "ON", " 1", "-1" };
 	bool v;
-	size_t i;
 
-	cr_assert_eq(cmdline_parse(&c, "a b=1 c=y d=yes e=on f=true g=0 h=n "
-				       "i=no j=off k=false x=maybe y=2 z="),
-		     0);
-	for (i = 0; i < ARRAY_SIZE(t); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
 		v = false;
-		cr_assert_eq(cmdline_get_bool(&c, t[i], false, &v), 0, "%s",
-			     t[i]);
-		cr_assert(v, "%s should be true", t[i]);
+		cr_assert_eq(cmdline_parse_bool(yes[i], &v), 0, "\"%s\"", yes[i]);
+		cr_assert(v, "\"%s\" should be true", yes[i]);
 	}
-	for (i = 0; i < ARRAY_SIZE(f); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(no); i++) {
 		v = true;
-		cr_assert_eq(cmdline_get_bool(&c, f[i], true, &v), 0, "%s",
-			     f[i]);
-		cr_assert(!v, "%s should be false", f[i]);
+		cr_assert_eq(cmdline_parse_bool(no[i], &v), 0, "\"%s\"", no[i]);
+		cr_assert(!v, "\"%s\" should be false", no[i]);
 	}
-	cr_assert_eq(cmdline_get_bool(&c, "x", true, &v), -EINVAL);
-	cr_assert(v);
-	cr_assert_eq(cmdline_get_bool(&c, "y", false, &v), -EINVAL);
-	cr_assert(!v);
-	/* "z=" reads like a bare key. */
-	cr_assert_eq(cmdline_get_bool(&c, "z", false, &v), 0);
-	cr_assert(v);
-	cr_assert_eq(cmdline_get_bool(&c, "absent", true, &v), 0);
-	cr_assert(v);
-	cr_assert_eq(cmdline_get_bool(&c, "absent", false, &v), 0);
-	cr_assert(!v);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		v = true;
+		cr_assert_eq(cmdline_parse_bool(bad[i], &v), -EINVAL, "\"%s\"", bad[i]);
+		cr_assert(v, "errors leave *out alone");
+	}
 }
 
 Test(cmdline, length_limit)
@@ -212,29 +167,6 @@ Test(cmdline, word_limit)
 	snprintf(s + len, sizeof(s) - len, "one_more");
 	cr_assert_eq(cmdline_parse(&c, s), -E2BIG);
 	cr_assert_eq(c.n, 0);
-}
-
-Test(cmdline, unknown_keys)
-{
-	static const char *const known[] = { "test", "slice_us", "idle",
-					     "quiet", NULL };
-	char bad[8];
-
-	cr_assert_eq(cmdline_parse(&c, "test=all idle=poll quiet"), 0);
-	memset(bad, 'Z', sizeof(bad));
-	cr_assert_eq(cmdline_check_known(&c, known, bad, sizeof(bad)), 0);
-	cr_assert_eq(bad[0], 'Z', "nothing written when all are known");
-
-	cr_assert_eq(cmdline_parse(&c, "test=all tset=1 idle=poll zz"), 0);
-	cr_assert_eq(cmdline_check_known(&c, known, bad, sizeof(bad)), -ENOENT);
-	cr_assert_str_eq(bad, "tset", "the first unknown key is reported");
-
-	cr_assert_eq(cmdline_parse(&c, "quiet averyveryverylongkey=3"), 0);
-	cr_assert_eq(cmdline_check_known(&c, known, bad, sizeof(bad)), -ENOENT);
-	cr_assert_str_eq(bad, "averyve", "truncated to fit");
-	cr_assert_eq(cmdline_check_known(&c, known, NULL, 0), -ENOENT);
-	cr_assert_eq(cmdline_check_known(&c, known, bad, 1), -ENOENT);
-	cr_assert_str_eq(bad, "");
 }
 
 Test(cmdline, boot_cmdline_global)

@@ -11,8 +11,8 @@
 
 #include "arch.h"
 #include "virt.h"
-#include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
+#include "guest/options.h"
 #include "guest/percpu.h"
 #include "virt/none/none.h"
 #include "virt/pvclock.h"
@@ -46,13 +46,10 @@ static bool kvm_detect(void)
 	return !memcmp(sig, "KVMKVMKVM\0\0\0", 12) && r.eax >= KVM_CPUID_FEATURES;
 }
 
+/* The feature offered by KVM and wanted: bool option key, and not nopv. */
 static bool feature_on(uint32_t features, unsigned bit, const char *key)
 {
-	const char *v = cmdline_get(&boot_cmdline, key);
-
-	if (cmdline_has(&boot_cmdline, "nopv") || (v && !strcmp(v, "off")))
-		return false;
-	return features & (1u << bit);
+	return !option_bool("nopv") && option_bool(key) && (features & (1u << bit));
 }
 
 static struct vcpu_time_info *my_clock(void)
@@ -84,9 +81,7 @@ static void kvm_init(void)
 	use_eoi = feature_on(f, KVM_FEATURE_PV_EOI, "pveoi");
 	/* Opt-in: on the software KVM (kvm_pvm) of our build machines a
 	 * hypercall from emulated CPL0 code never returns. */
-	use_ipi = feature_on(f, KVM_FEATURE_PV_SEND_IPI, "pvipi") &&
-		  cmdline_get(&boot_cmdline, "pvipi") &&
-		  !strcmp(cmdline_get(&boot_cmdline, "pvipi"), "on");
+	use_ipi = feature_on(f, KVM_FEATURE_PV_SEND_IPI, "pvipi");
 	clock_stable = f & (1u << KVM_FEATURE_CLOCKSOURCE_STABLE_BIT);
 	if (use_clock) {
 		const struct vcpu_time_info *t = my_clock();

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "arch.h"
-#include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
+#include "guest/options.h"
 #include "guest/percpu.h"
 #include "virt/xen/xen.h"
 #include "arch/x86_64/asm.h"
@@ -61,9 +61,7 @@ static int set_callback_via(void)
 /* xen_upcall=callback skips the per-vCPU vector, to test the fallback. */
 static bool callback_forced(void)
 {
-	const char *v = cmdline_get(&boot_cmdline, "xen_upcall");
-
-	return v && !strcmp(v, "callback");
+	return !strcmp(option_str("xen_upcall"), "callback");
 }
 
 int xen_upcall_cpu_init(unsigned vcpu)

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every kernel command-line option in one table (guest/options.c): name,
+ * kind, accepted values, default, help. options_parse() judges the whole
+ * line once at boot; option_*() read a value, the default when absent.
+ */
+#ifndef GUEST_OPTIONS_H
+#define GUEST_OPTIONS_H
+
+#include "types.h"
+#include "guest/lib/cmdline.h"
+
+enum option_kind {
+	OPTION_BOOL, /* bare NAME = on; NAME=1|0|on|off|yes|no|true|false|y|n */
+	OPTION_NUM,  /* NAME=N, decimal or 0x-hex, in [min, max] */
+	OPTION_ENUM, /* NAME=WORD, one of the words */
+	OPTION_LIST, /* NAME=all or NAME=WORD[,WORD...], each one of the words */
+};
+
+struct option {
+	const char *name;
+	enum option_kind kind;
+	uint64_t min, max;              /* OPTION_NUM: accepted range */
+	uint64_t def;                   /* OPTION_NUM, OPTION_BOOL: default */
+	const char *def_word;           /* OPTION_ENUM: default (NULL: none) */
+	const char *const *words;       /* OPTION_ENUM: fixed words, NULL-ended */
+	const char *(*word)(unsigned i); /* else: word i of a live table, NULL
+					  * past its end */
+	const char *help;               /* one line for the usage text */
+};
+
+/* One table row each (see guest/options.c). */
+#define OPT_WORDS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define OPT_BOOL(n, d, h) {.name = n, .kind = OPTION_BOOL, .def = d, .help = h}
+#define OPT_NUM(n, lo, hi, d, h)                                             \
+	{.name = n, .kind = OPTION_NUM, .min = lo, .max = hi, .def = d,       \
+	 .help = h}
+#define OPT_ENUM(n, w, d, h)                                                 \
+	{.name = n, .kind = OPTION_ENUM, .words = w, .def_word = d, .help = h}
+#define OPT_ENUM_FN(n, fn, d, h)                                             \
+	{.name = n, .kind = OPTION_ENUM, .word = fn, .def_word = d, .help = h}
+#define OPT_LIST(n, fn, h) {.name = n, .kind = OPTION_LIST, .word = fn, .help = h}
+
+extern const struct option options[];
+extern const unsigned options_count;
+
+/*
+ * Parse line into c and check every word against the table: known name,
+ * printable ASCII, a value its kind accepts. truncated: the loader cut
+ * the line. Returns 0, or -EINVAL with a one-line reason in msg (and c
+ * left empty, so nothing reads a bad value before the complaint).
+ */
+int options_parse(struct cmdline *c, const char *line, bool truncated,
+		  char *msg, size_t msglen);
+
+/* The usage text: every option with its values, default and help. */
+void options_usage(void);
+
+/*
+ * Values from boot_cmdline (checked by options_parse at boot), or the
+ * option's default when absent. The name must be in the table (a panic
+ * otherwise: a typo in the caller). option_str: ENUM and LIST values
+ * (ENUM: the default word when absent; LIST: NULL when absent).
+ */
+bool option_bool(const char *name);
+uint64_t option_u64(const char *name);
+const char *option_str(const char *name);
+
+#endif
