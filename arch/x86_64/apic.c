@@ -36,9 +36,9 @@ static uint32_t apic_read_as(enum ledger_kind k, unsigned reg)
 	return xapic_mmio[reg / 4];
 }
 
-void apic_write_as(int k, unsigned reg, uint32_t v)
+void apic_write_as(enum ledger_kind k, unsigned reg, uint32_t v)
 {
-	ledger_add((enum ledger_kind)k);
+	ledger_add(k);
 	if (x2apic)
 		__wrmsr(MSR_X2APIC_BASE + (reg >> 4), v);
 	else

@@ -4,6 +4,7 @@
 #define ARCH_X86_64_APIC_H
 
 #include "types.h"
+#include "guest/ledger.h"
 
 #define APIC_ID 0x20
 #define APIC_EOI 0xb0
@@ -32,7 +33,7 @@ bool apic_is_x2apic(void);
 uint32_t apic_read(unsigned reg);
 /* apic_write counting the access as kind k (enum ledger_kind): timer,
  * IPI, EOI; plain apic_read/apic_write count MSR (x2APIC) or MMIO. */
-void apic_write_as(int k, unsigned reg, uint32_t v);
+void apic_write_as(enum ledger_kind k, unsigned reg, uint32_t v);
 void apic_write(unsigned reg, uint32_t v);
 uint32_t apic_id(void);
 /* icr_lo: vector | delivery mode; dest: APIC id. */
