@@ -9,6 +9,7 @@
 #include "virt.h"
 #include "guest/bench/bench.h"
 #include "guest/boot.h"
+#include "guest/inject.h"
 #include "guest/kernel.h"
 #include "guest/lib/acpi.h"
 #include "guest/lib/cmdline.h"
@@ -28,7 +29,8 @@ struct acpi_madt_info boot_madt;      /* vCPUs found in the MADT */
 static const char *const known_keys[] = {
 	"test", "bench", "demo", "threads", "quiet", "virt", "nopv",
 	"kvmclock", "pveoi", "pvipi", "nox2apic", "notscdeadline", "slice_us",
-	"idle", "poll_us", "seed", "stress_ms", "quick", "bench_pct", "xen_upcall", NULL,
+	"idle", "poll_us", "seed", "stress_ms", "quick", "bench_pct", "xen_upcall", "inject",
+	"strict_timing", NULL,
 };
 
 __noreturn void kernel_shutdown(int code)
@@ -68,6 +70,10 @@ static void cmdline_check(bool parsed)
 			" [slice_us=N] [idle=halt|poll] [poll_us=N] [nopv]"
 			" [kvmclock=off] [pveoi=off] [pvipi=off] [virt=none]"
 			" [nox2apic] [notscdeadline]\n", bad);
+		kernel_shutdown(EXIT_BAD_CMDLINE);
+	}
+	if (inject_init(cmdline_get(&boot_cmdline, "inject"), bad, sizeof(bad))) {
+		kprintf("vsched: unknown fault injection '%s' in inject=\n", bad);
 		kernel_shutdown(EXIT_BAD_CMDLINE);
 	}
 }

@@ -14,6 +14,7 @@
  */
 #include "arch.h"
 #include "virt.h"
+#include "guest/inject.h"
 #include "guest/kernel.h"
 #include "guest/lib/printf.h"
 #include "guest/sched/placement.h"
@@ -44,6 +45,8 @@ void sched_program_timer(struct sched_cpu *sc)
 	if (sc->armed <= d)
 		return;
 	sc->armed = d;
+	if (inject_on(INJECT_TIMER_LATE) && d != VIRT_NO_DEADLINE)
+		d += sched_slice_ns;
 	virt_set_deadline(d);
 }
 
@@ -88,7 +91,10 @@ static struct thread *choose_next(struct sched_cpu *sc, struct thread *prev,
 		return head;
 	if (top < prev->prio)
 		return prev;
-	return why == SCHED_YIELD || now >= sc->slice_end ? head : prev;
+	if (why == SCHED_YIELD && !inject_on(INJECT_NO_ALTERNATE))
+		return head;
+	return now >= sc->slice_end && !inject_on(INJECT_NO_SLICE) ? head
+								   : prev;
 }
 
 /* The canary at the stack limit, on every switch out (lock held): a
@@ -338,7 +344,8 @@ void sched_timer_interrupt(void)
 		sched_wake(container_of(n, struct thread, timer));
 	__atomic_store_n(&sc->tq_min, timerq_next(&sc->tq), __ATOMIC_RELAXED);
 	spin_unlock(&sc->tq_lock);
-	if (!sc->current->is_idle && now >= sc->slice_end)
+	if (!sc->current->is_idle && now >= sc->slice_end &&
+	    !inject_on(INJECT_NO_SLICE))
 		sc->need_resched = true;
 	sched_program_timer(sc);
 }
