@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers for the scheduler suites (tests/guest/sched_util.h). */
+#include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
 #include "guest/sched/sched.h"
 #include "tests/guest/sched_util.h"
@@ -26,6 +27,14 @@ unsigned st_slowdown(void)
 	return factor;
 }
 
+bool st_strict(void)
+{
+	bool v = false;
+
+	cmdline_get_bool(&boot_cmdline, "strict_timing", false, &v);
+	return v;
+}
+
 unsigned st_scale(unsigned n, unsigned min)
 {
 	unsigned s = n / st_slowdown();
@@ -42,6 +51,19 @@ int st_spawn(long (*fn)(void *), void *arg, const char *name, int prio,
 	a.prio = prio;
 	a.affinity = mask ? mask : THREAD_AFFINITY_ALL;
 	return thread_spawn(fn, arg, &a, h);
+}
+
+unsigned st_pin_self(void)
+{
+	unsigned cpu = thread_cpu();
+
+	thread_set_affinity(thread_self(), 1ull << cpu);
+	return cpu;
+}
+
+void st_unpin_self(void)
+{
+	thread_set_affinity(thread_self(), THREAD_AFFINITY_ALL);
 }
 
 void st_spin_ns(uint64_t ns)
