@@ -57,8 +57,13 @@ void st_unpin_self(void);
  * one instruction of its own.
  */
 void st_backoff(uint64_t *ns);
-/* Median lateness of the raw one-shot timer on cpu (tests/guest/smp.c). */
-uint64_t st_timer_floor(unsigned cpu);
+/*
+ * The floor under a wakeup (tests/guest/smp.c): the lateness of the raw
+ * one-shot timer on this vCPU while it halts, as an idle vCPU does, so it
+ * includes what the hypervisor and the host take to run a halted vCPU
+ * again (UINT64_MAX: it never fired). Thread context.
+ */
+uint64_t st_timer_shot_halted(void);
 /* Sort a small array of u64 (insertion sort) and return the median. */
 uint64_t st_median(uint64_t *v, unsigned n);
 /* Print the thread table if not stopped (ns = 0) within ns. */
