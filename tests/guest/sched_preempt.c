@@ -145,8 +145,10 @@ static long high_fn(void *arg)
  * slice past the wakeup. Measured in the spinner's own iterations past the
  * deadline, converted to time at its fastest speed: the CPU time it got,
  * which a host stalling the vCPU does not inflate (a stalled vCPU runs no
- * iterations). Bound: the raw timer's lateness on that vCPU (same boot)
- * plus a quarter slice, or plus 20 us with strict_timing.
+ * iterations; a running one takes the timer interrupt within microseconds
+ * of its own time). Bound: a quarter slice (scaled up where kernel code
+ * runs slowly: KVM here emulates it, and the check is then weak), or 20 us
+ * with strict_timing (icount: 0-30 ns).
  */
 static void high_preempts_low(void)
 {
@@ -154,8 +156,10 @@ static void high_preempts_low(void)
 	struct waker_probe p = {.n = 9, .low = &low};
 	struct thread_handle hl, hh;
 	unsigned cpu = last_cpu(), i;
-	uint64_t floor = st_timer_floor(cpu), nap = 0, ran, ran_ns, med_lat;
-	uint64_t margin = st_strict() ? 20 * US : sched_slice_ns / 4;
+	uint64_t nap = 0, ran, ran_ns, med_lat;
+	uint64_t margin = st_strict() ? 20 * US
+				      : sched_slice_ns / 4 *
+						MAX(1u, st_slowdown() / 10);
 	uint64_t after_ns[9];
 
 	p.period = sched_slice_ns + sched_slice_ns / 3;
@@ -173,17 +177,15 @@ static void high_preempts_low(void)
 		after_ns[i] = p.after[i] * low.best_1k_ns / 1024;
 	ran_ns = st_median(after_ns, p.n);
 	med_lat = st_median(p.lat, p.n);
-	report(ran > 0 && floor != UINT64_MAX && ran_ns <= floor + margin,
-	       "sched_preempt.high_preempts_low",
+	report(ran > 0 && ran_ns <= margin, "sched_preempt.high_preempts_low",
 	       "the spinner ran a median %lu ns (%lu iterations at %lu ns per "
-	       "1024) past the high thread's wakeup; bound %lu ns (raw timer "
-	       "%lu ns + %lu ns); it ran %lu iterations in all", ran_ns,
-	       st_median(p.after, p.n), low.best_1k_ns, floor + margin,
-	       floor, margin, ran);
+	       "1024) past the high thread's wakeup; bound %lu ns; it ran %lu "
+	       "iterations in all", ran_ns, st_median(p.after, p.n),
+	       low.best_1k_ns, margin, ran);
 	report_info("sched_preempt.high_preempts_low", "over a spinning "
 		    "low-priority thread: the spinner ran a median %lu ns past "
-		    "the wakeup, wake lateness median %lu ns (wall clock), "
-		    "raw timer %lu ns, slice %lu ns", ran_ns, med_lat, floor,
+		    "the wakeup (bound %lu ns), wake lateness median %lu ns "
+		    "(wall clock), slice %lu ns", ran_ns, margin, med_lat,
 		    sched_slice_ns);
 }
 
