@@ -94,6 +94,42 @@ uint64_t st_median(uint64_t *v, unsigned n)
 	return n ? v[n / 2] : 0;
 }
 
+#define YF_ROUNDS 33
+
+struct yf {
+	uint64_t rt[YF_ROUNDS];
+	volatile unsigned started;
+};
+
+static long yf_fn(void *arg)
+{
+	struct yf *y = arg;
+	bool first = __atomic_fetch_add(&y->started, 1, __ATOMIC_RELAXED) == 0;
+
+	while (__atomic_load_n(&y->started, __ATOMIC_RELAXED) < 2)
+		thread_yield();
+	for (unsigned i = 0; i < YF_ROUNDS; i++) {
+		uint64_t t0 = virt_clock_ns();
+
+		thread_yield();
+		if (first)
+			y->rt[i] = virt_clock_ns() - t0;
+	}
+	return 0;
+}
+
+uint64_t st_yield_floor(unsigned cpu)
+{
+	struct yf y = {0};
+	struct thread_handle h[2];
+
+	st_spawn(yf_fn, &y, "yield-floor", SCHED_PRIO_MAX, 1ull << cpu, &h[0]);
+	st_spawn(yf_fn, &y, "yield-floor", SCHED_PRIO_MAX, 1ull << cpu, &h[1]);
+	thread_join(h[0], NULL);
+	thread_join(h[1], NULL);
+	return st_median(y.rt, YF_ROUNDS);
+}
+
 static volatile uint64_t wd_deadline;
 
 static long watchdog_fn(void *arg)

@@ -64,6 +64,9 @@ void st_backoff(uint64_t *ns);
  * again (UINT64_MAX: it never fired). Thread context.
  */
 uint64_t st_timer_shot_halted(void);
+/* Median round trip of two threads yielding to each other on cpu (two
+ * switches): what the kernel's own paths cost on this backend. */
+uint64_t st_yield_floor(unsigned cpu);
 /* Sort a small array of u64 (insertion sort) and return the median. */
 uint64_t st_median(uint64_t *v, unsigned n);
 /* Print the thread table if not stopped (ns = 0) within ns. */
