@@ -121,10 +121,15 @@ static long yf_fn(void *arg)
 uint64_t st_yield_floor(unsigned cpu)
 {
 	struct yf y = {0};
-	struct thread_handle h[2];
+	struct thread_handle h[2], me = thread_self();
+	int old = thread_get_priority(me);
 
+	/* As high as they while spawning: neither preempts us (on our own
+	 * vCPU the first would yield to nobody, waiting for the second). */
+	thread_set_priority(me, SCHED_PRIO_MAX);
 	st_spawn(yf_fn, &y, "yield-floor", SCHED_PRIO_MAX, 1ull << cpu, &h[0]);
 	st_spawn(yf_fn, &y, "yield-floor", SCHED_PRIO_MAX, 1ull << cpu, &h[1]);
+	thread_set_priority(me, old);
 	thread_join(h[0], NULL);
 	thread_join(h[1], NULL);
 	return st_median(y.rt, YF_ROUNDS);
