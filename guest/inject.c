@@ -18,7 +18,7 @@ static const struct {
 	[INJECT_NO_ALTERNATE] = {"no_alternate",
 				 "thread_yield() never hands over to an "
 				 "equal-priority thread"},
-	[INJECT_WAKE_DELAY] = {"wake_delay", "every wakeup 200 us late"},
+	[INJECT_WAKE_DELAY] = {"wake_delay", "every wakeup 50 us late"},
 	[INJECT_WAKE_ONE_ALL] = {"wake_one_all",
 				 "waitq_wake_one() wakes every waiter"},
 	[INJECT_CYCLES_SKEW] = {"cycles_skew",

@@ -13,7 +13,7 @@
 enum inject {
 	INJECT_JOIN_TWICE_OK,  /* thread_join() of a joined handle returns 0 */
 	INJECT_NO_ALTERNATE,   /* thread_yield() keeps running the caller */
-	INJECT_WAKE_DELAY,     /* sched_wake() spins 200 us first */
+	INJECT_WAKE_DELAY,     /* sched_wake() spins 50 us first */
 	INJECT_WAKE_ONE_ALL,   /* waitq_wake_one() wakes every waiter */
 	INJECT_CYCLES_SKEW,    /* the last vCPU's arch_cycles() 1 ms ahead */
 	INJECT_TIMER_LATE,     /* the scheduler's one-shot fires a slice late */

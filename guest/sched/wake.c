@@ -109,7 +109,7 @@ bool sched_wake(struct thread *t)
 	unsigned long f;
 
 	if (inject_on(INJECT_WAKE_DELAY)) { /* broken on purpose */
-		uint64_t end = virt_clock_ns() + 200000;
+		uint64_t end = virt_clock_ns() + 50000;
 
 		while (virt_clock_ns() < end)
 			arch_cpu_relax();
