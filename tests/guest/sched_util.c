@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers for the scheduler suites (tests/guest/sched_util.h). */
+#include "arch.h"
 #include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
 #include "guest/sched/sched.h"
@@ -97,7 +98,7 @@ uint64_t st_median(uint64_t *v, unsigned n)
 #define YF_ROUNDS 33
 
 struct yf {
-	uint64_t rt[YF_ROUNDS];
+	uint64_t cycles;          /* the first thread's rounds, in all */
 	volatile unsigned started;
 };
 
@@ -106,15 +107,15 @@ static long yf_fn(void *arg)
 	struct yf *y = arg;
 	bool first = __atomic_fetch_add(&y->started, 1, __ATOMIC_RELAXED) == 0;
 
+	uint64_t t0;
+
 	while (__atomic_load_n(&y->started, __ATOMIC_RELAXED) < 2)
 		thread_yield();
-	for (unsigned i = 0; i < YF_ROUNDS; i++) {
-		uint64_t t0 = virt_clock_ns();
-
+	t0 = arch_cycles();
+	for (unsigned i = 0; i < YF_ROUNDS; i++)
 		thread_yield();
-		if (first)
-			y->rt[i] = virt_clock_ns() - t0;
-	}
+	if (first)
+		y->cycles = arch_cycles() - t0;
 	return 0;
 }
 
@@ -132,7 +133,8 @@ uint64_t st_yield_floor(unsigned cpu)
 	thread_set_priority(me, old);
 	thread_join(h[0], NULL);
 	thread_join(h[1], NULL);
-	return st_median(y.rt, YF_ROUNDS);
+	return (uint64_t)((unsigned __int128)y.cycles * 1000000000u /
+			  MAX(arch_cycles_hz(), 1ull) / YF_ROUNDS);
 }
 
 static volatile uint64_t wd_deadline;

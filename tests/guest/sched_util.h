@@ -64,8 +64,12 @@ void st_backoff(uint64_t *ns);
  * again (UINT64_MAX: it never fired). Thread context.
  */
 uint64_t st_timer_shot_halted(void);
-/* Median round trip of two threads yielding to each other on cpu (two
- * switches): what the kernel's own paths cost on this backend. */
+/* Mean round trip of two threads yielding to each other on cpu (two
+ * switches): what the kernel's own paths cost on this backend. Timed with
+ * the cycle counter on that one vCPU: under Xen without a stable TSC
+ * virt_clock_ns() is clamped monotonic across vCPUs, and on a vCPU whose
+ * clock lags it reads the same time for milliseconds (seen: 33 round
+ * trips in "2 ns"). */
 uint64_t st_yield_floor(unsigned cpu);
 /* Sort a small array of u64 (insertion sort) and return the median. */
 uint64_t st_median(uint64_t *v, unsigned n);
