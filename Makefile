@@ -3,7 +3,8 @@
 #   make            build/$(ARCH)/vsched.elf (arm64: also vsched.bin, the
 #                   flat image with the Linux arm64 header) and build/hv/hv
 #   make ARCH=arm64 the arm64 guest (tools/deps.sh --arm64 first)
-#   make unit       host unit tests (Criterion)
+#   make unit       host unit tests (Criterion), then make tsan
+#   make tsan       the lock-free stress tests under ThreadSanitizer
 #   make test       everything: deps, both arches, unit tests, hv against
 #                   hostile guests and options, fuzzing (make fuzz), guest
 #                   suites on all backends, the quick latency lab with its
@@ -27,6 +28,7 @@ GCC_INC := $(shell $(CC_GUEST) -print-file-name=include)
 GUEST_SRCS :=
 HV_SRCS :=
 UNIT_TESTS :=
+TSAN_TESTS :=
 include guest/files.mk
 include guest/lib/files.mk
 include guest/mm/files.mk
@@ -56,11 +58,16 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -I. -MMD -MP -pthread
 HV := $(HOSTBUILD)/hv
 HV_OBJS := $(patsubst %.c,build/host/%.o,$(HV_SRCS))
 
-UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -I. -MMD -MP -pthread \
-	-DHOST_TEST -fsanitize=address,undefined -fno-omit-frame-pointer
+UNIT_BASE_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -I. -MMD -MP -pthread \
+	-DHOST_TEST -fno-omit-frame-pointer
+UNIT_CFLAGS := $(UNIT_BASE_CFLAGS) -fsanitize=address,undefined
 UNIT_BINS := $(addprefix $(UNITBUILD)/test_,$(UNIT_TESTS))
+# TSan cannot share a binary with ASan: its own build of TSAN_TESTS.
+TSANBUILD := build/tsan
+TSAN_CFLAGS := $(UNIT_BASE_CFLAGS) -fsanitize=thread
+TSAN_BINS := $(addprefix $(TSANBUILD)/tsan_,$(TSAN_TESTS))
 
-.PHONY: all unit test run bench deps clean
+.PHONY: all unit tsan test run bench deps clean
 all: $(KERNEL) $(ARCH_IMAGES) $(HV)
 
 # Public ABI headers (Xen from libxen-dev, Linux UAPI for KVM) are reached
@@ -103,9 +110,25 @@ $(UNITBUILD)/test_$(1): $(UNIT_$(1)) tests/unit/host_arch.c $(UNIT_DEPS_$(1))
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
+# TSan stress NAME: a plain program (Criterion's runner does not start
+# under TSan) from TSAN_NAME + the host arch shim.
+define tsan_rule
+$(TSANBUILD)/tsan_$(1): $(TSAN_$(1)) tests/unit/host_arch.c
+	@mkdir -p $(TSANBUILD)
+	$(HOSTCC) $(TSAN_CFLAGS) -o $$@ $$(filter %.c,$$^)
+endef
+$(foreach t,$(TSAN_TESTS),$(eval $(call tsan_rule,$(t))))
+
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do $$t --jobs 2 || fail=1; done; \
 	  [ $$fail = 0 ] || { echo "unit tests FAILED"; exit 1; }
+	@$(MAKE) --no-print-directory tsan
+
+# A data race TSan sees fails the test (exit code 66).
+tsan: $(TSAN_BINS)
+	@fail=0; for t in $(TSAN_BINS); do \
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66" $$t || fail=1; \
+	  done; [ $$fail = 0 ] || { echo "tsan tests FAILED"; exit 1; }
 
 deps:
 	@tools/deps.sh --arm64

@@ -9,6 +9,7 @@
 #include "virt.h"
 #include "guest/bench/bench.h"
 #include "guest/boot.h"
+#include "guest/inject.h"
 #include "guest/kernel.h"
 #include "guest/ledger.h"
 #include "guest/lib/acpi.h"
@@ -43,11 +44,18 @@ __noreturn void kernel_shutdown(int code)
  */
 static void cmdline_check(void)
 {
-	if (!cmdline_error[0])
-		return;
-	kprintf("vsched: bad command line: %s\n", cmdline_error);
-	options_usage();
-	kernel_shutdown(EXIT_BAD_CMDLINE);
+	char bad[64];
+
+	if (cmdline_error[0]) {
+		kprintf("vsched: bad command line: %s\n", cmdline_error);
+		options_usage();
+		kernel_shutdown(EXIT_BAD_CMDLINE);
+	}
+	/* The option table checked the names; this turns them on. */
+	if (inject_init(option_str("inject"), bad, sizeof(bad))) {
+		kprintf("vsched: unknown fault injection '%s' in inject=\n", bad);
+		kernel_shutdown(EXIT_BAD_CMDLINE);
+	}
 }
 
 /* Usable RAM: the memory map's RAM minus the low 1 MiB (trampoline, boot

@@ -9,6 +9,7 @@
 #include "guest/bench/bench.h"
 #include "guest/boot.h"
 #include "guest/lib/printf.h"
+#include "guest/inject.h"
 #include "guest/options.h"
 #include "guest/panic.h"
 #include "guest/test.h"
@@ -35,6 +36,10 @@ const struct option options[] = {
 		 "on a software KVM)"),
 	OPT_BOOL("nox2apic", false, "x86: use the xAPIC, not x2APIC"),
 	OPT_BOOL("notscdeadline", false, "x86: LAPIC one-shot, not TSC-deadline"),
+	OPT_LIST("inject", inject_name, "break one kernel feature each, on "
+		 "purpose (negative tests)"),
+	OPT_BOOL("strict_timing", false, "timing checks with the tight bounds "
+		 "of an exact (icount) clock"),
 	OPT_ENUM("xen_upcall", OPT_WORDS("auto", "callback"), "auto",
 		 "Xen: event delivery (callback: the domain's callback vector)"),
 };

@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "guest/lib/printf.h"
 #include "arch/arm64/cpu.h"
+#include "guest/inject.h"
 #include "arch/arm64/dt.h"
 #include "arch/arm64/gic.h"
 #include "arch/arm64/timer.h"
@@ -16,8 +17,11 @@ static uint64_t cnt_hz;
 
 uint64_t arch_cycles(void)
 {
+	uint64_t c;
+
 	isb(); /* no earlier instruction is still in flight */
-	return read_sysreg(cntvct_el0);
+	c = read_sysreg(cntvct_el0);
+	return inject_on(INJECT_CYCLES_SKEW) ? inject_cycles_skew(c) : c;
 }
 uint64_t arch_cycles_raw(void) { return read_sysreg(cntvct_el0); }
 uint64_t arch_cycles_hz(void) { return cnt_hz; }

@@ -4,6 +4,7 @@
  * mode when CPUID offers it, else the LAPIC one-shot count, calibrated.
  */
 #include "arch.h"
+#include "guest/inject.h"
 #include "guest/lib/printf.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/asm.h"
@@ -19,7 +20,12 @@ static uint64_t lapic_hz;
 static uint64_t lapic_per_tsc_32; /* lapic ticks per TSC cycle, 32.32 fixed point */
 static char desc[96];
 
-uint64_t arch_cycles(void) { return rdtsc_ordered(); }
+uint64_t arch_cycles(void)
+{
+	uint64_t c = rdtsc_ordered();
+
+	return inject_on(INJECT_CYCLES_SKEW) ? inject_cycles_skew(c) : c;
+}
 uint64_t arch_cycles_raw(void) { return rdtsc(); }
 uint64_t arch_cycles_hz(void) { return tsc_hz; }
 

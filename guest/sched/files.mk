@@ -12,4 +12,7 @@ UNIT_prio := tests/unit/test_prio.c
 UNIT_runq := tests/unit/test_runq.c guest/sched/runq.c
 UNIT_timerq := tests/unit/test_timerq.c guest/sched/timerq.c
 UNIT_wakelist := tests/unit/test_wakelist.c guest/sched/wakelist.c
+# ThreadSanitizer stress programs (make tsan): sources of tsan_NAME.
+TSAN_TESTS += lockfree
+TSAN_lockfree := tests/unit/tsan_lockfree.c guest/sched/wakelist.c
 UNIT_placement := tests/unit/test_placement.c guest/sched/placement.c

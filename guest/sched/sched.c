@@ -14,6 +14,7 @@
  */
 #include "arch.h"
 #include "virt.h"
+#include "guest/inject.h"
 #include "guest/kernel.h"
 #include "guest/lib/printf.h"
 #include "guest/sched/placement.h"
@@ -44,6 +45,8 @@ void sched_program_timer(struct sched_cpu *sc)
 	if (sc->armed <= d)
 		return;
 	sc->armed = d;
+	if (inject_on(INJECT_TIMER_LATE) && d != VIRT_NO_DEADLINE)
+		d += sched_slice_ns;
 	virt_set_deadline(d);
 }
 
@@ -88,7 +91,10 @@ static struct thread *choose_next(struct sched_cpu *sc, struct thread *prev,
 		return head;
 	if (top < prev->prio)
 		return prev;
-	return why == SCHED_YIELD || now >= sc->slice_end ? head : prev;
+	if (why == SCHED_YIELD && !inject_on(INJECT_NO_ALTERNATE))
+		return head;
+	return now >= sc->slice_end && !inject_on(INJECT_NO_SLICE) ? head
+								   : prev;
 }
 
 /* The canary at the stack limit, on every switch out (lock held): a
@@ -156,6 +162,7 @@ static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
 		next->stats.migrations++;
 	next->stats.last_cpu = self;
 	sc->slice_end = now + sched_slice_ns;
+	sc->slice_renewed = false;
 }
 
 /* The best thread left waiting here may run now on a CPU busy with lower
@@ -227,8 +234,10 @@ void sched_switch(enum sched_why why)
 		check_canary(prev, self);
 		next = pick_next(sc, prev, why, self, now);
 		if (next == prev) { /* nothing better: keep running */
-			if (now >= sc->slice_end)
+			if (now >= sc->slice_end) {
 				sc->slice_end = now + sched_slice_ns;
+				sc->slice_renewed = false;
+			}
 			push_waiting(sc, self);
 			spin_unlock(&sc->lock);
 			sched_program_timer(sc);
@@ -334,6 +343,30 @@ __noreturn void sched_exit_current(void)
 
 /* ---- hooks called by guest/irq.c, IRQs off ---- */
 
+/*
+ * current's slice is over by the clock (IRQs off). The slice runs from
+ * switch-in on the wall clock, so a host that stalls this vCPU charges the
+ * whole stall to the thread that happened to run: an equal-priority thread
+ * woken meanwhile (a sleeper with a later deadline) would overtake a thread
+ * that just woke and has not run a single instruction. An interrupt armed
+ * for slice_end that comes more than half a slice late says the vCPU was
+ * not running (or had IRQs off) for that long: renew the slice instead, at
+ * most once per slice, so a thread still never runs longer than two slices
+ * plus the stall while an equal-priority thread waits. (A tick-based
+ * scheduler charges a stall as one tick for the same reason.)
+ */
+static void slice_expired(struct sched_cpu *sc, uint64_t now)
+{
+	if (inject_on(INJECT_NO_SLICE))
+		return;
+	if (now - sc->slice_end > sched_slice_ns / 2 && !sc->slice_renewed) {
+		sc->slice_end = now + sched_slice_ns;
+		sc->slice_renewed = true;
+		return;
+	}
+	sc->need_resched = true;
+}
+
 void sched_timer_interrupt(void)
 {
 	struct sched_cpu *sc = sched_this();
@@ -351,7 +384,7 @@ void sched_timer_interrupt(void)
 	__atomic_store_n(&sc->tq_min, timerq_next(&sc->tq), __ATOMIC_RELAXED);
 	spin_unlock(&sc->tq_lock);
 	if (!sc->current->is_idle && now >= sc->slice_end)
-		sc->need_resched = true;
+		slice_expired(sc, now);
 	sched_program_timer(sc);
 }
 

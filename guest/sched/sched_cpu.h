@@ -30,6 +30,8 @@ struct sched_cpu {
 				   * caller's locks are dropped */
 	bool started;             /* own: this CPU runs the scheduler */
 	uint64_t slice_end;       /* own: when current's time slice ends */
+	bool slice_renewed;       /* own: slice_end was pushed back once
+				   * for a stall (sched_timer_interrupt) */
 	uint64_t armed;           /* own: deadline programmed in the timer */
 	struct spinlock tq_lock;  /* protects tq, tq_min */
 	struct timerq tq;         /* tq_lock: sleepers that blocked here */

@@ -9,6 +9,7 @@
 
 #include "arch.h"
 #include "virt.h"
+#include "guest/inject.h"
 #include "guest/lib/printf.h"
 #include "guest/mm/heap.h"
 #include "guest/sched/sched.h"
@@ -213,7 +214,8 @@ int thread_join(struct thread_handle h, long *result)
 	if (!__atomic_compare_exchange_n(&t->join_word, &expect, h.id * 2 + 1,
 					 false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))
-		return expect == h.id * 2 + 1 ? -EINVAL : -ESRCH;
+		return inject_on(INJECT_JOIN_TWICE_OK) ? 0 /* broken on purpose */
+		       : expect == h.id * 2 + 1 ? -EINVAL : -ESRCH;
 	f = spin_lock_irqsave(&t->join_wq.lock);
 	while (!__atomic_load_n(&t->finished, __ATOMIC_ACQUIRE))
 		waitq_block(&t->join_wq.lock, &t->join_wq.waiters,

@@ -7,6 +7,7 @@
  * time the sleeper holds the lock again (no stale wakeups leak out).
  */
 #include "virt.h"
+#include "guest/inject.h"
 #include "guest/sched/sched.h"
 
 void waitq_init(struct waitq *wq)
@@ -72,6 +73,8 @@ static unsigned wake_n(struct waitq *wq, unsigned max)
 	unsigned long f = spin_lock_irqsave(&wq->lock);
 	unsigned n = 0;
 
+	if (inject_on(INJECT_WAKE_ONE_ALL)) /* broken on purpose */
+		max = ~0u;
 	while (n < max && waitq_wake_head(&wq->waiters))
 		n++;
 	spin_unlock_irqrestore(&wq->lock, f);

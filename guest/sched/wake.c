@@ -7,6 +7,7 @@
  */
 #include "arch.h"
 #include "virt.h"
+#include "guest/inject.h"
 #include "guest/sched/sched.h"
 
 void sched_snapshot(struct placement_load *l, unsigned n)
@@ -43,6 +44,10 @@ void sched_notify(unsigned target, int prio)
 	struct sched_cpu *me = sched_this(), *tsc = &cpu_get(target)->sched;
 	int cur;
 
+	if (inject_on(INJECT_NO_PREEMPT) &&
+	    __atomic_load_n(&tsc->cur_prio, __ATOMIC_SEQ_CST) !=
+		    SCHED_PRIO_IDLE)
+		return; /* broken on purpose: waits for the slice end */
 	if (tsc == me) {
 		if (prio > me->cur_prio)
 			me->need_resched = true;
@@ -101,7 +106,15 @@ void sched_push(struct thread *t, unsigned target)
 bool sched_wake(struct thread *t)
 {
 	int expect = THREAD_BLOCKED;
-	unsigned long f = arch_irq_save();
+	unsigned long f;
+
+	if (inject_on(INJECT_WAKE_DELAY)) { /* broken on purpose */
+		uint64_t end = virt_clock_ns() + 50000;
+
+		while (virt_clock_ns() < end)
+			arch_cpu_relax();
+	}
+	f = arch_irq_save();
 
 	spin_lock(&t->lock);
 	if (!__atomic_compare_exchange_n(&t->state, &expect, THREAD_WAKING,

@@ -54,30 +54,39 @@ static long exit_deep(void *arg)
 	thread_exit(77);
 }
 
+/* Blocks until its semaphore is posted, then sleeps 5 ms. */
 static long sleepy(void *arg)
 {
-	thread_sleep_ns((uintptr_t)arg);
+	sem_wait(arg);
+	thread_sleep_ns(5 * MS);
 	return 5;
 }
 
 static void join_semantics(void)
 {
 	struct thread_handle h, self = thread_self();
+	struct sem go = SEM_INIT(0);
 	long r = 0;
+	int rc;
 
 	report(thread_spawn(exit_deep, NULL, NULL, &h) == 0 &&
 		       thread_join(h, &r) == 0 && r == 77,
 	       "sched.thread_exit_value", "r=%ld", r);
-	report(thread_join(h, &r) == -EINVAL || thread_join(h, &r) == -ESRCH,
-	       "sched.join_twice", "second join did not fail");
+	/* -EINVAL while the handle's slot still says "joined", -ESRCH once
+	 * the control block is reused: either way, one call must fail. */
+	rc = thread_join(h, &r);
+	report(rc == -EINVAL || rc == -ESRCH, "sched.join_twice",
+	       "second join returned %d", rc);
 	report(thread_join(self, &r) == -EDEADLK, "sched.join_self",
 	       "joining yourself must be -EDEADLK");
 	report(thread_join((struct thread_handle){0}, &r) == -EINVAL,
 	       "sched.join_null", "null handle");
-	st_need(thread_spawn(sleepy, (void *)(uintptr_t)(5 * MS), NULL, &h),
-		"sleepy");
+	/* Blocked until we post: not finished, however long the host
+	 * deschedules us between the spawn and the check. */
+	st_need(thread_spawn(sleepy, &go, NULL, &h), "sleepy");
 	report(!thread_is_finished(h), "sched.not_finished_yet",
-	       "finished before its sleep ended");
+	       "finished while blocked on a semaphore");
+	sem_post(&go);
 	report(thread_join(h, &r) == 0 && r == 5, "sched.join_sleeper",
 	       "r=%ld", r);
 	report(thread_is_finished(h), "sched.finished_after_join",

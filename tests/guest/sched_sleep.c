@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Suite "sched_sleep": sleepers on every vCPU never wake early, wake in
- * deadline order, and are late by at most a bound the suite prints.
+ * deadline order, and are late by at most a bound over the raw timer's
+ * lateness measured in the same boot.
  */
 #include "arch.h"
 #include "guest/percpu.h"
@@ -14,6 +15,7 @@
 struct late_ctx {
 	uint64_t period;
 	uint64_t lat[SAMPLES];
+	uint64_t floor[SAMPLES]; /* raw halted one-shot lateness, interleaved */
 	unsigned early;
 	unsigned n;
 };
@@ -24,8 +26,10 @@ static long sleeper(void *arg)
 	unsigned i;
 
 	for (i = 0; i < c->n; i++) {
-		uint64_t target = virt_clock_ns() + c->period;
+		uint64_t target;
 
+		c->floor[i] = st_timer_shot_halted();
+		target = virt_clock_ns() + c->period;
 		thread_sleep_until(target);
 		if (virt_clock_ns() < target)
 			c->early++;
@@ -34,16 +38,28 @@ static long sleeper(void *arg)
 	return 0;
 }
 
-/* One sleeper per vCPU, 1 ms periods: lateness p50 and worst per vCPU. */
+/*
+ * One sleeper per idle vCPU, 1 ms periods: the median lateness on each
+ * vCPU stays within a margin over the median lateness of raw one-shots
+ * that vCPU takes while halted, interleaved with the sleeps (the floor:
+ * what the hypervisor and the host take to deliver a timer to a halted
+ * vCPU, at the same moments). The margin pays for the kernel's wakeup
+ * path (timer event, wake, switch out of idle, timer write): 8 yield
+ * round trips of this boot (Xen nested in TCG: ~150 us each) plus a
+ * quarter slice, well under the up to a slice that a wakeup waiting for a
+ * tick or a slice end is late by. With strict_timing: 20 us (icount: the
+ * path costs ~1.2 us).
+ */
 static void lateness(void)
 {
 	struct late_ctx c[MAX_CPUS];
 	struct thread_handle h[MAX_CPUS];
+	uint64_t floor;
 	unsigned n = cpu_count(), i, early = 0, over = 0;
-	/* Two slices and 5 ms, more where kernel code runs slowly. */
-	uint64_t bound = (2 * sched_slice_ns + 5 * MS) *
-			 MAX(1u, st_slowdown() / 10);
-	uint64_t worst = 0, med_worst = 0;
+	uint64_t margin = st_strict() ? 20 * US
+				      : sched_slice_ns / 4 +
+						8 * st_yield_floor(n - 1);
+	uint64_t worst = 0, over_by = 0;
 
 	for (i = 0; i < n; i++) {
 		c[i] = (struct late_ctx){.period = 1 * MS,
@@ -56,22 +72,29 @@ static void lateness(void)
 		thread_join(h[i], NULL);
 		early += c[i].early;
 		med = st_median(c[i].lat, c[i].n);
+		floor = st_median(c[i].floor, c[i].n);
 		worst = MAX(worst, c[i].lat[c[i].n - 1]);
-		med_worst = MAX(med_worst, med);
-		over += med > bound;
+		if (floor == UINT64_MAX || med > floor + margin) {
+			over++;
+			over_by = MAX(over_by, med - MIN(med, floor));
+		}
 		report_info("sched_sleep.lateness", "vCPU %u: 1 ms sleeps late "
-			    "by p50 %lu ns, max %lu ns", i, med,
-			    c[i].lat[c[i].n - 1]);
+			    "by p50 %lu ns, max %lu ns; raw halted timer p50 %lu "
+			    "ns", i, med, c[i].lat[c[i].n - 1], floor);
 	}
 	report(!early, "sched_sleep.never_early", "%u early wakeups", early);
-	report(!over, "sched_sleep.lateness_bound", "median lateness %lu ns "
-	       "over the bound %lu ns", med_worst, bound);
-	report_info("sched_sleep.lateness_bound", "bound on the median: %lu "
-		    "ns; worst single wakeup %lu ns", bound, worst);
+	report(!over, "sched_sleep.lateness_bound", "%u vCPUs: median "
+	       "lateness %lu ns over the raw timer's, bound %lu ns", over,
+	       over_by, margin);
+	report_info("sched_sleep.lateness_bound", "bound on the median: raw "
+		    "halted timer lateness + %lu ns; worst single wakeup %lu ns",
+		    margin, worst);
 }
 
 struct order_ctx {
 	volatile unsigned next;   /* wake order counter */
+	volatile unsigned late;   /* threads that began sleeping too late */
+	volatile unsigned stalled;/* woke a spacing or more after deadline */
 	volatile unsigned ready;  /* threads waiting at the gate */
 	volatile uint64_t base;   /* first deadline, set before the gate opens */
 	uint64_t spacing;         /* between deadlines: 3 ms, more if slow */
@@ -90,16 +113,26 @@ static long order_fn(void *arg)
 	struct order_ctx *c = a->c;
 
 	__atomic_fetch_add(&c->ready, 1, __ATOMIC_RELAXED);
+	uint64_t deadline;
+
 	sem_wait(&c->gate);
-	thread_sleep_until(c->base + a->idx * c->spacing);
+	deadline = c->base + a->idx * c->spacing;
+	if (virt_clock_ns() >= deadline) /* the gate opened too slowly */
+		__atomic_fetch_add(&c->late, 1, __ATOMIC_RELAXED);
+	thread_sleep_until(deadline);
 	c->pos[a->idx] = __atomic_fetch_add(&c->next, 1, __ATOMIC_RELAXED);
+	/* Ran after the next deadline too: the next sleeper was runnable
+	 * beside us, and who runs first was up to the run queue after a
+	 * stall, not to the timer queue. */
+	if (virt_clock_ns() - deadline >= c->spacing)
+		__atomic_fetch_add(&c->stalled, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
-/* 16 sleepers on one vCPU, spawned in scrambled order, wake in deadline
- * order (deadlines 3 ms apart, more on slow backends, the first one after
- * all are asleep). */
-static void ordering(void)
+/* One try of ordering(): how many woke out of place; *late: how many
+ * started their sleep after their deadline, *stalled: how many ran a
+ * spacing or more after it (then the try proves nothing about order). */
+static unsigned order_try(uint64_t margin, unsigned *late, unsigned *stalled)
 {
 	struct order_ctx c = {0};
 	struct order_arg a[16];
@@ -118,15 +151,50 @@ static void ordering(void)
 	while (c.ready < 16)
 		st_backoff(&nap);
 	/* Spawning took t; opening the gate for all costs about as much. */
-	c.base = virt_clock_ns() + 2 * (virt_clock_ns() - t0) + 5 * MS;
+	c.base = virt_clock_ns() + 2 * (virt_clock_ns() - t0) + margin;
 	for (i = 0; i < 16; i++)
 		sem_post(&c.gate);
 	for (i = 0; i < 16; i++) {
 		thread_join(h[i], NULL);
 		bad += c.pos[i] != i;
 	}
-	report(!bad, "sched_sleep.deadline_order", "%u sleepers out of order",
-	       bad);
+	*late = c.late;
+	*stalled = c.stalled;
+	return bad;
+}
+
+/*
+ * 16 sleepers on one vCPU, spawned in scrambled order, wake in deadline
+ * order (deadlines 3 ms apart, more on slow backends, the first one after
+ * all are asleep). A try proves nothing where a sleeper reached its sleep
+ * after its own deadline (the host stalled the gate opening: retried with
+ * 4x the margin) or, out of order, ran only after the next deadline too
+ * (the host stalled the vCPU longer than the spacing). Up to 4 tries; a
+ * scheduler that wakes out of order fails a try the host left alone. With
+ * strict_timing (no host in the way) the first try counts.
+ */
+static void ordering(void)
+{
+	uint64_t margin = 5 * MS;
+	unsigned bad = 0, late = 0, stalled = 0, tries = 0;
+	bool strict = st_strict(), clean;
+
+	do {
+		if (tries++ && late)
+			margin *= 4;
+		bad = order_try(margin, &late, &stalled);
+		clean = !late && (!bad || !stalled);
+	} while (!clean && !strict && tries < 4);
+	if (!clean && !strict) {
+		report_skip("sched_sleep.deadline_order", "the host stalled "
+			    "every try (a sleeper started late or ran after "
+			    "the next deadline)");
+		return;
+	}
+	report(!bad && !late, "sched_sleep.deadline_order", "%u sleepers out "
+	       "of order, %u started late, %u ran after the next deadline "
+	       "(try %u, margin %lu ms)", bad, late, stalled, tries,
+	       (unsigned long)(margin / MS));
 }
 
 static long random_sleeper(void *arg)

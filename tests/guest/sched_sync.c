@@ -322,29 +322,48 @@ static long wq_sleeper(void *arg)
 	return 0;
 }
 
+static unsigned waiters_queued(struct waitq *wq)
+{
+	unsigned long f = spin_lock_irqsave(&wq->lock);
+	struct sched_link *l;
+	unsigned n = 0;
+
+	for (l = wq->waiters.head; l; l = l->next)
+		n++;
+	spin_unlock_irqrestore(&wq->lock, f);
+	return n;
+}
+
+/* With all 8 queued, wake_one wakes exactly one (and says so), the other
+ * 7 stay asleep, then one wake_all wakes exactly those 7. */
 static void waitq_test(void)
 {
 	struct wq_ctx c = {.wq = WAITQ_INIT};
 	struct thread_handle h[8];
-	unsigned i, one = 0, rest = 0, tries;
+	unsigned i, one, rest, queued, after_one, left;
+	uint64_t nap = 0, t0 = virt_clock_ns();
 
 	for (i = 0; i < 8; i++)
 		st_need(thread_spawn(wq_sleeper, &c, NULL, &h[i]), "wq_sleeper");
-	for (tries = 0; tries < 1000 && !one; tries++) {
-		one = waitq_wake_one(&c.wq);
-		if (!one)
-			thread_sleep_ns(100 * US);
-	}
-	thread_sleep_ns(5 * MS); /* let the others queue up */
+	while ((queued = waiters_queued(&c.wq)) < 8 &&
+	       virt_clock_ns() - t0 < 10000 * MS)
+		st_backoff(&nap);
+	one = waitq_wake_one(&c.wq);
+	nap = 0;
+	t0 = virt_clock_ns();
+	while (!c.woken && virt_clock_ns() - t0 < 10000 * MS)
+		st_backoff(&nap);
+	thread_sleep_ns(2 * MS); /* a wrongly woken second one runs too */
+	after_one = c.woken;
+	left = waiters_queued(&c.wq);
 	rest = waitq_wake_all(&c.wq);
-	while (one + rest < 8) {
-		thread_sleep_ns(1 * MS);
-		rest += waitq_wake_all(&c.wq);
-	}
 	for (i = 0; i < 8; i++)
 		thread_join(h[i], NULL);
-	report(one == 1 && c.woken == 8, "sched_sync.waitq_wake_one_all",
-	       "woke %u then %u, %u returned", one, rest, c.woken);
+	report(queued == 8 && one == 1 && after_one == 1 && left == 7 &&
+		       rest == 7 && c.woken == 8,
+	       "sched_sync.waitq_wake_one_all", "%u queued; wake_one said %u, "
+	       "%u returned, %u still queued; wake_all said %u; %u returned "
+	       "in all", queued, one, after_one, left, rest, c.woken);
 }
 
 static void suite_sync(void)

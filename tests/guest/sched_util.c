@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers for the scheduler suites (tests/guest/sched_util.h). */
+#include "arch.h"
+#include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
 #include "guest/mm/page.h"
 #include "guest/sched/sched.h"
+#include "guest/options.h"
 #include "guest/test.h"
 #include "tests/guest/sched_util.h"
 
@@ -27,6 +30,8 @@ unsigned st_slowdown(void)
 	factor = (unsigned)MAX(1ull, best / ST_REF_NS);
 	return factor;
 }
+
+bool st_strict(void) { return option_bool("strict_timing"); }
 
 unsigned st_scale(unsigned n, unsigned min)
 {
@@ -59,6 +64,19 @@ void st_need(int rc, const char *what)
 		  (unsigned long)ps.free_pages * (PAGE_SIZE / 1024));
 }
 
+unsigned st_pin_self(void)
+{
+	unsigned cpu = thread_cpu();
+
+	thread_set_affinity(thread_self(), 1ull << cpu);
+	return cpu;
+}
+
+void st_unpin_self(void)
+{
+	thread_set_affinity(thread_self(), THREAD_AFFINITY_ALL);
+}
+
 void st_spin_ns(uint64_t ns)
 {
 	uint64_t end = virt_clock_ns() + ns;
@@ -85,6 +103,48 @@ uint64_t st_median(uint64_t *v, unsigned n)
 			v[j - 1] = t;
 		}
 	return n ? v[n / 2] : 0;
+}
+
+#define YF_ROUNDS 33
+
+struct yf {
+	uint64_t cycles;          /* the first thread's rounds, in all */
+	volatile unsigned started;
+};
+
+static long yf_fn(void *arg)
+{
+	struct yf *y = arg;
+	bool first = __atomic_fetch_add(&y->started, 1, __ATOMIC_RELAXED) == 0;
+
+	uint64_t t0;
+
+	while (__atomic_load_n(&y->started, __ATOMIC_RELAXED) < 2)
+		thread_yield();
+	t0 = arch_cycles();
+	for (unsigned i = 0; i < YF_ROUNDS; i++)
+		thread_yield();
+	if (first)
+		y->cycles = arch_cycles() - t0;
+	return 0;
+}
+
+uint64_t st_yield_floor(unsigned cpu)
+{
+	struct yf y = {0};
+	struct thread_handle h[2], me = thread_self();
+	int old = thread_get_priority(me);
+
+	/* As high as they while spawning: neither preempts us (on our own
+	 * vCPU the first would yield to nobody, waiting for the second). */
+	thread_set_priority(me, SCHED_PRIO_MAX);
+	st_spawn(yf_fn, &y, "yield-floor", SCHED_PRIO_MAX, 1ull << cpu, &h[0]);
+	st_spawn(yf_fn, &y, "yield-floor", SCHED_PRIO_MAX, 1ull << cpu, &h[1]);
+	thread_set_priority(me, old);
+	thread_join(h[0], NULL);
+	thread_join(h[1], NULL);
+	return (uint64_t)((unsigned __int128)y.cycles * 1000000000u /
+			  MAX(arch_cycles_hz(), 1ull) / YF_ROUNDS);
 }
 
 static volatile uint64_t wd_deadline;

@@ -10,8 +10,10 @@
 #include "guest/boot.h"
 #include "guest/lib/printf.h"
 #include "guest/percpu.h"
+#include "guest/sched/thread.h"
 #include "guest/spinlock.h"
 #include "guest/test.h"
+#include "tests/guest/sched_util.h"
 
 extern struct boot_info *boot;
 
@@ -45,17 +47,23 @@ static void whoami_fn(void *arg)
 
 static void suite_smp(void)
 {
-	unsigned n = cpu_count(), ok = 1;
+	unsigned n = cpu_count(), ok = 1, self = st_pin_self();
 
 	report(cpu_online_count() == n && n == MAX(boot->nr_cpus, 1u),
 	       "smp.all_online", "%u of %u vCPUs online, %s lists %u",
 	       cpu_online_count(), n, boot->cpus_source, boot->nr_cpus);
-	for (unsigned i = 1; i < n; i++) {
+	/* Cross-calls from the vCPU we run on (any: threads move), pinned
+	 * there meanwhile; our own vCPU answers directly. */
+	for (unsigned i = 0; i < n; i++) {
 		struct whoami w = {0};
 
-		ipi_call(i, whoami_fn, &w, true);
+		if (i == self)
+			whoami_fn(&w);
+		else
+			ipi_call(i, whoami_fn, &w, true);
 		ok &= w.done && w.id == i && w.hw_id == cpu_get(i)->hw_id;
 	}
+	st_unpin_self();
 	report(ok, "smp.percpu_identity", "a vCPU answered with the wrong id");
 }
 SUITE("smp", suite_smp);
@@ -110,8 +118,29 @@ static bool timer_shot(unsigned cpu, struct shot *s)
 	return wait_flag(&s->done, 5 * SEC);
 }
 
+uint64_t st_timer_shot_halted(void)
+{
+	static struct shot s[MAX_CPUS];
+	struct shot *sh;
+	unsigned long f = arch_irq_save();
+	uint64_t t0 = virt_clock_ns(), late = UINT64_MAX;
+
+	sh = &s[this_cpu()->id];
+	*sh = (struct shot){0};
+	shot_arm(sh);
+	/* Other interrupts may end a halt early; the hook records when ours
+	 * fired, whoever runs meanwhile. */
+	while (!sh->done && virt_clock_ns() - t0 < 5 * SEC)
+		arch_wait_for_irq();
+	if (sh->done)
+		late = sh->fired > sh->deadline ? sh->fired - sh->deadline : 0;
+	arch_irq_restore(f);
+	return late;
+}
+
 static void suite_timer(void)
 {
+	st_pin_self(); /* timer_shot() must know where it runs */
 	for (unsigned c = 0; c < cpu_count(); c++) {
 		uint64_t lmin = UINT64_MAX, lmax = 0, lsum = 0;
 		bool fired = true, early = false;
@@ -141,6 +170,7 @@ static void suite_timer(void)
 			report_info(name, "lateness min %lu ns, avg %lu ns, max %lu ns",
 				    lmin, lsum / TIMER_SHOTS, lmax);
 	}
+	st_unpin_self();
 }
 SUITE("timer", suite_timer);
 
@@ -165,7 +195,7 @@ static void pong(void *arg)
 
 static void suite_ipi(void)
 {
-	unsigned self = this_cpu()->id, n = cpu_count();
+	unsigned self = st_pin_self(), n = cpu_count();
 	bool all = true;
 
 	for (unsigned c = 0; c < n; c++) {
@@ -204,52 +234,79 @@ static void suite_ipi(void)
 				got = false;
 				break;
 			}
+	st_unpin_self();
 	report(got, "ipi.broadcast", "a vCPU missed the all-others IPI");
 }
 SUITE("ipi", suite_ipi);
 
 /* ---- clock monotonic across vCPUs ---- */
 
-#define CLOCK_ROUNDS 300
-static struct spinlock clock_lock = SPINLOCK_INIT;
-static uint64_t clock_last;
-static unsigned clock_backwards;
-static volatile int clock_done[MAX_CPUS];
+#define CLOCK_ROUNDS 50
+static unsigned clock_turn; /* atomic: whose read is next (turn % n) */
+static uint64_t clock_last, cycles_last;
+static unsigned clock_backwards, cycles_backwards;
 
-/* Reads under one lock are totally ordered, so any reading smaller than
- * the previous one (from whichever vCPU) is time going backwards. */
-static void clock_rounds(void *arg)
+/*
+ * One thread per vCPU; they read in turn (0, 1, ..., n-1, 0, ...), each
+ * read ordered after the previous one by the turn handoff, so any reading
+ * smaller than the previous one is that clock going backwards between two
+ * vCPUs. Taking turns (rather than a lock) makes every read follow another
+ * vCPU's; waiting by short sleeps lets the vCPU halt, so vCPUs that QEMU
+ * -icount runs one after another still alternate. Both the kernel clock
+ * (virt_clock_ns(), which a pvclock clamp may keep monotonic) and the raw
+ * cycle counter the benchmarks time cross-vCPU events with. Returns 1 if
+ * all its rounds ran.
+ */
+static long clock_rounds(void *arg)
 {
-	for (int i = 0; i < CLOCK_ROUNDS; i++) {
-		unsigned long f = spin_lock_irqsave(&clock_lock);
-		uint64_t t = virt_clock_ns();
+	unsigned self = (unsigned)(uintptr_t)arg, n = cpu_count();
+	uint64_t t0 = virt_clock_ns();
 
-		if (t < clock_last)
-			clock_backwards++;
+	for (int i = 0; i < CLOCK_ROUNDS; i++) {
+		unsigned turn = (unsigned)i * n + self;
+		uint64_t t, c;
+
+		while (__atomic_load_n(&clock_turn, __ATOMIC_ACQUIRE) != turn) {
+			if (virt_clock_ns() - t0 > 20 * SEC)
+				return 0; /* clock.all_cpus_ran says so */
+			thread_sleep_ns(20000);
+		}
+		t = virt_clock_ns();
+		c = arch_cycles();
+		clock_backwards += t < clock_last;
+		cycles_backwards += c < cycles_last;
 		clock_last = t;
-		spin_unlock_irqrestore(&clock_lock, f);
+		cycles_last = c;
+		__atomic_store_n(&clock_turn, turn + 1, __ATOMIC_RELEASE);
 	}
-	clock_done[this_cpu()->id] = 1;
+	return 1;
 }
 
 static void suite_clock(void)
 {
-	unsigned self = this_cpu()->id;
-	bool all = true;
+	struct thread_attr a = THREAD_ATTR_INIT;
+	struct thread_handle h[MAX_CPUS];
+	unsigned n = cpu_count(), ran = 0;
+	long r;
 
-	clock_last = 0;
-	clock_backwards = 0;
-	for (unsigned c = 0; c < cpu_count(); c++) {
-		clock_done[c] = 0;
-		if (c != self)
-			ipi_call(c, clock_rounds, NULL, false);
+	clock_last = cycles_last = 0;
+	clock_backwards = cycles_backwards = 0;
+	__atomic_store_n(&clock_turn, 0, __ATOMIC_RELEASE);
+	a.name = "clock";
+	for (unsigned c = 0; c < n; c++) {
+		a.affinity = 1ull << c;
+		thread_spawn(clock_rounds, (void *)(uintptr_t)c, &a, &h[c]);
 	}
-	clock_rounds(NULL);
-	for (unsigned c = 0; c < cpu_count(); c++)
-		all &= wait_flag(&clock_done[c], 10 * SEC);
-	report(all, "clock.all_cpus_ran", "a vCPU did not finish its clock reads");
+	for (unsigned c = 0; c < n; c++)
+		ran += !thread_join(h[c], &r) && r == 1;
+	report(ran == n, "clock.all_cpus_ran", "%u of %u vCPUs finished their"
+	       " clock reads", ran, n);
 	report(clock_backwards == 0, "clock.monotonic_across_cpus",
-	       "%u readings went backwards", clock_backwards);
+	       "%u of %u readings went backwards", clock_backwards,
+	       CLOCK_ROUNDS * n);
+	report(cycles_backwards == 0, "clock.cycles_monotonic_across_cpus",
+	       "%s: %u of %u readings went backwards", arch_counter_name,
+	       cycles_backwards, CLOCK_ROUNDS * n);
 	uint64_t t0 = virt_clock_ns(), c0 = arch_cycles();
 
 	while (virt_clock_ns() - t0 < 2000000)

@@ -23,6 +23,8 @@ static const char *const backends[] = { "xen", "kvm", "none", NULL };
 const char *test_suite_name(unsigned i) { return i < 3 ? suites[i] : NULL; }
 const char *bench_name(unsigned i) { return i < 2 ? benches[i] : NULL; }
 const char *virt_backend_name(unsigned i) { return i < 3 ? backends[i] : NULL; }
+static const char *const injections[] = {"join_twice_ok", "no_slice"};
+const char *inject_name(unsigned i) { return i < 2 ? injections[i] : NULL; }
 
 static char out[16384];
 static size_t out_len;

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* The fault-injection registry (guest/inject.h): names and what breaks. */
+#include <string.h>
+
+#include "arch.h"
+#include "guest/inject.h"
+#include "guest/lib/printf.h"
+#include "guest/percpu.h"
+
+uint32_t inject_mask;
+
+static const struct {
+	const char *name;
+	const char *breaks;
+} injections[INJECT_NR] = {
+	[INJECT_JOIN_TWICE_OK] = {"join_twice_ok",
+				  "thread_join() succeeds on a joined handle"},
+	[INJECT_NO_ALTERNATE] = {"no_alternate",
+				 "thread_yield() never hands over to an "
+				 "equal-priority thread"},
+	[INJECT_WAKE_DELAY] = {"wake_delay", "every wakeup 50 us late"},
+	[INJECT_WAKE_ONE_ALL] = {"wake_one_all",
+				 "waitq_wake_one() wakes every waiter"},
+	[INJECT_CYCLES_SKEW] = {"cycles_skew",
+				"the last vCPU's cycle counter reads 1 ms "
+				"ahead"},
+	[INJECT_TIMER_LATE] = {"timer_late",
+			       "the scheduler's timer fires a slice late"},
+	[INJECT_NO_PREEMPT] = {"no_preempt",
+			       "a woken higher-priority thread waits for the "
+			       "end of the running thread's slice"},
+	[INJECT_NO_SLICE] = {"no_slice",
+			     "the end of a time slice never preempts"},
+};
+
+const char *inject_name(unsigned i)
+{
+	return i < INJECT_NR ? injections[i].name : NULL;
+}
+
+uint64_t inject_cycles_skew(uint64_t c)
+{
+	unsigned n = cpu_count();
+
+	return n > 1 && this_cpu()->id == n - 1 ? c + arch_cycles_hz() / 1000
+						: c;
+}
+
+int inject_init(const char *spec, char *bad, size_t badlen)
+{
+	const char *p = spec;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		unsigned i;
+
+		for (i = 0; i < INJECT_NR; i++)
+			if (strlen(injections[i].name) == len &&
+			    !strncmp(injections[i].name, p, len))
+				break;
+		if (i == INJECT_NR) {
+			ksnprintf(bad, badlen, "%.*s", (int)len, p);
+			return -ENOENT;
+		}
+		inject_mask |= 1u << i;
+		kprintf("vsched: FAULT INJECTED: %s (%s)\n", injections[i].name,
+			injections[i].breaks);
+		p += len + (end ? 1 : 0);
+	}
+	return 0;
+}
