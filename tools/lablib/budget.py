@@ -111,8 +111,9 @@ def write(path, all_data, order):
                 (v * (1 + KIND_MARGIN_REL) + KIND_MARGIN) * 100) / 100)
                 for k, v in r["ledger_per_op"].items() if v > UNLISTED]
             margin = P50_MARGIN_XEN if "xen" in be else P50_MARGIN
-            lines.append("%-17s %2d  %-16s %8d  %s" % (
+            row = "%-17s %2d  %-16s %8d  %s" % (
                 be, d["config"]["vcpus"], key,
-                math.ceil(r["p50"] * (1 + margin)), " ".join(kinds)).rstrip())
+                math.ceil(r["p50"] * (1 + margin)), " ".join(kinds))
+            lines.append(row.rstrip())
     with open(path, "w") as f:
         f.write("\n".join(lines).rstrip() + "\n")
