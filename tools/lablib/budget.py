@@ -88,6 +88,14 @@ def check(rows, all_data, find):
             row["bench"], row["backend"], row["vcpus"],
             r["p50"] if r else "-", row["p50"],
             "FAIL: " + "; ".join(why) if why else "ok"))
+    held = {(r["backend"], r["bench"]) for r in rows}
+    for be, d in all_data.items():
+        if not any(r["backend"] == be for r in rows):
+            continue
+        free = [x["key"] for x in d["results"] if (be, x["key"]) not in held]
+        if free:
+            print("  not held to a budget on %s: %s (tests/budgets.cfg says "
+                  "why)" % (be, ", ".join(free)))
     print("budgets: %d passed, %d failed" % (n - failed, failed))
     return failed if n else -1
 
