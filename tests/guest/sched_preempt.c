@@ -83,26 +83,34 @@ static void two_spinners(void)
 
 /* The low-priority spinner of high_preempts_low(): counts iterations, the
  * fastest 1024 of them (its speed when the host lets it run), and the
- * count when the clock first reads past mark. All on one vCPU. */
+ * count when it first finds that a timer interrupt was taken on its vCPU
+ * at or after mark: it ran on after the wakeup's interrupt. All on one
+ * vCPU. */
 struct marked_spinner {
 	volatile uint64_t count;
 	volatile uint64_t mark;     /* 0, or a deadline to watch for */
-	volatile uint64_t count_at; /* count when mark passed; 0 = not yet */
+	volatile uint64_t count_at; /* count then; 0 = not (yet) */
 	uint64_t best_1k_ns;        /* fastest 1024 iterations */
 };
 
 static long marked_spin_fn(void *arg)
 {
 	struct marked_spinner *s = arg;
-	uint64_t t1k = virt_clock_ns();
+	uint64_t t1k = virt_clock_ns(), last_tc = 0;
 
 	s->best_1k_ns = UINT64_MAX;
 	while (!READ_ONCE(stop)) {
+		/* The count before the clock: an interrupt taken between the
+		 * two reads is then seen with a later clock, next time. */
+		uint64_t tc = READ_ONCE(this_cpu()->timer_count);
 		uint64_t now = virt_clock_ns(), m = s->mark;
 
-		if (m && now >= m) {
-			s->count_at = s->count;
-			s->mark = 0;
+		if (tc != last_tc) {
+			last_tc = tc;
+			if (m && now >= m) {
+				s->count_at = s->count;
+				s->mark = 0;
+			}
 		}
 		if (!(++s->count % 1024)) {
 			s->best_1k_ns = MIN(s->best_1k_ns, now - t1k);
@@ -145,13 +153,15 @@ static long high_fn(void *arg)
  * A high-priority thread waking on a vCPU busy with a low-priority spinner
  * runs at once, not at the end of the spinner's slice. Its sleep period is
  * 4/3 of a slice, so without preemption the spinner would run 2/3 of a
- * slice past the wakeup. Measured in the spinner's own iterations past the
- * deadline, converted to time at its fastest speed: the CPU time it got,
- * which a host stalling the vCPU does not inflate (a stalled vCPU runs no
- * iterations; a running one takes the timer interrupt within microseconds
- * of its own time). Bound: a quarter slice (scaled up where kernel code
- * runs slowly: KVM here emulates it, and the check is then weak), or 20 us
- * with strict_timing (icount: 0-30 ns).
+ * slice past the wakeup. Measured as the spinner's own iterations after
+ * the timer interrupt that woke the high thread was taken, converted to
+ * time at its fastest speed: the CPU time it got between the wakeup and
+ * the switch. Neither a host that stalls the vCPU (no iterations meanwhile)
+ * nor one that delivers the interrupt late (QEMU TCG raises it from its
+ * main-loop thread, which a loaded host may not run for a millisecond)
+ * adds to it; with preemption it is 0. Bound: a quarter slice (scaled up
+ * where kernel code runs slowly: KVM here emulates it, and the check is
+ * then weak), or 20 us with strict_timing.
  */
 static void high_preempts_low(void)
 {
