@@ -166,25 +166,25 @@ static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
 }
 
 /* The best thread left waiting here may run now on a CPU busy with lower
- * priority work, or idle: push it there (lock held). prev, still on this
- * CPU's stack, is moved after its switch-out (migrate). Each push goes to
- * strictly lower priority, so pushes cannot bounce. */
+ * priority work, or idle: push it there (lock held). A few mask loads from
+ * the CPU map, however many CPUs. prev, still on this CPU's stack, is
+ * moved after its switch-out (migrate). Each push goes to strictly lower
+ * priority, so pushes cannot bounce. */
 static void push_waiting(struct sched_cpu *sc, unsigned self)
 {
-	struct placement_load loads[MAX_CPUS];
 	int top = runq_top(&sc->rq);
 	struct thread *t;
+	uint64_t cand;
 	unsigned target;
 
 	if (top < 0)
 		return;
 	t = rq_thread(container_of(sc->rq.level[top].head, struct runq_node,
 				   link));
-	sched_snapshot(loads, cpu_count());
-	target = placement_push_target(loads, cpu_count(), t->affinity, self,
-				       t->prio);
-	if (target == PLACEMENT_NONE)
+	cand = t->affinity & ~(1ull << self);
+	if (!cand || !(cand = placement_below(&sched_map, cand, t->prio)))
 		return;
+	target = placement_next(cand, self + 1);
 	runq_remove(&sc->rq, &t->rq_node);
 	__atomic_store_n(&t->state, THREAD_WAKING, __ATOMIC_RELAXED);
 	if (__atomic_load_n(&t->on_cpu, __ATOMIC_RELAXED))
@@ -205,9 +205,8 @@ static struct thread *pick_next(struct sched_cpu *sc, struct thread *prev,
 	do {
 		drain_wakelist(sc, self);
 		next = choose_next(sc, prev, why, self, now);
-		__atomic_store_n(&sc->cur_prio,
-				 next->is_idle ? SCHED_PRIO_IDLE : next->prio,
-				 __ATOMIC_SEQ_CST);
+		sched_publish_prio(sc, self,
+				   next->is_idle ? SCHED_PRIO_IDLE : next->prio);
 	} while (!wakelist_empty(&sc->wake));
 	return next;
 }
@@ -239,6 +238,7 @@ void sched_switch(enum sched_why why)
 				sc->slice_renewed = false;
 			}
 			push_waiting(sc, self);
+			sched_rq_changed(sc, self);
 			spin_unlock(&sc->lock);
 			sched_program_timer(sc);
 			sched_flush_ipis();
@@ -247,6 +247,7 @@ void sched_switch(enum sched_why why)
 		put_prev(sc, prev, why, now, self);
 		put_next(sc, next, now, self);
 		push_waiting(sc, self);
+		sched_rq_changed(sc, self);
 		sc->prev = prev;
 		sc->current = next;
 		sc->nr_switches++;
@@ -383,8 +384,10 @@ void sched_timer_interrupt(void)
 		sched_wake(container_of(n, struct thread, timer));
 	__atomic_store_n(&sc->tq_min, timerq_next(&sc->tq), __ATOMIC_RELAXED);
 	spin_unlock(&sc->tq_lock);
-	if (!sc->current->is_idle && now >= sc->slice_end)
+	if (!sc->current->is_idle && now >= sc->slice_end) {
 		slice_expired(sc, now);
+		sched_balance(sc, this_cpu()->id);
+	}
 	sched_program_timer(sc);
 }
 

@@ -103,9 +103,15 @@ unsigned sched_place(struct thread *t, unsigned prev);
 void sched_notify(unsigned target, int prio);
 void sched_flush_ipis(void);                    /* any context */
 struct sched_cpu *sched_lock_thread_rq(struct thread *t); /* t->lock held */
-void sched_snapshot(struct placement_load *l, unsigned n);
+void sched_publish_prio(struct sched_cpu *sc, unsigned self, int prio);
+void sched_rq_changed(struct sched_cpu *sc, unsigned cpu); /* rq lock */
+unsigned sched_cpu_load(unsigned cpu);           /* racy: ready+queued+running */
+extern struct cpumap sched_map;
 int sched_set_prio(struct thread *t, int prio);
 int sched_set_affinity(struct thread *t, uint64_t mask);
+
+/* idle.c */
+void sched_balance(struct sched_cpu *sc, unsigned self); /* IRQs off, no lock */
 
 /* thread.c */
 void thread_reap(struct thread *t);             /* IRQs off, after switch */
