@@ -69,6 +69,8 @@ unsigned sched_place(struct thread *t, unsigned prev)
 		return (t->affinity >> prev) & 1
 			       ? prev
 			       : placement_next(t->affinity, prev);
+	if (allowed == 1ull << prev) /* pinned there: nothing to look at */
+		return prev;
 	if ((allowed >> prev) & 1 &&
 	    __atomic_load_n(&cpu_get(prev)->sched.cur_prio,
 			    __ATOMIC_RELAXED) == SCHED_PRIO_IDLE &&
