@@ -68,14 +68,6 @@ void smp_setup_bsp(void)
 	cpu_setup(cpu_get(0), bsp_ist[0], bsp_ist[1]);
 }
 
-struct cpu *this_cpu(void)
-{
-	struct cpu *c;
-
-	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
-	return c;
-}
-
 static uint64_t wait_ns(uint64_t ns)
 {
 	uint64_t t0 = rdtsc_ordered(), span = ns * (arch_cycles_hz() / 1000) / 1000000;

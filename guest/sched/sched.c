@@ -53,7 +53,11 @@ void sched_program_timer(struct sched_cpu *sc)
 /* Move every thread pushed to this CPU onto its run queue (lock held). */
 static void drain_wakelist(struct sched_cpu *sc, unsigned self)
 {
-	struct wakelist_node *n = wakelist_take_all(&sc->wake), *next;
+	struct wakelist_node *n, *next;
+
+	if (wakelist_empty(&sc->wake)) /* the usual case: no exchange */
+		return;
+	n = wakelist_take_all(&sc->wake);
 
 	for (; n; n = next) {
 		struct thread *t = container_of(n, struct thread, wake_node);

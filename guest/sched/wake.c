@@ -123,7 +123,7 @@ void sched_notify(unsigned target, int prio)
  * locks; an IPI (an exit, or a slow MMIO write) would stretch those
  * critical sections, so notify() only records it and every path that
  * drops its locks (preemption check, switch, IRQ exit) flushes. */
-void sched_flush_ipis(void)
+void sched_send_ipis(void)
 {
 	unsigned long f = arch_irq_save();
 	struct sched_cpu *me = sched_this();
