@@ -181,6 +181,8 @@ static void push_waiting(struct sched_cpu *sc, unsigned self)
 	uint64_t cand;
 	unsigned target;
 
+	if (inject_on(INJECT_WALK_CPUS)) /* broken on purpose */
+		sched_walk_cpus();
 	if (top < 0)
 		return;
 	t = rq_thread(container_of(sc->rq.level[top].head, struct runq_node,

@@ -115,6 +115,7 @@ struct sched_cpu *sched_lock_thread_rq(struct thread *t); /* t->lock held */
 void sched_publish_prio(struct sched_cpu *sc, unsigned self, int prio);
 void sched_rq_changed(struct sched_cpu *sc, unsigned cpu); /* rq lock */
 unsigned sched_cpu_load(unsigned cpu);           /* racy: ready+queued+running */
+void sched_walk_cpus(void);                      /* INJECT_WALK_CPUS only */
 extern struct cpumap sched_map;
 int sched_set_prio(struct thread *t, int prio);
 int sched_set_affinity(struct thread *t, uint64_t mask);

@@ -28,6 +28,7 @@ struct sched_cpu {
 	int map_prio;             /* lock: this CPU's level in sched_map */
 	bool map_waiting;         /* lock: its "waiting" bit in sched_map */
 	unsigned place_cursor;    /* own: sched_place()'s round robin */
+	unsigned walk_sink;       /* own: INJECT_WALK_CPUS's result */
 	bool need_resched;        /* own: switch at the next preemption point */
 	uint64_t ipi_pending;     /* own: reschedule IPIs to send once the
 				   * caller's locks are dropped */

@@ -58,6 +58,16 @@ static bool nothing_queued(unsigned cpu)
  * the less loaded of prev and one other CPU taken in turn. A CPU with
  * wakeups queued is not idle yet (a burst of spawns spreads).
  */
+/* INJECT_WALK_CPUS: what a placement that looks at every vCPU costs. */
+void sched_walk_cpus(void)
+{
+	unsigned sum = 0;
+
+	for (unsigned i = 0; i < cpu_count(); i++)
+		sum += sched_cpu_load(i);
+	WRITE_ONCE(sched_this()->walk_sink, sum);
+}
+
 unsigned sched_place(struct thread *t, unsigned prev)
 {
 	struct sched_cpu *me = sched_this();
@@ -65,6 +75,8 @@ unsigned sched_place(struct thread *t, unsigned prev)
 	uint64_t allowed = t->affinity & online, cand;
 	unsigned cpu, other;
 
+	if (inject_on(INJECT_WALK_CPUS)) /* broken on purpose */
+		sched_walk_cpus();
 	if (!allowed) /* only CPUs not started yet: they drain at start */
 		return (t->affinity >> prev) & 1
 			       ? prev
