@@ -67,7 +67,7 @@ TSANBUILD := build/tsan
 TSAN_CFLAGS := $(UNIT_BASE_CFLAGS) -fsanitize=thread
 TSAN_BINS := $(addprefix $(TSANBUILD)/tsan_,$(TSAN_TESTS))
 
-.PHONY: all unit tsan test run bench deps clean
+.PHONY: all unit tsan test run bench deps clean scaling
 all: $(KERNEL) $(ARCH_IMAGES) $(HV)
 
 # Public ABI headers (Xen from libxen-dev, Linux UAPI for KVM) are reached
@@ -143,6 +143,17 @@ test: deps
 	@$(MAKE) --no-print-directory hvtest fuzz
 	@tools/testall
 	@tools/lab --quick --check --budgets tests/budgets.cfg
+	@$(MAKE) --no-print-directory scaling
+
+# The scheduler's per-op cost must not grow with the vCPU count (exact,
+# under icount); a placement that reads every vCPU must fail the check.
+scaling:
+	@tools/scaling --vcpus 2,8 --check 10
+	@tools/scaling --arch arm64 --vcpus 2,8 --check 10
+	@if tools/scaling --vcpus 2,8 --check 10 --bench yield,wake_remote \
+	    --cmdline inject=walk_cpus --out build/scaling/inject >/dev/null; \
+	  then echo "scaling: the check passed with inject=walk_cpus"; exit 1; \
+	  else echo "scaling: inject=walk_cpus fails the check, as it must"; fi
 
 # The lab in full (what the README's main command shows).
 bench: deps

@@ -31,6 +31,9 @@ static const struct {
 			       "end of the running thread's slice"},
 	[INJECT_NO_SLICE] = {"no_slice",
 			     "the end of a time slice never preempts"},
+	[INJECT_WALK_CPUS] = {"walk_cpus",
+			      "each switch and wake reads the load of every "
+			      "vCPU (the scaling check must fail)"},
 };
 
 const char *inject_name(unsigned i)

@@ -19,6 +19,7 @@ enum inject {
 	INJECT_TIMER_LATE,     /* the scheduler's one-shot fires a slice late */
 	INJECT_NO_PREEMPT,     /* a woken higher priority waits for slice end */
 	INJECT_NO_SLICE,       /* the slice end never preempts */
+	INJECT_WALK_CPUS,      /* each switch and wake reads every vCPU */
 	INJECT_NR
 };
 

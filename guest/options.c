@@ -27,6 +27,8 @@ const struct option options[] = {
 		 "what an idle vCPU does"),
 	OPT_NUM("poll_us", 0, 10000000, 0, "idle=halt: poll this long first, us"),
 	OPT_NUM("stress_ms", 10, 3600000, 1500, "length of the stress suite, ms"),
+	OPT_NUM("many_threads", 1, 1000000, 10000,
+		"threads alive at once in the threads_many suite"),
 	OPT_ENUM_FN("virt", virt_backend_name, NULL,
 		    "force a backend (default: the first detected)"),
 	OPT_BOOL("nopv", false, "KVM: no paravirtual feature at all"),

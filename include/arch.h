@@ -11,9 +11,21 @@
 
 struct cpu;
 
-/* ---- interrupts (any context) ---- */
-unsigned long arch_irq_save(void);        /* disable IRQs, return old state */
+/* ---- interrupts (any context) ----
+ * arch_irq_save() disables IRQs and returns the old state for
+ * arch_irq_restore(); with this_cpu() they are inline in the guest
+ * (arch/<arch>/inline.h), out of line in the host tests. */
+#if defined(HOST_TEST)
+unsigned long arch_irq_save(void);
 void arch_irq_restore(unsigned long flags);
+struct cpu *this_cpu(void);
+#elif defined(__x86_64__)
+#include "arch/x86_64/inline.h"
+#elif defined(__aarch64__)
+#include "arch/arm64/inline.h"
+#else
+#error "no arch/<arch>/inline.h for this target"
+#endif
 void arch_irq_enable(void);
 void arch_irq_disable(void);
 bool arch_irq_enabled(void);
@@ -25,7 +37,7 @@ void arch_cpu_relax(void);                /* spin-wait hint (pause / yield) */
 void arch_wait_for_irq(void);
 uint64_t arch_cycles(void);               /* raw cycle counter, ordered */
 uint64_t arch_cycles_raw(void);           /* raw cycle counter, no fences */
-struct cpu *this_cpu(void);               /* per-CPU data of the caller */
+/* this_cpu(): per-CPU data of the caller (declared above) */
 __noreturn void arch_halt_forever(void);  /* IRQs off, stop this CPU */
 void *arch_frame_pointer(void);
 

@@ -84,18 +84,6 @@ void arch_init(void)
 
 const char *arch_describe(void) { return describe_buf; }
 
-unsigned long arch_irq_save(void)
-{
-	unsigned long f = read_sysreg(daif);
-
-	__asm__ volatile("msr daifset, #2" : : : "memory");
-	return !(f & DAIF_I);
-}
-void arch_irq_restore(unsigned long flags)
-{
-	if (flags)
-		__asm__ volatile("msr daifclr, #2" : : : "memory");
-}
 void arch_irq_enable(void) { __asm__ volatile("msr daifclr, #2" : : : "memory"); }
 void arch_irq_disable(void) { __asm__ volatile("msr daifset, #2" : : : "memory"); }
 bool arch_irq_enabled(void) { return !(read_sysreg(daif) & DAIF_I); }

@@ -22,11 +22,6 @@ _Static_assert(PCPU_EMERG_SP < 16 && PCPU_GICR < 16, "struct cpu arch[]");
 static uint8_t bsp_emerg_stack[PAGE_SIZE << EMERG_STACK_ORDER] __aligned(16);
 extern char secondary_entry[];
 
-struct cpu *this_cpu(void)
-{
-	return (struct cpu *)read_sysreg(tpidr_el1);
-}
-
 long psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fn;

@@ -115,18 +115,6 @@ void arch_init(void)
 
 const char *arch_describe(void) { return describe_buf; }
 
-unsigned long arch_irq_save(void)
-{
-	unsigned long f;
-
-	__asm__ volatile("pushfq; pop %0; cli" : "=r"(f) : : "memory");
-	return f & 0x200;
-}
-void arch_irq_restore(unsigned long flags)
-{
-	if (flags & 0x200)
-		__asm__ volatile("sti" : : : "memory");
-}
 void arch_irq_enable(void) { __asm__ volatile("sti" : : : "memory"); }
 void arch_irq_disable(void) { __asm__ volatile("cli" : : : "memory"); }
 bool arch_irq_enabled(void)

@@ -28,6 +28,18 @@ int bench_spawn(unsigned cpu, int prio, long (*fn)(void *), void *arg,
 	return thread_spawn(fn, arg, &a, h);
 }
 
+/* The caller outranks the benchmark threads while it spawns them: else the
+ * first one spawned on its vCPU preempts it, and it stays runnable during
+ * the whole measurement, pushed from vCPU to vCPU whenever one idles for a
+ * moment (an IPI each time). Boosted, it reaches the join and sleeps. */
+static int boost_self(void)
+{
+	int old = thread_get_priority(thread_self());
+
+	thread_set_priority(thread_self(), SCHED_PRIO_MAX);
+	return old;
+}
+
 struct body {
 	void (*fn)(void *);
 	void *arg;
@@ -45,9 +57,11 @@ void bench_on_cpu(unsigned cpu, void (*fn)(void *), void *arg)
 {
 	struct body b = {fn, arg};
 	struct thread_handle h;
+	int old = boost_self();
 
 	if (!bench_spawn(cpu, PRIO_HIGH, body_thread, &b, &h))
 		thread_join(h, NULL);
+	thread_set_priority(thread_self(), old);
 }
 
 /* State shared by the two threads of a pair benchmark. */
@@ -56,7 +70,8 @@ struct pair {
 	volatile uint64_t stamp;  /* set by one side just before handing off */
 	struct sem s1, s2;
 	struct mutex m;
-	volatile int owner;       /* mutex_handoff: last holder, 1 or 2 */
+	volatile int owner;       /* mutex_handoff: last unlocker, 1 or 2 */
+	unsigned handoffs;        /* mutex_handoff: lock calls, under m */
 	volatile int stop;
 	unsigned rounds;
 };
@@ -66,12 +81,14 @@ static void run_pair(long (*a)(void *), unsigned cpu_a, int prio_a,
 		     long (*b)(void *), unsigned cpu_b, int prio_b)
 {
 	struct thread_handle ha, hb;
+	int old = boost_self();
 
-	if (bench_spawn(cpu_b, prio_b, b, (void *)2, &hb))
-		return;
-	if (!bench_spawn(cpu_a, prio_a, a, (void *)1, &ha))
-		thread_join(ha, NULL);
-	thread_join(hb, NULL);
+	if (!bench_spawn(cpu_b, prio_b, b, (void *)2, &hb)) {
+		if (!bench_spawn(cpu_a, prio_a, a, (void *)1, &ha))
+			thread_join(ha, NULL);
+		thread_join(hb, NULL);
+	}
+	thread_set_priority(thread_self(), old);
 }
 
 static int pair_setup(struct bench_ctx *c)
@@ -160,9 +177,11 @@ static long timer_thread(void *arg)
 static void timer_run(struct bench_ctx *c)
 {
 	struct thread_handle h;
+	int old = boost_self();
 
 	if (!bench_spawn(bench_cpu_a(), PRIO_HIGH, timer_thread, NULL, &h))
 		thread_join(h, NULL);
+	thread_set_priority(thread_self(), old);
 }
 
 /* ---- preempt: the same, with a low-priority spinner on the vCPU ---- */
@@ -183,12 +202,15 @@ static void preempt_run(struct bench_ctx *c)
 /* ---- spawn_join ---- */
 static long empty_thread(void *arg) { return (long)arg; }
 
-static void spawn_join_run(struct bench_ctx *c)
+/* Run by a thread pinned to one vCPU, spawning there: the local path. */
+static void spawn_join_body(void *arg)
 {
+	struct bench_ctx *c = arg;
 	struct thread_attr a;
 
 	thread_attr_init(&a);
 	a.name = "empty";
+	a.affinity = 1ull << thread_cpu();
 	for (unsigned i = 0; i < c->iters; i++) {
 		struct thread_handle h;
 		long r = -1;
@@ -203,30 +225,51 @@ static void spawn_join_run(struct bench_ctx *c)
 	}
 }
 
-/* ---- mutex_handoff: strict alternation between two vCPUs ---- */
+static void spawn_join_run(struct bench_ctx *c)
+{
+	bench_on_cpu(bench_cpu_a(), spawn_join_body, c);
+}
+
+/* ---- mutex_handoff: unlock to a waiter asleep on another vCPU ----
+ * The holder waits until the other side sleeps in mutex_lock (its lock
+ * call counted in m.contended), stamps and unlocks; the waiter wakes as
+ * the owner and measures. Every sample is one handoff to a blocked
+ * thread, the path a contended lock takes. */
+static bool other_side_asleep(uint64_t nth)
+{
+	uint64_t t0 = virt_clock_ns();
+
+	for (unsigned spins = 1;; spins++) {
+		if (__atomic_load_n(&pr.m.contended, __ATOMIC_ACQUIRE) >= nth)
+			return true;
+		/* Bounded (a broken wake may lose the other side); the
+		 * clock may trap, so look at it rarely. */
+		if (!(spins & 1023) && virt_clock_ns() - t0 > 1000000000ull)
+			return false;
+		arch_cpu_relax();
+	}
+}
+
 static long mutex_side(void *arg)
 {
 	int me = (int)(long)arg;
 
-	for (unsigned i = 0; i < pr.rounds / 2 && !pr.stop; i++) {
+	for (;;) {
 		mutex_lock(&pr.m);
 		uint64_t now = bench_now();
+		unsigned n = ++pr.handoffs;
 
 		if (pr.owner && pr.owner != me)
 			bench_sample(pr.c, now - pr.stamp);
+		if (n > pr.rounds || pr.stop || !other_side_asleep(n)) {
+			pr.stop = 1;
+			mutex_unlock(&pr.m);
+			return 0;
+		}
 		pr.owner = me;
 		pr.stamp = bench_now();
 		mutex_unlock(&pr.m);
-		/* Wait for the other side to take it, so every lock is a
-		 * handoff (bounded: the other side may have finished). */
-		uint64_t t0 = virt_clock_ns();
-
-		while (pr.owner == me && !pr.stop)
-			if (virt_clock_ns() - t0 > 1000000000ull)
-				pr.stop = 1;
 	}
-	pr.stop = 1;
-	return 0;
 }
 
 static void mutex_run(struct bench_ctx *c)
@@ -248,7 +291,7 @@ const struct bench bench_sched[] = {
 	 NULL, 10000, 100000, 1},
 	{"preempt", "timer-woken high-prio thread over a spinner: deadline to run",
 	 pair_setup, preempt_run, NULL, 1000, 1000000, 1},
-	{"spawn_join", "spawn + run + join of an empty thread", NULL,
+	{"spawn_join", "spawn + run + join of an empty thread, one vCPU", NULL,
 	 spawn_join_run, NULL, 5000, 0, 1},
 	{"mutex_handoff", "mutex_unlock to the waiter owning it, across vCPUs",
 	 pair_setup, mutex_run, NULL, 10000, 0, 2},

@@ -34,31 +34,62 @@ static bool steal_ok(struct runq_node *n, void *arg)
 	return (rq_thread(n)->affinity >> *(unsigned *)arg) & 1;
 }
 
-/* Take one ready thread that may run here from the busiest CPU. Holds no
+/* Take one ready thread that may run here from a CPU the map says has
+ * some waiting, trying a few in turn from the next CPU on. Holds no
  * other rq lock, so spinning on the victim's cannot deadlock. */
 static bool steal(struct sched_cpu *sc, unsigned self)
 {
-	struct placement_load loads[MAX_CPUS];
-	struct runq_node *rn;
-	struct sched_cpu *vsc;
-	unsigned v;
+	uint64_t victims = __atomic_load_n(&sched_map.waiting,
+					   __ATOMIC_RELAXED) & ~(1ull << self);
+	struct runq_node *rn = NULL;
 
-	sched_snapshot(loads, cpu_count());
-	v = placement_victim(loads, cpu_count(), self);
-	if (v == PLACEMENT_NONE)
-		return false;
-	vsc = &cpu_get(v)->sched;
-	spin_lock(&vsc->lock);
-	rn = runq_find(&vsc->rq, steal_ok, &self);
+	for (int tries = 0; victims && !rn && tries < 4; tries++) {
+		unsigned v = placement_next(victims, self + 1);
+		struct sched_cpu *vsc = &cpu_get(v)->sched;
+
+		victims &= ~(1ull << v);
+		spin_lock(&vsc->lock);
+		rn = runq_find(&vsc->rq, steal_ok, &self);
+		if (rn) {
+			runq_remove(&vsc->rq, rn);
+			__atomic_store_n(&rq_thread(rn)->state, THREAD_WAKING,
+					 __ATOMIC_RELAXED);
+			/* cpu rule: we hold the victim's lock */
+			sched_push(rq_thread(rn), self);
+			sc->nr_steals++;
+		}
+		sched_rq_changed(vsc, v);
+		spin_unlock(&vsc->lock);
+	}
+	return rn != NULL;
+}
+
+/* Equal-priority work piles up where it was spawned or woken when no
+ * CPU idles to steal it. At a slice end (timer interrupt, IRQs off) a CPU
+ * with threads waiting looks at one other CPU, taken in turn, and gives
+ * it one if that CPU has at least two fewer: one bounded look per slice. */
+void sched_balance(struct sched_cpu *sc, unsigned self)
+{
+	uint64_t others = __atomic_load_n(&sched_map.online, __ATOMIC_RELAXED) &
+			  ~(1ull << self);
+	struct runq_node *rn = NULL;
+	unsigned other;
+
+	if (!READ_ONCE(sc->rq.nr) || !others)
+		return;
+	other = placement_next(others, sc->place_cursor++ % 64);
+	spin_lock(&sc->lock);
+	if (sched_cpu_load(other) + 2 <= sc->rq.nr + 1)
+		rn = runq_find(&sc->rq, steal_ok, &other);
 	if (rn) {
-		runq_remove(&vsc->rq, rn);
+		runq_remove(&sc->rq, rn);
 		__atomic_store_n(&rq_thread(rn)->state, THREAD_WAKING,
 				 __ATOMIC_RELAXED);
-		sched_push(rq_thread(rn), self); /* cpu rule: victim lock */
-		sc->nr_steals++;
+		sched_push(rq_thread(rn), other); /* cpu rule: our lock */
+		sc->nr_pushes++;
+		sched_rq_changed(sc, self);
 	}
-	spin_unlock(&vsc->lock);
-	return rn != NULL;
+	spin_unlock(&sc->lock);
 }
 
 /* Poll for work with IRQs on (timers still fire) for poll_us, or forever
@@ -126,6 +157,7 @@ void sched_init(void)
 		sc->tq_min = UINT64_MAX;
 		sc->armed = VIRT_NO_DEADLINE;
 		sc->cur_prio = SCHED_PRIO_IDLE;
+		sc->map_prio = CPUMAP_OUT;
 	}
 	kprintf("sched: %u vCPUs, slice %lu us, idle=%s, poll_us=%lu, "
 		"priorities %d..%d\n", cpu_count(), sched_slice_ns / 1000,
@@ -150,7 +182,7 @@ static void become_idle(void)
 	idle->run_start = virt_clock_ns();
 	ksnprintf(idle->name, sizeof(idle->name), "idle%u", c->id);
 	sc->idle = sc->current = idle;
-	__atomic_store_n(&sc->cur_prio, SCHED_PRIO_IDLE, __ATOMIC_SEQ_CST);
+	sched_publish_prio(sc, c->id, SCHED_PRIO_IDLE);
 	/* Release: placement on other CPUs sees a usable CPU. */
 	__atomic_store_n(&sc->started, true, __ATOMIC_RELEASE);
 }

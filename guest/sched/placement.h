@@ -1,54 +1,52 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Placement policy, pure functions over a snapshot of per-CPU load so the
- * host tests can drive them: where a spawned or woken thread goes, whom an
- * idle CPU steals from. Affinity is a 64-bit mask of CPU ids.
+ * The CPU map: which CPUs run at which priority, which are idle, which
+ * have threads waiting on their run queue. Each CPU keeps its own bits
+ * current (it moves them when its running priority changes), so a wake,
+ * a push or a steal finds its target with a few mask loads, never a walk
+ * over every CPU. The map is a hint: a reader may see a CPU one switch
+ * late. Whether a pushed thread gets an IPI is decided by cur_prio and
+ * the wake list (sched_notify), not by the map.
  */
 #ifndef GUEST_SCHED_PLACEMENT_H
 #define GUEST_SCHED_PLACEMENT_H
 
 #include "types.h"
+#include "guest/sched/prio.h"
 
 #define PLACEMENT_NONE (~0u)
+#define CPUMAP_OUT (-2) /* a CPU's "priority" before it joins the map */
 
-/* 8 bytes: the guest keeps a MAX_CPUS array of these on thread stacks. */
-struct placement_load {
-	bool online;     /* CPU accepts work (in its scheduler loop) */
-	int8_t cur_prio; /* priority running now, SCHED_PRIO_IDLE if idle */
-	uint16_t load;   /* ready + queued wakeups + running (non-idle) */
-	uint16_t ready;  /* threads on its run queue (stealable) */
+struct cpumap {
+	uint64_t level[SCHED_PRIO_LEVELS + 1]; /* [0] idle, [p + 1] running p */
+	uint64_t waiting; /* run queue not empty: steal victims */
+	uint64_t online;  /* in the scheduler loop */
 };
 
-/* Mask of CPU ids 0..ncpu-1. */
 static inline uint64_t placement_all(unsigned ncpu)
 {
 	return ncpu >= 64 ? ~0ull : (1ull << ncpu) - 1;
 }
 
-/* True if mask is non-empty and names only CPUs below ncpu. */
 bool placement_mask_valid(uint64_t mask, unsigned ncpu);
 
-/* CPU for a thread of priority prio allowed on mask, last on prev (or
- * the spawner's CPU): an idle allowed CPU first (prev preferred), else
- * the one running the lowest priority below prio, else the least loaded
- * (prev wins ties, then the next ids after prev). Offline CPUs are used
- * only when no allowed CPU is online. PLACEMENT_NONE if mask names no
- * CPU below ncpu. */
-unsigned placement_pick(const struct placement_load *cpus, unsigned ncpu,
-			uint64_t mask, unsigned prev, int prio);
+/* The first CPU of mask at or after start, wrapping; NONE if empty. */
+static inline unsigned placement_next(uint64_t mask, unsigned start)
+{
+	uint64_t from = start < 64 ? mask & (~0ull << start) : 0;
 
-/* Where to push a thread of priority prio that waits on self's run queue:
- * the allowed online CPU other than self running the lowest priority below
- * prio (idle counts lowest; fewer queued wins ties); PLACEMENT_NONE if
- * every allowed CPU runs prio or higher. */
-unsigned placement_push_target(const struct placement_load *cpus,
-			       unsigned ncpu, uint64_t mask, unsigned self,
-			       int prio);
+	if (!mask)
+		return PLACEMENT_NONE;
+	return (unsigned)__builtin_ctzll(from ? from : mask);
+}
 
-/* Victim for an idle CPU self to steal from: the online CPU with the most
- * ready threads (at least one), scanning from self + 1 for fairness;
- * PLACEMENT_NONE if nobody has ready work. */
-unsigned placement_victim(const struct placement_load *cpus, unsigned ncpu,
-			  unsigned self);
+/* cpu now runs at prio (SCHED_PRIO_IDLE: idle) instead of old. */
+void cpumap_move(struct cpumap *m, unsigned cpu, int old, int prio);
+void cpumap_set_waiting(struct cpumap *m, unsigned cpu, bool waiting);
+
+/* The CPUs of mask at the lowest occupied level below prio: idle ones if
+ * any, else those running the lowest priority under prio; 0 if none.
+ * Costs one load per level looked at, at most prio + 1. */
+uint64_t placement_below(const struct cpumap *m, uint64_t mask, int prio);
 
 #endif

@@ -15,31 +15,6 @@ void runq_init(struct runq *rq)
 		rq->level[i].head = rq->level[i].tail = NULL;
 }
 
-void runq_add(struct runq *rq, struct runq_node *n, unsigned level)
-{
-	n->level = (uint8_t)level;
-	n->queued = true;
-	sched_list_add_tail(&rq->level[level], &n->link);
-	prio_bitmap_set(&rq->map, level);
-	rq->nr++;
-}
-
-void runq_remove(struct runq *rq, struct runq_node *n)
-{
-	struct sched_list *l = &rq->level[n->level];
-
-	sched_list_del(l, &n->link);
-	if (sched_list_empty(l))
-		prio_bitmap_clear(&rq->map, n->level);
-	n->queued = false;
-	rq->nr--;
-}
-
-int runq_top(const struct runq *rq)
-{
-	return prio_bitmap_highest(&rq->map);
-}
-
 struct runq_node *runq_pop(struct runq *rq)
 {
 	int top = prio_bitmap_highest(&rq->map);

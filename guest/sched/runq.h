@@ -23,11 +23,35 @@ struct runq {
 };
 
 void runq_init(struct runq *rq);
-/* Append n at the tail of its level (round robin). level must be valid. */
-void runq_add(struct runq *rq, struct runq_node *n, unsigned level);
-void runq_remove(struct runq *rq, struct runq_node *n);
+
+/* Append n at the tail of its level (round robin). level must be valid.
+ * Inline with remove and top: each switch calls them. */
+static inline void runq_add(struct runq *rq, struct runq_node *n,
+			    unsigned level)
+{
+	n->level = (uint8_t)level;
+	n->queued = true;
+	sched_list_add_tail(&rq->level[level], &n->link);
+	prio_bitmap_set(&rq->map, level);
+	rq->nr++;
+}
+
+static inline void runq_remove(struct runq *rq, struct runq_node *n)
+{
+	struct sched_list *l = &rq->level[n->level];
+
+	sched_list_del(l, &n->link);
+	if (sched_list_empty(l))
+		prio_bitmap_clear(&rq->map, n->level);
+	n->queued = false;
+	rq->nr--;
+}
+
 /* Highest non-empty level, or SCHED_PRIO_IDLE when empty. */
-int runq_top(const struct runq *rq);
+static inline int runq_top(const struct runq *rq)
+{
+	return prio_bitmap_highest(&rq->map);
+}
 /* Remove and return the head of the highest level, NULL if empty. */
 struct runq_node *runq_pop(struct runq *rq);
 /* Highest-priority, oldest node for which ok() is true (not removed). */

@@ -53,7 +53,11 @@ void sched_program_timer(struct sched_cpu *sc)
 /* Move every thread pushed to this CPU onto its run queue (lock held). */
 static void drain_wakelist(struct sched_cpu *sc, unsigned self)
 {
-	struct wakelist_node *n = wakelist_take_all(&sc->wake), *next;
+	struct wakelist_node *n, *next;
+
+	if (wakelist_empty(&sc->wake)) /* the usual case: no exchange */
+		return;
+	n = wakelist_take_all(&sc->wake);
 
 	for (; n; n = next) {
 		struct thread *t = container_of(n, struct thread, wake_node);
@@ -166,25 +170,27 @@ static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
 }
 
 /* The best thread left waiting here may run now on a CPU busy with lower
- * priority work, or idle: push it there (lock held). prev, still on this
- * CPU's stack, is moved after its switch-out (migrate). Each push goes to
- * strictly lower priority, so pushes cannot bounce. */
+ * priority work, or idle: push it there (lock held). A few mask loads from
+ * the CPU map, however many CPUs. prev, still on this CPU's stack, is
+ * moved after its switch-out (migrate). Each push goes to strictly lower
+ * priority, so pushes cannot bounce. */
 static void push_waiting(struct sched_cpu *sc, unsigned self)
 {
-	struct placement_load loads[MAX_CPUS];
 	int top = runq_top(&sc->rq);
 	struct thread *t;
+	uint64_t cand;
 	unsigned target;
 
+	if (inject_on(INJECT_WALK_CPUS)) /* broken on purpose */
+		sched_walk_cpus();
 	if (top < 0)
 		return;
 	t = rq_thread(container_of(sc->rq.level[top].head, struct runq_node,
 				   link));
-	sched_snapshot(loads, cpu_count());
-	target = placement_push_target(loads, cpu_count(), t->affinity, self,
-				       t->prio);
-	if (target == PLACEMENT_NONE)
+	cand = t->affinity & ~(1ull << self);
+	if (!cand || !(cand = placement_below(&sched_map, cand, t->prio)))
 		return;
+	target = placement_next(cand, self + 1);
 	runq_remove(&sc->rq, &t->rq_node);
 	__atomic_store_n(&t->state, THREAD_WAKING, __ATOMIC_RELAXED);
 	if (__atomic_load_n(&t->on_cpu, __ATOMIC_RELAXED))
@@ -205,9 +211,8 @@ static struct thread *pick_next(struct sched_cpu *sc, struct thread *prev,
 	do {
 		drain_wakelist(sc, self);
 		next = choose_next(sc, prev, why, self, now);
-		__atomic_store_n(&sc->cur_prio,
-				 next->is_idle ? SCHED_PRIO_IDLE : next->prio,
-				 __ATOMIC_SEQ_CST);
+		sched_publish_prio(sc, self,
+				   next->is_idle ? SCHED_PRIO_IDLE : next->prio);
 	} while (!wakelist_empty(&sc->wake));
 	return next;
 }
@@ -239,6 +244,7 @@ void sched_switch(enum sched_why why)
 				sc->slice_renewed = false;
 			}
 			push_waiting(sc, self);
+			sched_rq_changed(sc, self);
 			spin_unlock(&sc->lock);
 			sched_program_timer(sc);
 			sched_flush_ipis();
@@ -247,6 +253,7 @@ void sched_switch(enum sched_why why)
 		put_prev(sc, prev, why, now, self);
 		put_next(sc, next, now, self);
 		push_waiting(sc, self);
+		sched_rq_changed(sc, self);
 		sc->prev = prev;
 		sc->current = next;
 		sc->nr_switches++;
@@ -383,8 +390,10 @@ void sched_timer_interrupt(void)
 		sched_wake(container_of(n, struct thread, timer));
 	__atomic_store_n(&sc->tq_min, timerq_next(&sc->tq), __ATOMIC_RELAXED);
 	spin_unlock(&sc->tq_lock);
-	if (!sc->current->is_idle && now >= sc->slice_end)
+	if (!sc->current->is_idle && now >= sc->slice_end) {
 		slice_expired(sc, now);
+		sched_balance(sc, this_cpu()->id);
+	}
 	sched_program_timer(sc);
 }
 

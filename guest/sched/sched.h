@@ -101,11 +101,27 @@ bool sched_wake(struct thread *t);              /* any context */
 void sched_push(struct thread *t, unsigned target); /* t WAKING, off-CPU */
 unsigned sched_place(struct thread *t, unsigned prev);
 void sched_notify(unsigned target, int prio);
-void sched_flush_ipis(void);                    /* any context */
+void sched_send_ipis(void);                     /* any context */
+/* Send the reschedule IPIs this CPU deferred, if any (any context). A
+ * racy look first: ipi_pending is only set with IRQs off on its own CPU,
+ * and a thread that migrates after setting it leaves it to that CPU's
+ * next switch, which flushes first. */
+static inline void sched_flush_ipis(void)
+{
+	if (READ_ONCE(sched_this()->ipi_pending))
+		sched_send_ipis();
+}
 struct sched_cpu *sched_lock_thread_rq(struct thread *t); /* t->lock held */
-void sched_snapshot(struct placement_load *l, unsigned n);
+void sched_publish_prio(struct sched_cpu *sc, unsigned self, int prio);
+void sched_rq_changed(struct sched_cpu *sc, unsigned cpu); /* rq lock */
+unsigned sched_cpu_load(unsigned cpu);           /* racy: ready+queued+running */
+void sched_walk_cpus(void);                      /* INJECT_WALK_CPUS only */
+extern struct cpumap sched_map;
 int sched_set_prio(struct thread *t, int prio);
 int sched_set_affinity(struct thread *t, uint64_t mask);
+
+/* idle.c */
+void sched_balance(struct sched_cpu *sc, unsigned self); /* IRQs off, no lock */
 
 /* thread.c */
 void thread_reap(struct thread *t);             /* IRQs off, after switch */

@@ -25,6 +25,10 @@ struct sched_cpu {
 	unsigned queued;          /* atomic: pushed to wake, not yet drained */
 	int cur_prio;             /* atomic seq_cst: current's prio or IDLE */
 	bool polling;             /* atomic seq_cst: idle loop polls wake */
+	int map_prio;             /* lock: this CPU's level in sched_map */
+	bool map_waiting;         /* lock: its "waiting" bit in sched_map */
+	unsigned place_cursor;    /* own: sched_place()'s round robin */
+	unsigned walk_sink;       /* own: INJECT_WALK_CPUS's result */
 	bool need_resched;        /* own: switch at the next preemption point */
 	uint64_t ipi_pending;     /* own: reschedule IPIs to send once the
 				   * caller's locks are dropped */
@@ -39,6 +43,7 @@ struct sched_cpu {
 	/* Statistics, own CPU (read racily by the table printer). */
 	uint64_t nr_switches;     /* context switches on this CPU */
 	uint64_t nr_steals;       /* threads this CPU stole */
+	uint64_t nr_pushes;       /* threads it gave away at a slice end */
 	uint64_t nr_ipis;         /* reschedule IPIs this CPU sent */
 	uint64_t nr_timer;        /* scheduler timer interrupts */
 	uint64_t idle_ns;         /* time in the idle thread */

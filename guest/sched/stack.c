@@ -10,7 +10,6 @@
 #include "guest/sched/stack.h"
 #include "guest/spinlock.h"
 
-#define STACK_CANARY 0x5ca1ab1ed00dfeedull
 
 static struct spinlock stack_lock = SPINLOCK_INIT;
 static uintptr_t pool[STACK_MAX_PAGES + 1]; /* stack_lock: free base addrs */
@@ -116,12 +115,6 @@ void stack_free(struct stack *s)
 void stack_canary_set(const struct stack *s)
 {
 	*(volatile uint64_t *)s->base = STACK_CANARY ^ s->base;
-}
-
-bool stack_canary_ok(const struct stack *s)
-{
-	return !s->npages ||
-	       *(volatile uint64_t *)s->base == (STACK_CANARY ^ s->base);
 }
 
 bool stack_guard_hit(const struct stack *s, uintptr_t addr)

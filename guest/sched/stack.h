@@ -34,7 +34,13 @@ static inline void *stack_top(const struct stack *s)
 }
 /* Canary at the lowest word: written at alloc, checked on switch-out. */
 void stack_canary_set(const struct stack *s);
-bool stack_canary_ok(const struct stack *s);
+#define STACK_CANARY 0x5ca1ab1ed00dfeedull
+/* The canary at the lowest word is intact (checked at every switch-out). */
+static inline bool stack_canary_ok(const struct stack *s)
+{
+	return !s->npages ||
+	       *(volatile uint64_t *)s->base == (STACK_CANARY ^ s->base);
+}
 /* addr lies in the guard page below s. */
 bool stack_guard_hit(const struct stack *s, uintptr_t addr);
 void stack_get_stats(struct stack_stats *st);

@@ -10,32 +10,98 @@
 #include "guest/inject.h"
 #include "guest/sched/sched.h"
 
-void sched_snapshot(struct placement_load *l, unsigned n)
+struct cpumap sched_map;
+
+/* This CPU now runs prio (IDLE: its idle thread). Rq lock held, or
+ * bring-up. The seq_cst store pairs with sched_notify(); the map is a
+ * placement hint, moved only when the level changes. */
+void sched_publish_prio(struct sched_cpu *sc, unsigned self, int prio)
 {
-	unsigned i;
-
-	for (i = 0; i < n && i < MAX_CPUS; i++) {
-		struct sched_cpu *sc = &cpu_get(i)->sched;
-		unsigned ready = READ_ONCE(sc->rq.nr);
-		unsigned queued = __atomic_load_n(&sc->queued, __ATOMIC_RELAXED);
-		int cur = __atomic_load_n(&sc->cur_prio, __ATOMIC_RELAXED);
-
-		l[i].online = __atomic_load_n(&sc->started, __ATOMIC_ACQUIRE);
-		l[i].cur_prio = (int8_t)cur;
-		l[i].ready = (uint16_t)MIN(ready, 0xffffu);
-		l[i].load = (uint16_t)MIN(ready + queued +
-					  (cur != SCHED_PRIO_IDLE), 0xffffu);
+	__atomic_store_n(&sc->cur_prio, prio, __ATOMIC_SEQ_CST);
+	if (prio != sc->map_prio) {
+		cpumap_move(&sched_map, self, sc->map_prio, prio);
+		sc->map_prio = prio;
 	}
+}
+
+/* Whoever changed sc's run queue (holding its lock) keeps its "waiting"
+ * bit, the steal hint, in step. */
+void sched_rq_changed(struct sched_cpu *sc, unsigned cpu)
+{
+	bool waiting = sc->rq.nr != 0;
+
+	if (waiting != sc->map_waiting) {
+		sc->map_waiting = waiting;
+		cpumap_set_waiting(&sched_map, cpu, waiting);
+	}
+}
+
+unsigned sched_cpu_load(unsigned cpu)
+{
+	struct sched_cpu *sc = &cpu_get(cpu)->sched;
+
+	return READ_ONCE(sc->rq.nr) +
+	       __atomic_load_n(&sc->queued, __ATOMIC_RELAXED) +
+	       (__atomic_load_n(&sc->cur_prio, __ATOMIC_RELAXED) !=
+		SCHED_PRIO_IDLE);
+}
+
+static bool nothing_queued(unsigned cpu)
+{
+	return !__atomic_load_n(&cpu_get(cpu)->sched.queued, __ATOMIC_RELAXED);
+}
+
+/*
+ * Where t (priority prio, about to be pushed) should run, looking at a
+ * bounded number of CPUs whatever their count: prev if it is idle; else
+ * an idle CPU, else the one running the lowest priority below t's; else
+ * the less loaded of prev and one other CPU taken in turn. A CPU with
+ * wakeups queued is not idle yet (a burst of spawns spreads).
+ */
+/* INJECT_WALK_CPUS: what a placement that looks at every vCPU costs. */
+void sched_walk_cpus(void)
+{
+	unsigned sum = 0;
+
+	for (unsigned i = 0; i < cpu_count(); i++)
+		sum += sched_cpu_load(i);
+	WRITE_ONCE(sched_this()->walk_sink, sum);
 }
 
 unsigned sched_place(struct thread *t, unsigned prev)
 {
-	struct placement_load loads[MAX_CPUS];
-	unsigned n = cpu_count(), cpu;
+	struct sched_cpu *me = sched_this();
+	uint64_t online = __atomic_load_n(&sched_map.online, __ATOMIC_RELAXED);
+	uint64_t allowed = t->affinity & online, cand;
+	unsigned cpu, other;
 
-	sched_snapshot(loads, n);
-	cpu = placement_pick(loads, n, t->affinity, prev, t->prio);
-	return cpu == PLACEMENT_NONE ? prev : cpu;
+	if (inject_on(INJECT_WALK_CPUS)) /* broken on purpose */
+		sched_walk_cpus();
+	if (!allowed) /* only CPUs not started yet: they drain at start */
+		return (t->affinity >> prev) & 1
+			       ? prev
+			       : placement_next(t->affinity, prev);
+	if (allowed == 1ull << prev) /* pinned there: nothing to look at */
+		return prev;
+	if ((allowed >> prev) & 1 &&
+	    __atomic_load_n(&cpu_get(prev)->sched.cur_prio,
+			    __ATOMIC_RELAXED) == SCHED_PRIO_IDLE &&
+	    nothing_queued(prev))
+		return prev;
+	cand = placement_below(&sched_map, allowed, t->prio);
+	for (int tries = 0; cand && tries < 2; tries++) {
+		cpu = placement_next(cand, prev);
+		if (nothing_queued(cpu))
+			return cpu;
+		cand &= ~(1ull << cpu);
+	}
+	if (!((allowed >> prev) & 1))
+		return placement_next(allowed, me->place_cursor++ % 64);
+	other = placement_next(allowed & ~(1ull << prev),
+			       me->place_cursor++ % 64);
+	if (other != PLACEMENT_NONE && sched_cpu_load(other) < sched_cpu_load(prev))
+		return other;
+	return prev;
 }
 
 /* Tell target a thread of priority prio was pushed to it. IRQs off. */
@@ -69,7 +135,7 @@ void sched_notify(unsigned target, int prio)
  * locks; an IPI (an exit, or a slow MMIO write) would stretch those
  * critical sections, so notify() only records it and every path that
  * drops its locks (preemption check, switch, IRQ exit) flushes. */
-void sched_flush_ipis(void)
+void sched_send_ipis(void)
 {
 	unsigned long f = arch_irq_save();
 	struct sched_cpu *me = sched_this();
@@ -182,7 +248,7 @@ int sched_set_prio(struct thread *t, int prio)
 		if (prio > __atomic_load_n(&sc->cur_prio, __ATOMIC_RELAXED))
 			resched_cpu(sc, t->cpu);
 	} else if (state == THREAD_RUNNING && sc->current == t) {
-		__atomic_store_n(&sc->cur_prio, prio, __ATOMIC_SEQ_CST);
+		sched_publish_prio(sc, t->cpu, prio);
 		if (prio < old && sc->rq.nr)
 			resched_cpu(sc, t->cpu);
 	} else if (state == THREAD_WAKING && prio > old &&
@@ -211,6 +277,7 @@ int sched_set_affinity(struct thread *t, uint64_t mask)
 	if (!allowed && state == THREAD_READY && t->rq_node.queued) {
 		runq_remove(&sc->rq, &t->rq_node);
 		__atomic_store_n(&t->state, THREAD_WAKING, __ATOMIC_RELAXED);
+		sched_rq_changed(sc, t->cpu);
 		sched_push(t, sched_place(t, t->cpu)); /* rq lock held */
 	} else if (!allowed && state == THREAD_RUNNING && sc->current == t) {
 		resched_cpu(sc, t->cpu); /* put_prev() migrates it */

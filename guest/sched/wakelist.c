@@ -36,8 +36,3 @@ struct wakelist_node *wakelist_take_all(struct wakelist *wl)
 	}
 	return fifo;
 }
-
-bool wakelist_empty(const struct wakelist *wl)
-{
-	return __atomic_load_n(&wl->head, __ATOMIC_SEQ_CST) == NULL;
-}

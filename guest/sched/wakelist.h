@@ -21,6 +21,12 @@ struct wakelist {
 bool wakelist_push(struct wakelist *wl, struct wakelist_node *n);
 /* Owner only: take everything, oldest first (FIFO in push order). */
 struct wakelist_node *wakelist_take_all(struct wakelist *wl);
-bool wakelist_empty(const struct wakelist *wl);
+
+/* Seq_cst: the switch path's "publish cur_prio, then look" (sched.c).
+ * Inline: every switch looks, and the list is almost always empty. */
+static inline bool wakelist_empty(const struct wakelist *wl)
+{
+	return __atomic_load_n(&wl->head, __ATOMIC_SEQ_CST) == NULL;
+}
 
 #endif

@@ -7,4 +7,4 @@ GUEST_SRCS += tests/guest/sched_sync.c
 GUEST_SRCS += tests/guest/sched_sleep.c tests/guest/sched_stack.c
 GUEST_SRCS += tests/guest/stress.c
 GUEST_SRCS += tests/guest/sched_perf.c
-GUEST_SRCS += tests/guest/xen.c tests/guest/ledger.c
+GUEST_SRCS += tests/guest/xen.c tests/guest/ledger.c tests/guest/threads_many.c

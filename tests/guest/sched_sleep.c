@@ -39,16 +39,19 @@ static long sleeper(void *arg)
 }
 
 /*
- * One sleeper per idle vCPU, 1 ms periods: the median lateness on each
- * vCPU stays within a margin over the median lateness of raw one-shots
+ * One sleeper per idle vCPU, 1 ms periods: the typical lateness on each
+ * vCPU stays within a margin over the typical lateness of raw one-shots
  * that vCPU takes while halted, interleaved with the sleeps (the floor:
  * what the hypervisor and the host take to deliver a timer to a halted
  * vCPU, at the same moments). The margin pays for the kernel's wakeup
  * path (timer event, wake, switch out of idle, timer write): 8 yield
  * round trips of this boot (Xen nested in TCG: ~150 us each) plus a
  * quarter slice, well under the up to a slice that a wakeup waiting for a
- * tick or a slice end is late by. With strict_timing: 20 us (icount: the
- * path costs ~1.2 us).
+ * tick or a slice end is late by. "Typical" is the lower quartile on the
+ * wall-clock backends: with the host 3x oversubscribed, nested Xen once
+ * put the median of 5 sleeps 3.4 ms over the floor's, while a kernel that
+ * wakes late is late every time. With strict_timing (icount, no host in
+ * the clock): the median, and 20 us (the path costs ~1.2 us).
  */
 static void lateness(void)
 {
@@ -71,24 +74,27 @@ static void lateness(void)
 		st_spawn(sleeper, &c[i], "sleeper", 20, 1ull << i, &h[i]);
 		thread_join(h[i], NULL);
 		early += c[i].early;
-		med = st_median(c[i].lat, c[i].n);
-		floor = st_median(c[i].floor, c[i].n);
+		med = st_strict() ? st_median(c[i].lat, c[i].n)
+				  : st_quartile1(c[i].lat, c[i].n);
+		floor = st_strict() ? st_median(c[i].floor, c[i].n)
+				    : st_quartile1(c[i].floor, c[i].n);
 		worst = MAX(worst, c[i].lat[c[i].n - 1]);
 		if (floor == UINT64_MAX || med > floor + margin) {
 			over++;
 			over_by = MAX(over_by, med - MIN(med, floor));
 		}
 		report_info("sched_sleep.lateness", "vCPU %u: 1 ms sleeps late "
-			    "by p50 %lu ns, max %lu ns; raw halted timer p50 %lu "
-			    "ns", i, med, c[i].lat[c[i].n - 1], floor);
+			    "by %s %lu ns, max %lu ns; raw halted timer %lu ns",
+			    i, st_strict() ? "p50" : "p25", med,
+			    c[i].lat[c[i].n - 1], floor);
 	}
 	report(!early, "sched_sleep.never_early", "%u early wakeups", early);
-	report(!over, "sched_sleep.lateness_bound", "%u vCPUs: median "
+	report(!over, "sched_sleep.lateness_bound", "%u vCPUs: %s "
 	       "lateness %lu ns over the raw timer's, bound %lu ns", over,
-	       over_by, margin);
-	report_info("sched_sleep.lateness_bound", "bound on the median: raw "
+	       st_strict() ? "median" : "lower-quartile", over_by, margin);
+	report_info("sched_sleep.lateness_bound", "bound on the %s: raw "
 		    "halted timer lateness + %lu ns; worst single wakeup %lu ns",
-		    margin, worst);
+		    st_strict() ? "median" : "lower quartile", margin, worst);
 }
 
 struct order_ctx {

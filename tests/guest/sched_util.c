@@ -105,6 +105,12 @@ uint64_t st_median(uint64_t *v, unsigned n)
 	return n ? v[n / 2] : 0;
 }
 
+uint64_t st_quartile1(uint64_t *v, unsigned n)
+{
+	st_median(v, n); /* sorts v */
+	return n ? v[n / 4] : 0;
+}
+
 #define YF_ROUNDS 33
 
 struct yf {

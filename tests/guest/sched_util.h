@@ -78,6 +78,9 @@ uint64_t st_timer_shot_halted(void);
 uint64_t st_yield_floor(unsigned cpu);
 /* Sort a small array of u64 (insertion sort) and return the median. */
 uint64_t st_median(uint64_t *v, unsigned n);
+/* The same, returning the lower quartile: still right when host stalls
+ * hit up to three quarters of the samples. */
+uint64_t st_quartile1(uint64_t *v, unsigned n);
 /* Print the thread table if not stopped (ns = 0) within ns. */
 void st_watchdog(uint64_t ns);
 

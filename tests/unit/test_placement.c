@@ -1,21 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* Host tests of placement (spawn/wake target) and steal-victim policy. */
+/* Host tests of the CPU map: priority levels, idle and waiting masks, and
+ * the bounded lookups placement, push and steal make in it. */
 #include <criterion/criterion.h>
 
 #include "guest/sched/placement.h"
 #include "guest/sched/prio.h"
 
-static struct placement_load busy(unsigned load, int prio)
+static struct cpumap map_of(const int *prio, unsigned n)
 {
-	return (struct placement_load){.online = true, .load = load,
-				       .ready = load ? load - 1 : 0,
-				       .cur_prio = prio};
-}
+	struct cpumap m = {0};
 
-static struct placement_load idle_cpu(void)
-{
-	return (struct placement_load){.online = true,
-				       .cur_prio = SCHED_PRIO_IDLE};
+	for (unsigned i = 0; i < n; i++)
+		cpumap_move(&m, i, CPUMAP_OUT, prio[i]);
+	return m;
 }
 
 Test(placement, mask_valid)
@@ -29,96 +26,81 @@ Test(placement, mask_valid)
 	cr_assert_eq(placement_all(3), 7);
 }
 
-Test(placement, prefers_idle_then_prev)
+Test(placement, next_wraps_from_start)
 {
-	struct placement_load c[4] = {busy(1, 8), idle_cpu(), busy(2, 8),
-				      idle_cpu()};
-
-	cr_assert_eq(placement_pick(c, 4, 0xf, 0, 8), 1);
-	cr_assert_eq(placement_pick(c, 4, 0xf, 3, 8), 3); /* prev idle */
-	cr_assert_eq(placement_pick(c, 4, 0x5, 0, 8), 0); /* least loaded */
+	cr_assert_eq(placement_next(0, 0), PLACEMENT_NONE);
+	cr_assert_eq(placement_next(0x12, 0), 1);
+	cr_assert_eq(placement_next(0x12, 1), 1);
+	cr_assert_eq(placement_next(0x12, 2), 4);
+	cr_assert_eq(placement_next(0x12, 5), 1); /* wraps */
+	cr_assert_eq(placement_next(1ull << 63, 63), 63);
+	cr_assert_eq(placement_next(1, 64), 0);   /* start past the end */
+	cr_assert_eq(placement_next(1ull << 63, 100), 63);
 }
 
-Test(placement, never_outside_mask)
+Test(placement, move_keeps_one_level_per_cpu)
 {
-	struct placement_load c[4] = {idle_cpu(), idle_cpu(), busy(9, 30),
-				      idle_cpu()};
-	unsigned prev;
+	struct cpumap m = {0};
 
-	for (prev = 0; prev < 4; prev++)
-		cr_assert_eq(placement_pick(c, 4, 1u << 2, prev, 1), 2);
-	cr_assert_eq(placement_pick(c, 4, 1u << 5, 0, 1), PLACEMENT_NONE);
-	cr_assert_eq(placement_pick(c, 4, 0, 0, 1), PLACEMENT_NONE);
+	cpumap_move(&m, 3, CPUMAP_OUT, SCHED_PRIO_IDLE);
+	cr_assert_eq(m.online, 1u << 3);
+	cr_assert_eq(m.level[0], 1u << 3);
+	cpumap_move(&m, 3, SCHED_PRIO_IDLE, 8);
+	cr_assert_eq(m.level[0], 0);
+	cr_assert_eq(m.level[9], 1u << 3);
+	cpumap_move(&m, 3, 8, 8); /* no change: no write */
+	cr_assert_eq(m.level[9], 1u << 3);
+	cpumap_move(&m, 3, 8, SCHED_PRIO_MAX);
+	cr_assert_eq(m.level[9], 0);
+	cr_assert_eq(m.level[SCHED_PRIO_MAX + 1], 1u << 3);
+	for (unsigned l = 0; l < SCHED_PRIO_MAX + 1; l++)
+		cr_assert_eq(m.level[l], 0, "level %u", l);
+	cr_assert_eq(m.online, 1u << 3);
 }
 
-Test(placement, preempts_lowest_priority)
+Test(placement, below_prefers_idle_then_lowest)
 {
-	struct placement_load c[3] = {busy(1, 10), busy(1, 3), busy(1, 20)};
+	int prio[5] = {12, 4, SCHED_PRIO_IDLE, 2, SCHED_PRIO_IDLE};
+	struct cpumap m = map_of(prio, 5);
 
-	cr_assert_eq(placement_pick(c, 3, 7, 0, 15), 1);
-	/* Nothing below 2: least loaded, prev wins the tie. */
-	c[1] = busy(3, 3);
-	cr_assert_eq(placement_pick(c, 3, 7, 2, 2), 2);
+	/* Idle CPUs first, whatever runs elsewhere. */
+	cr_assert_eq(placement_below(&m, 0x1f, 8), (1u << 2) | (1u << 4));
+	/* None idle allowed: those running the lowest priority. */
+	cr_assert_eq(placement_below(&m, 0x0b, 8), 1u << 3);
+	cr_assert_eq(placement_below(&m, 0x03, 8), 1u << 1);
+	/* Only CPUs running at least its priority: none. */
+	cr_assert_eq(placement_below(&m, 0x03, 4), 0);
+	cr_assert_eq(placement_below(&m, 0x01, 12), 0);
+	cr_assert_eq(placement_below(&m, 0x01, 13), 1u << 0);
+	/* A CPU not in the map (not started) is never a target. */
+	cr_assert_eq(placement_below(&m, 1u << 7, SCHED_PRIO_MAX), 0);
+	cr_assert_eq(placement_below(&m, 0, SCHED_PRIO_MAX), 0);
 }
 
-Test(placement, idle_with_queued_work_is_not_idle)
+Test(placement, waiting_mask)
 {
-	struct placement_load c[2] = {idle_cpu(), idle_cpu()};
+	struct cpumap m = {0};
 
-	c[0].load = 1; /* wakeup queued, not yet running */
-	cr_assert_eq(placement_pick(c, 2, 3, 0, 8), 1);
+	cpumap_set_waiting(&m, 5, true);
+	cpumap_set_waiting(&m, 63, true);
+	cr_assert_eq(m.waiting, (1ull << 5) | (1ull << 63));
+	cpumap_set_waiting(&m, 5, false);
+	cr_assert_eq(m.waiting, 1ull << 63);
+	cr_assert_eq(placement_next(m.waiting & ~(1ull << 0), 1), 63);
 }
 
-Test(placement, offline_cpus_skipped_unless_only_choice)
+Test(placement, sixty_four_cpus)
 {
-	struct placement_load c[3] = {busy(5, 8), idle_cpu(), idle_cpu()};
+	int prio[64];
 
-	c[1].online = false;
-	cr_assert_eq(placement_pick(c, 3, 3, 1, 8), 0);
-	cr_assert_eq(placement_pick(c, 3, 2, 0, 8), 1);
-}
+	for (unsigned i = 0; i < 64; i++)
+		prio[i] = 20;
+	prio[40] = 3;
+	prio[63] = SCHED_PRIO_IDLE;
+	struct cpumap m = map_of(prio, 64);
 
-Test(placement, spreads_burst_round_robin)
-{
-	struct placement_load c[4] = {busy(1, 8), busy(1, 8), busy(1, 8),
-				      busy(1, 8)};
-	unsigned i, cpu;
-
-	/* The caller bumps load after each placement, as sched.c does. */
-	for (i = 0; i < 8; i++) {
-		cpu = placement_pick(c, 4, 0xf, 0, 8);
-		c[cpu].load++;
-	}
-	for (i = 0; i < 4; i++)
-		cr_assert_eq(c[i].load, 3);
-}
-
-Test(placement, push_to_lowest_priority_other_cpu)
-{
-	struct placement_load c[4] = {busy(2, 12), busy(1, 4), idle_cpu(),
-				      busy(1, 2)};
-
-	/* A prio-8 thread waiting on CPU 0 goes to the idle CPU 2. */
-	cr_assert_eq(placement_push_target(c, 4, 0xf, 0, 8), 2);
-	/* Not allowed there: the lowest running priority, CPU 3. */
-	cr_assert_eq(placement_push_target(c, 4, 0xb, 0, 8), 3);
-	/* Only CPUs running at least its priority: stay. */
-	cr_assert_eq(placement_push_target(c, 4, 0x3, 0, 4), PLACEMENT_NONE);
-	/* Never self, never offline. */
-	cr_assert_eq(placement_push_target(c, 4, 0x5, 2, 8), PLACEMENT_NONE);
-	c[3].online = false;
-	cr_assert_eq(placement_push_target(c, 4, 0x9, 0, 8), PLACEMENT_NONE);
-}
-
-Test(placement, victim_is_busiest_online)
-{
-	struct placement_load c[4] = {idle_cpu(), busy(3, 8), busy(5, 8),
-				      busy(5, 8)};
-
-	cr_assert_eq(placement_victim(c, 4, 0), 2); /* first max after self */
-	cr_assert_eq(placement_victim(c, 4, 2), 3);
-	c[3].online = false;
-	cr_assert_eq(placement_victim(c, 4, 2), 1); /* self excluded */
-	c[1].ready = c[2].ready = 0;
-	cr_assert_eq(placement_victim(c, 4, 0), PLACEMENT_NONE);
+	cr_assert_eq(m.online, ~0ull);
+	cr_assert_eq(placement_below(&m, ~0ull, 10), 1ull << 63);
+	cr_assert_eq(placement_below(&m, ~(1ull << 63), 10), 1ull << 40);
+	cr_assert_eq(placement_next(placement_below(&m, ~0ull, 21) , 0), 63);
 }

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The arch contract's hottest calls, inline: IRQ state and this_cpu() run
+ * several times per context switch, where a call each would cost more
+ * than the instruction it wraps. Included by include/arch.h only.
+ */
+#ifndef ARCH_ARM64_INLINE_H
+#define ARCH_ARM64_INLINE_H
+
+static inline unsigned long arch_irq_save(void)
+{
+	unsigned long f;
+
+	__asm__ volatile("mrs %0, daif" : "=r"(f));
+	__asm__ volatile("msr daifset, #2" : : : "memory");
+	return !(f & (1ul << 7)); /* DAIF.I */
+}
+
+static inline void arch_irq_restore(unsigned long flags)
+{
+	if (flags)
+		__asm__ volatile("msr daifclr, #2" : : : "memory");
+}
+
+/* TPIDR_EL1 holds the struct cpu pointer (set at CPU bring-up). */
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+
+	__asm__ volatile("mrs %0, tpidr_el1" : "=r"(c));
+	return c;
+}
+
+#endif
