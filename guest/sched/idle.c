@@ -64,28 +64,47 @@ static bool steal(struct sched_cpu *sc, unsigned self)
 	return rn != NULL;
 }
 
+/* A thread of the run queue that may run on CPU "cpu" at once or at its
+ * next slice end: allowed there, and not below what runs there now. */
+struct balance_arg {
+	unsigned cpu;
+	int cur_prio;
+};
+
+static bool balance_ok(struct runq_node *n, void *arg)
+{
+	struct balance_arg *b = arg;
+	struct thread *t = rq_thread(n);
+
+	return (t->affinity >> b->cpu) & 1 && t->prio >= b->cur_prio;
+}
+
 /* Equal-priority work piles up where it was spawned or woken when no
  * CPU idles to steal it. At a slice end (timer interrupt, IRQs off) a CPU
  * with threads waiting looks at one other CPU, taken in turn, and gives
- * it one if that CPU has at least two fewer: one bounded look per slice. */
+ * it one that may run there if that CPU has at least two fewer: one
+ * bounded look per slice. Never to a CPU running higher priority: the
+ * thread would wait there behind it, where no push would bring it back. */
 void sched_balance(struct sched_cpu *sc, unsigned self)
 {
 	uint64_t others = __atomic_load_n(&sched_map.online, __ATOMIC_RELAXED) &
 			  ~(1ull << self);
 	struct runq_node *rn = NULL;
-	unsigned other;
+	struct balance_arg b;
 
 	if (!READ_ONCE(sc->rq.nr) || !others)
 		return;
-	other = placement_next(others, sc->place_cursor++ % 64);
+	b.cpu = sched_next_in_turn(others);
+	b.cur_prio = __atomic_load_n(&cpu_get(b.cpu)->sched.cur_prio,
+				     __ATOMIC_RELAXED);
 	spin_lock(&sc->lock);
-	if (sched_cpu_load(other) + 2 <= sc->rq.nr + 1)
-		rn = runq_find(&sc->rq, steal_ok, &other);
+	if (sched_cpu_load(b.cpu) + 2 <= sc->rq.nr + 1)
+		rn = runq_find(&sc->rq, balance_ok, &b);
 	if (rn) {
 		runq_remove(&sc->rq, rn);
 		__atomic_store_n(&rq_thread(rn)->state, THREAD_WAKING,
 				 __ATOMIC_RELAXED);
-		sched_push(rq_thread(rn), other); /* cpu rule: our lock */
+		sched_push(rq_thread(rn), b.cpu); /* cpu rule: our lock */
 		sc->nr_pushes++;
 		sched_rq_changed(sc, self);
 	}

@@ -190,7 +190,9 @@ static void push_waiting(struct sched_cpu *sc, unsigned self)
 	cand = t->affinity & ~(1ull << self);
 	if (!cand || !(cand = placement_below(&sched_map, cand, t->prio)))
 		return;
-	target = placement_next(cand, self + 1);
+	target = sched_first_unqueued(cand);
+	if (target == PLACEMENT_NONE)
+		return;
 	runq_remove(&sc->rq, &t->rq_node);
 	__atomic_store_n(&t->state, THREAD_WAKING, __ATOMIC_RELAXED);
 	if (__atomic_load_n(&t->on_cpu, __ATOMIC_RELAXED))

@@ -116,6 +116,8 @@ void sched_publish_prio(struct sched_cpu *sc, unsigned self, int prio);
 void sched_rq_changed(struct sched_cpu *sc, unsigned cpu); /* rq lock */
 unsigned sched_cpu_load(unsigned cpu);           /* racy: ready+queued+running */
 void sched_walk_cpus(void);                      /* INJECT_WALK_CPUS only */
+unsigned sched_next_in_turn(uint64_t mask);      /* own CPU, IRQs off */
+unsigned sched_first_unqueued(uint64_t cand);    /* own CPU, IRQs off */
 extern struct cpumap sched_map;
 int sched_set_prio(struct thread *t, int prio);
 int sched_set_affinity(struct thread *t, uint64_t mask);

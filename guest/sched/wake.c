@@ -51,13 +51,6 @@ static bool nothing_queued(unsigned cpu)
 	return !__atomic_load_n(&cpu_get(cpu)->sched.queued, __ATOMIC_RELAXED);
 }
 
-/*
- * Where t (priority prio, about to be pushed) should run, looking at a
- * bounded number of CPUs whatever their count: prev if it is idle; else
- * an idle CPU, else the one running the lowest priority below t's; else
- * the less loaded of prev and one other CPU taken in turn. A CPU with
- * wakeups queued is not idle yet (a burst of spawns spreads).
- */
 /* INJECT_WALK_CPUS: what a placement that looks at every vCPU costs. */
 void sched_walk_cpus(void)
 {
@@ -68,11 +61,45 @@ void sched_walk_cpus(void)
 	WRITE_ONCE(sched_this()->walk_sink, sum);
 }
 
-unsigned sched_place(struct thread *t, unsigned prev)
+/* The next CPU of mask in this CPU's round robin (NONE if mask is
+ * empty): the cursor moves past each pick, so picks spread over the mask
+ * whatever the CPU count. Own CPU, IRQs off. */
+unsigned sched_next_in_turn(uint64_t mask)
 {
 	struct sched_cpu *me = sched_this();
+	unsigned cpu = placement_next(mask, me->place_cursor);
+
+	if (cpu != PLACEMENT_NONE)
+		me->place_cursor = cpu + 1;
+	return cpu;
+}
+
+/* Up to four CPUs of cand in turn: the first with no wakeup queued (one
+ * queued is about to run something: a burst of spawns spreads). */
+unsigned sched_first_unqueued(uint64_t cand)
+{
+	for (int tries = 0; cand && tries < 4; tries++) {
+		unsigned cpu = sched_next_in_turn(cand);
+
+		if (nothing_queued(cpu))
+			return cpu;
+		cand &= ~(1ull << cpu);
+	}
+	return PLACEMENT_NONE;
+}
+
+/*
+ * Where t should run, looking at a bounded number of CPUs whatever their
+ * count: prev if it is pinned there, or prev is idle; else an idle CPU,
+ * else one running the lowest priority below t's (prev first, then in
+ * turn), skipping CPUs with wakeups queued; else the less loaded of prev
+ * and one other CPU taken in turn, if that one runs no higher priority.
+ */
+unsigned sched_place(struct thread *t, unsigned prev)
+{
 	uint64_t online = __atomic_load_n(&sched_map.online, __ATOMIC_RELAXED);
 	uint64_t allowed = t->affinity & online, cand;
+	bool prev_ok = (allowed >> prev) & 1;
 	unsigned cpu, other;
 
 	if (inject_on(INJECT_WALK_CPUS)) /* broken on purpose */
@@ -83,23 +110,19 @@ unsigned sched_place(struct thread *t, unsigned prev)
 			       : placement_next(t->affinity, prev);
 	if (allowed == 1ull << prev) /* pinned there: nothing to look at */
 		return prev;
-	if ((allowed >> prev) & 1 &&
-	    __atomic_load_n(&cpu_get(prev)->sched.cur_prio,
-			    __ATOMIC_RELAXED) == SCHED_PRIO_IDLE &&
-	    nothing_queued(prev))
-		return prev;
 	cand = placement_below(&sched_map, allowed, t->prio);
-	for (int tries = 0; cand && tries < 2; tries++) {
-		cpu = placement_next(cand, prev);
-		if (nothing_queued(cpu))
-			return cpu;
-		cand &= ~(1ull << cpu);
-	}
-	if (!((allowed >> prev) & 1))
-		return placement_next(allowed, me->place_cursor++ % 64);
-	other = placement_next(allowed & ~(1ull << prev),
-			       me->place_cursor++ % 64);
-	if (other != PLACEMENT_NONE && sched_cpu_load(other) < sched_cpu_load(prev))
+	if (prev_ok && (cand >> prev) & 1 && nothing_queued(prev))
+		return prev;
+	cpu = sched_first_unqueued(cand & ~(1ull << prev));
+	if (cpu != PLACEMENT_NONE)
+		return cpu;
+	if (!prev_ok)
+		return sched_next_in_turn(allowed);
+	other = sched_next_in_turn(allowed & ~(1ull << prev));
+	if (other != PLACEMENT_NONE &&
+	    __atomic_load_n(&cpu_get(other)->sched.cur_prio,
+			    __ATOMIC_RELAXED) <= t->prio &&
+	    sched_cpu_load(other) < sched_cpu_load(prev))
 		return other;
 	return prev;
 }

@@ -2,7 +2,7 @@
 # In-guest suites (see suites.cfg for which boots run them).
 GUEST_SRCS += tests/guest/boot.c tests/guest/smp.c tests/guest/panic.c
 GUEST_SRCS += tests/guest/sched_util.c tests/guest/sched_basic.c
-GUEST_SRCS += tests/guest/sched_preempt.c
+GUEST_SRCS += tests/guest/sched_preempt.c tests/guest/sched_balance.c
 GUEST_SRCS += tests/guest/sched_sync.c
 GUEST_SRCS += tests/guest/sched_sleep.c tests/guest/sched_stack.c
 GUEST_SRCS += tests/guest/stress.c

@@ -47,7 +47,8 @@ static long sleeper(void *arg)
  * path (timer event, wake, switch out of idle, timer write): 8 yield
  * round trips of this boot (Xen nested in TCG: ~150 us each) plus a
  * quarter slice, well under the up to a slice that a wakeup waiting for a
- * tick or a slice end is late by. "Typical" is the lower quartile on the
+ * tick or a slice end is late by. On the wall-clock backends the floor
+ * counts three times (see below). "Typical" is the lower quartile on the
  * wall-clock backends: with the host 3x oversubscribed, nested Xen once
  * put the median of 5 sleeps 3.4 ms over the floor's, while a kernel that
  * wakes late is late every time. With strict_timing (icount, no host in
@@ -79,7 +80,11 @@ static void lateness(void)
 		floor = st_strict() ? st_median(c[i].floor, c[i].n)
 				    : st_quartile1(c[i].floor, c[i].n);
 		worst = MAX(worst, c[i].lat[c[i].n - 1]);
-		if (floor == UINT64_MAX || med > floor + margin) {
+		/* Wall clock: a sleep may take two timer interrupts (an
+		 * earlier deadline still armed fires first) and a switch out
+		 * of idle, each as late on a loaded host as a raw shot. */
+		if (floor == UINT64_MAX ||
+		    med > (st_strict() ? 1 : 3) * floor + margin) {
 			over++;
 			over_by = MAX(over_by, med - MIN(med, floor));
 		}
