@@ -256,13 +256,16 @@ static void set_defaults(struct hv_config *cfg)
 }
 
 /*
- * Parse argv into cfg. Returns 0, 1 for --help, or -1 with a message in err.
+ * Parse argv into cfg. Returns 0, 1 for --help, or -1 with a message in err;
+ * err is a string after every call ("" unless -1).
  */
 int hv_parse_args(int argc, char **argv, struct hv_config *cfg, char *err,
 		  size_t errlen)
 {
 	int opt, idx;
 
+	if (errlen)
+		err[0] = '\0'; /* a string on every return, "" on success */
 	set_defaults(cfg);
 	optind = 0; /* glibc: full re-initialisation (tests call twice) */
 	opterr = 0;

@@ -49,6 +49,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (buf[i] == '\0')
 			argv[argc++] = buf + i + 1;
 	argv[argc] = NULL;
+	/* No NUL in err before the call: the parser must leave a string on
+	 * every return (a garbage err once made this check depend on what
+	 * the previous input left on the stack). */
+	memset(err, 'x', sizeof(err));
 	r = hv_parse_args(argc, argv, &cfg, err, sizeof(err));
 	check(r >= -1 && r <= 1);
 	check(memchr(err, '\0', sizeof(err)) != NULL);

@@ -85,6 +85,21 @@ Test(hv_opts, defaults)
 	cr_assert_str_eq(c.image, "k.elf");
 }
 
+/* err is a string after every call, "" on success (the fuzzer once read
+ * a stale, unterminated err after an accepted command line). */
+Test(hv_opts, err_always_a_string)
+{
+	struct hv_config c;
+	char err[256];
+
+	memset(err, 'x', sizeof(err));
+	cr_assert_eq(parse(&c, err, 1, "\277MI"), 0);
+	cr_assert_str_eq(err, "");
+	memset(err, 'x', sizeof(err));
+	cr_assert_eq(parse(&c, err, 1, "--help"), 1);
+	cr_assert_str_eq(err, "");
+}
+
 Test(hv_opts, all_options)
 {
 	struct hv_config c;
