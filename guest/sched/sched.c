@@ -170,13 +170,16 @@ static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
 }
 
 /* The best thread left waiting here may run now on a CPU busy with lower
- * priority work, or idle: push it there (lock held). A few mask loads from
- * the CPU map, however many CPUs. prev, still on this CPU's stack, is
- * moved after its switch-out (migrate). Each push goes to strictly lower
- * priority, so pushes cannot bounce. */
+ * priority work, or idle: push it there (lock held). If it waits behind a
+ * higher priority, a CPU running its own priority will do too (it takes
+ * turns there at slice ends; here it might never run). A few mask loads
+ * from the CPU map, however many CPUs. prev, still on this CPU's stack,
+ * is moved after its switch-out (migrate). Pushes cannot bounce: each
+ * goes to strictly lower priority, or to equal priority away from higher,
+ * and no push goes to a CPU running higher priority. */
 static void push_waiting(struct sched_cpu *sc, unsigned self)
 {
-	int top = runq_top(&sc->rq);
+	int top = runq_top(&sc->rq), limit;
 	struct thread *t;
 	uint64_t cand;
 	unsigned target;
@@ -187,8 +190,13 @@ static void push_waiting(struct sched_cpu *sc, unsigned self)
 		return;
 	t = rq_thread(container_of(sc->rq.level[top].head, struct runq_node,
 				   link));
+	limit = t->prio;
 	cand = t->affinity & ~(1ull << self);
-	if (!cand || !(cand = placement_below(&sched_map, cand, t->prio)))
+	/* Behind higher priority here it may wait forever: then a CPU
+	 * taking turns at its own priority will do too. */
+	if (__atomic_load_n(&sc->cur_prio, __ATOMIC_RELAXED) > t->prio)
+		limit = t->prio + 1;
+	if (!cand || !(cand = placement_below(&sched_map, cand, limit)))
 		return;
 	target = sched_first_unqueued(cand);
 	if (target == PLACEMENT_NONE)
