@@ -25,7 +25,7 @@ static const struct {
 				"the last vCPU's cycle counter reads 1 ms "
 				"ahead"},
 	[INJECT_TIMER_LATE] = {"timer_late",
-			       "the scheduler's timer fires a slice late"},
+			       "the scheduler's timer fires four slices late"},
 	[INJECT_NO_PREEMPT] = {"no_preempt",
 			       "a woken higher-priority thread waits for the "
 			       "end of the running thread's slice"},

@@ -16,7 +16,7 @@ enum inject {
 	INJECT_WAKE_DELAY,     /* sched_wake() spins 50 us first */
 	INJECT_WAKE_ONE_ALL,   /* waitq_wake_one() wakes every waiter */
 	INJECT_CYCLES_SKEW,    /* the last vCPU's arch_cycles() 1 ms ahead */
-	INJECT_TIMER_LATE,     /* the scheduler's one-shot fires a slice late */
+	INJECT_TIMER_LATE,     /* the scheduler's one-shot fires 4 slices late */
 	INJECT_NO_PREEMPT,     /* a woken higher priority waits for slice end */
 	INJECT_NO_SLICE,       /* the slice end never preempts */
 	INJECT_WALK_CPUS,      /* each switch and wake reads every vCPU */
