@@ -34,6 +34,18 @@ static bool steal_ok(struct runq_node *n, void *arg)
 	return (rq_thread(n)->affinity >> *(unsigned *)arg) & 1;
 }
 
+/* Move ready thread rn from the run queue of CPU from (its lock held:
+ * the cpu rule) to CPU to, keeping from's "waiting" bit in step. */
+static void move_ready(struct sched_cpu *fsc, unsigned from,
+		       struct runq_node *rn, unsigned to)
+{
+	runq_remove(&fsc->rq, rn);
+	__atomic_store_n(&rq_thread(rn)->state, THREAD_WAKING,
+			 __ATOMIC_RELAXED);
+	sched_push(rq_thread(rn), to);
+	sched_rq_changed(fsc, from);
+}
+
 /* Take one ready thread that may run here from a CPU the map says has
  * some waiting, trying a few in turn from the next CPU on. Holds no
  * other rq lock, so spinning on the victim's cannot deadlock. */
@@ -51,14 +63,9 @@ static bool steal(struct sched_cpu *sc, unsigned self)
 		spin_lock(&vsc->lock);
 		rn = runq_find(&vsc->rq, steal_ok, &self);
 		if (rn) {
-			runq_remove(&vsc->rq, rn);
-			__atomic_store_n(&rq_thread(rn)->state, THREAD_WAKING,
-					 __ATOMIC_RELAXED);
-			/* cpu rule: we hold the victim's lock */
-			sched_push(rq_thread(rn), self);
+			move_ready(vsc, v, rn, self);
 			sc->nr_steals++;
 		}
-		sched_rq_changed(vsc, v);
 		spin_unlock(&vsc->lock);
 	}
 	return rn != NULL;
@@ -101,12 +108,8 @@ void sched_balance(struct sched_cpu *sc, unsigned self)
 	if (sched_cpu_load(b.cpu) + 2 <= sc->rq.nr + 1)
 		rn = runq_find(&sc->rq, balance_ok, &b);
 	if (rn) {
-		runq_remove(&sc->rq, rn);
-		__atomic_store_n(&rq_thread(rn)->state, THREAD_WAKING,
-				 __ATOMIC_RELAXED);
-		sched_push(rq_thread(rn), b.cpu); /* cpu rule: our lock */
+		move_ready(sc, self, rn, b.cpu);
 		sc->nr_pushes++;
-		sched_rq_changed(sc, self);
 	}
 	spin_unlock(&sc->lock);
 }
