@@ -49,6 +49,13 @@ struct virt_ops {
 	/* Tell the host a benchmark boundary (hv counts exits per mark);
 	 * NULL where no host listens. */
 	void (*bench_mark)(uint32_t mark);
+	/* Steal time, valid while virt_steal_on: ns vCPU cpu was ready to
+	 * run but the hypervisor ran something else, since its record was
+	 * registered (non-decreasing); and whether vCPU cpu is, right now,
+	 * stopped by the hypervisor while ready (a racy hint). Any CPU may
+	 * ask about any vCPU; IRQs on or off. */
+	uint64_t (*steal_ns)(unsigned cpu);
+	bool (*vcpu_preempted)(unsigned cpu);
 };
 
 #define VIRT_NO_DEADLINE UINT64_MAX
@@ -59,9 +66,23 @@ extern const struct virt_ops *virt;
 const char *virt_backend_name(unsigned i);
 const struct virt_ops *virt_select(void);
 
+/* Set by a backend's init when every vCPU gets a steal-time record (KVM's
+ * steal-time MSR, Xen's runstate area) and steal= is not off. */
+extern bool virt_steal_on;
+
 static inline uint64_t virt_clock_ns(void) { return virt->clock_ns(); }
 static inline void virt_set_deadline(uint64_t ns) { virt->set_deadline(ns); }
 static inline void virt_send_ipi(unsigned cpu, enum ipi_kind k) { virt->send_ipi(cpu, k); }
 static inline void virt_send_ipi_others(enum ipi_kind k) { virt->send_ipi_others(k); }
+
+/* 0 and false where the backend keeps no record. */
+static inline uint64_t virt_steal_ns(unsigned cpu)
+{
+	return virt_steal_on ? virt->steal_ns(cpu) : 0;
+}
+static inline bool virt_vcpu_is_preempted(unsigned cpu)
+{
+	return virt_steal_on && virt->vcpu_preempted(cpu);
+}
 
 #endif

@@ -58,6 +58,7 @@ static void xen_cpu_init(void)
 	irq_set_handler(dt.xen_evtchn_intid, evtchn_irq);
 	gic_enable_ppi(dt.xen_evtchn_intid);
 	none_cpu_init_clock();
+	xen_runstate_cpu_init();
 	rc = xen_ipi_cpu_init();
 	if (rc)
 		xen_fail("EVTCHNOP_bind_ipi", rc);
@@ -82,6 +83,7 @@ static void arm_describe(void)
 		" IPIs %u event channels per vCPU (EVTCHNOP_bind_ipi); console"
 		" %s; SMP PSCI CPU_ON\n", dt.xen_evtchn_intid - 16,
 		dt.xen_evtchn_intid, IPI_NR, xen_console_describe());
+	kprintf("vsched: virt xen: steal time %s\n", xen_runstate_describe());
 	xen_print_cmdline();
 }
 
@@ -109,4 +111,6 @@ const struct virt_ops virt_ops_xen = {
 	.describe = arm_describe,
 	.null_exit = xen_null_exit,
 	.null_exit_name = "xen_version hypercall",
+	.steal_ns = xen_steal_ns,
+	.vcpu_preempted = xen_vcpu_preempted,
 };

@@ -104,6 +104,13 @@ void xen_send_ipi_others(enum ipi_kind kind);
 /* Xen's own id for the calling vCPU (CPUID leaf base + 4), or -1. */
 int xen_cpuid_vcpu_id(void);
 
+/* runstate.c: steal time and the preempted hint from each vCPU's runstate
+ * area (any arch). cpu_init on each vCPU, the BSP first. */
+void xen_runstate_cpu_init(void);
+uint64_t xen_steal_ns(unsigned cpu);
+bool xen_vcpu_preempted(unsigned cpu);
+const char *xen_runstate_describe(void);
+
 /* debug.c: VIRQ_DEBUG (Xen debug key 'q') dumps each vCPU's state. */
 void xen_debug_cpu_init(void);
 
