@@ -203,7 +203,7 @@ static void check_slice_kept(const struct phase *p)
 		    "each (slice %lu us), %lu us stolen from the two", last,
 		    turns, per_turn / 1000, sched_slice_ns / 1000,
 		    stolen / 1000);
-	report(turns >= 4 && stolen >= sched_slice_ns &&
+	report(turns >= 3 && stolen >= sched_slice_ns &&
 		       per_turn * 10 >= sched_slice_ns * 9,
 	       "steal.slice_kept", "%lu turns averaging %lu us of running "
 	       "against a %lu us slice, %lu us stolen", turns, per_turn / 1000,
