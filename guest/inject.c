@@ -40,6 +40,9 @@ static const struct {
 	[INJECT_SPIN_ON_PREEMPTED] = {"spin_on_preempted",
 				      "a mutex locker keeps spinning on an "
 				      "owner whose vCPU the hypervisor stopped"},
+	[INJECT_PVSPIN_NO_KICK] = {"pvspin_no_kick",
+				   "spin_unlock never kicks a waiter halted "
+				   "on the lock (pvspin)"},
 };
 
 const char *inject_name(unsigned i)

@@ -28,6 +28,10 @@ const struct option options[] = {
 	OPT_NUM("poll_us", 0, 10000000, 0, "idle=halt: poll this long first, us"),
 	OPT_NUM("mutex_spin_us", 0, 10000, 0, "mutex: spin this long on an "
 		"owner running elsewhere before sleeping (0: never)"),
+	OPT_BOOL("pvspin", false, "paravirtual spinlocks: a waiter past "
+		 "pvspin_spins halts until kicked (Xen)"),
+	OPT_NUM("pvspin_spins", 1, 100000000, 1024, "spins before a "
+		"spinlock waiter halts (pvspin)"),
 	OPT_NUM("stress_ms", 10, 3600000, 1500, "length of the stress suite, ms"),
 	OPT_NUM("many_threads", 1, 1000000, 10000,
 		"threads alive at once in the threads_many suite"),

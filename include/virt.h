@@ -56,6 +56,14 @@ struct virt_ops {
 	 * ask about any vCPU; IRQs on or off. */
 	uint64_t (*steal_ns)(unsigned cpu);
 	bool (*vcpu_preempted)(unsigned cpu);
+	/* Paravirtual spinlocks (guest/pvspin.c); NULL where the backend
+	 * cannot. pv_wait: IRQs off, halt this vCPU until pv_kick(it) (a kick
+	 * sent before the halt ends it at once); 1 kicked, 0 woke early
+	 * without a kick (an event was due), 2 the safety timeout ended it
+	 * (Xen x86: 10 ms, so a lost kick delays instead of hanging), -1 this
+	 * vCPU cannot halt yet (not set up). pv_kick: any context. */
+	int (*pv_wait)(void);
+	void (*pv_kick)(unsigned cpu);
 };
 
 #define VIRT_NO_DEADLINE UINT64_MAX

@@ -96,6 +96,11 @@ static __noreturn void xen_shutdown(int code)
 
 bool xen_timer_uses_evtchn(void) { return false; }
 
+/* Xen on arm keeps no vcpu_time_info for the guest: no poll timeout, so a
+ * lost kick would hang there (x86 turns it into a 10 ms delay). */
+uint64_t xen_poll_timeout_10ms(void) { return 0; }
+bool xen_poll_expired(uint64_t deadline) { return false; }
+
 const struct virt_ops virt_ops_xen = {
 	.name = "xen",
 	.detect = xen_detect,
@@ -113,4 +118,6 @@ const struct virt_ops virt_ops_xen = {
 	.null_exit_name = "xen_version hypercall",
 	.steal_ns = xen_steal_ns,
 	.vcpu_preempted = xen_vcpu_preempted,
+	.pv_wait = xen_pv_wait,
+	.pv_kick = xen_pv_kick,
 };

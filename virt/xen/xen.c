@@ -199,4 +199,6 @@ const struct virt_ops virt_ops_xen = {
 	.null_exit_name = "xen_version hypercall",
 	.steal_ns = xen_steal_ns,
 	.vcpu_preempted = xen_vcpu_preempted,
+	.pv_wait = xen_pv_wait,
+	.pv_kick = xen_pv_kick,
 };
