@@ -34,6 +34,15 @@ static const struct {
 	[INJECT_WALK_CPUS] = {"walk_cpus",
 			      "each switch and wake reads the load of every "
 			      "vCPU (the scaling check must fail)"},
+	[INJECT_STEAL_CHARGED] = {"steal_charged",
+				  "time the hypervisor stole from a vCPU "
+				  "counts against the running thread's slice"},
+	[INJECT_SPIN_ON_PREEMPTED] = {"spin_on_preempted",
+				      "a mutex locker keeps spinning on an "
+				      "owner whose vCPU the hypervisor stopped"},
+	[INJECT_PVSPIN_NO_KICK] = {"pvspin_no_kick",
+				   "spin_unlock never kicks a waiter halted "
+				   "on the lock (pvspin)"},
 };
 
 const char *inject_name(unsigned i)

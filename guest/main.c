@@ -18,6 +18,7 @@
 #include "guest/mm/heap.h"
 #include "guest/mm/page.h"
 #include "guest/options.h"
+#include "guest/pvspin.h"
 #include "guest/panic.h"
 #include "guest/percpu.h"
 #include "guest/test.h"
@@ -168,6 +169,7 @@ __noreturn void kernel_main(struct boot_info *bi)
 	if (virt->describe)
 		virt->describe();
 	sched_init();
+	pvspin_init();
 	this_cpu()->online = true;
 	cpus_start();
 	kprintf("vsched: %u of %u vCPUs online\n", cpu_online_count(), cpu_count());

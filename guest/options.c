@@ -26,6 +26,12 @@ const struct option options[] = {
 	OPT_ENUM("idle", OPT_WORDS("halt", "poll"), "halt",
 		 "what an idle vCPU does"),
 	OPT_NUM("poll_us", 0, 10000000, 0, "idle=halt: poll this long first, us"),
+	OPT_NUM("mutex_spin_us", 0, 10000, 0, "mutex: spin this long on an "
+		"owner running elsewhere before sleeping (0: never)"),
+	OPT_BOOL("pvspin", false, "paravirtual spinlocks: a waiter past "
+		 "pvspin_spins halts until kicked (Xen)"),
+	OPT_NUM("pvspin_spins", 1, 100000000, 1024, "spins before a "
+		"spinlock waiter halts (pvspin)"),
 	OPT_NUM("stress_ms", 10, 3600000, 1500, "length of the stress suite, ms"),
 	OPT_NUM("many_threads", 1, 1000000, 10000,
 		"threads alive at once in the threads_many suite"),
@@ -34,12 +40,16 @@ const struct option options[] = {
 	OPT_BOOL("nopv", false, "KVM: no paravirtual feature at all"),
 	OPT_BOOL("kvmclock", true, "KVM: kvmclock as the clock"),
 	OPT_BOOL("pveoi", true, "KVM: paravirtual EOI"),
-	OPT_BOOL("pvipi", false, "KVM: PV send-IPI hypercall (never returns "
-		 "on a software KVM)"),
+	OPT_BOOL("pvipi", true, "KVM: PV send-IPI hypercall (off by itself "
+		 "where a boot probe finds hypercalls do nothing)"),
+	OPT_BOOL("steal", true, "steal time: KVM's steal-time record, Xen's "
+		 "runstate area (off: none, stalls charged as run time)"),
 	OPT_BOOL("nox2apic", false, "x86: use the xAPIC, not x2APIC"),
 	OPT_BOOL("notscdeadline", false, "x86: LAPIC one-shot, not TSC-deadline"),
 	OPT_LIST("inject", inject_name, "break one kernel feature each, on "
 		 "purpose (negative tests)"),
+	OPT_BOOL("expect_steal", false, "suite steal: the host is overcommitted,"
+		 " steal time must be seen"),
 	OPT_BOOL("strict_timing", false, "timing checks with the tight bounds "
 		 "of an exact (icount) clock"),
 	OPT_ENUM("xen_upcall", OPT_WORDS("auto", "callback"), "auto",

@@ -21,13 +21,34 @@ static inline void spin_init(struct spinlock *l)
 	l->owner = 0;
 }
 
+/*
+ * Paravirtual spinlocks (guest/pvspin.c, pvspin=on): a waiter that spun
+ * past a bound with IRQs off halts until the unlocker kicks it (Xen:
+ * SCHEDOP_poll on a per-vCPU event channel), so a vCPU stopped holding a
+ * lock does not make the others spin out their host time slices.
+ * pvspin_halted counts the vCPUs halted (or about to) on some lock; the
+ * unlocker looks for one to kick only when it is non-zero. Host tests
+ * (HOST_TEST) get the plain ticket lock.
+ */
+extern bool pvspin_on;
+extern unsigned pvspin_halted;
+void spin_lock_slow(struct spinlock *l, uint16_t me);
+void spin_unlock_kick(struct spinlock *l, uint16_t next);
+
 static inline void spin_lock(struct spinlock *l)
 {
 	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
 	/* Acquire pairs with the release store in spin_unlock(). */
+	if (__builtin_expect(__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == me,
+			     1))
+		return;
+#ifdef HOST_TEST
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
 		arch_cpu_relax();
+#else
+	spin_lock_slow(l, me);
+#endif
 }
 
 static inline bool spin_trylock(struct spinlock *l)
@@ -42,7 +63,18 @@ static inline bool spin_trylock(struct spinlock *l)
 
 static inline void spin_unlock(struct spinlock *l)
 {
-	__atomic_store_n(&l->owner, (uint16_t)(l->owner + 1), __ATOMIC_RELEASE);
+	uint16_t next = (uint16_t)(l->owner + 1);
+
+	__atomic_store_n(&l->owner, next, __ATOMIC_RELEASE);
+#ifndef HOST_TEST
+	if (__builtin_expect(pvspin_on, 0)) {
+		/* Store owner, then load pvspin_halted; the waiter adds to it,
+		 * then loads owner: one of us sees the other. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&pvspin_halted, __ATOMIC_ACQUIRE))
+			spin_unlock_kick(l, next);
+	}
+#endif
 }
 
 static inline bool spin_is_locked(struct spinlock *l)

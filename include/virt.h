@@ -49,6 +49,21 @@ struct virt_ops {
 	/* Tell the host a benchmark boundary (hv counts exits per mark);
 	 * NULL where no host listens. */
 	void (*bench_mark)(uint32_t mark);
+	/* Steal time, valid while virt_steal_on: ns vCPU cpu was ready to
+	 * run but the hypervisor ran something else, since its record was
+	 * registered (non-decreasing); and whether vCPU cpu is, right now,
+	 * stopped by the hypervisor while ready (a racy hint). Any CPU may
+	 * ask about any vCPU; IRQs on or off. */
+	uint64_t (*steal_ns)(unsigned cpu);
+	bool (*vcpu_preempted)(unsigned cpu);
+	/* Paravirtual spinlocks (guest/pvspin.c); NULL where the backend
+	 * cannot. pv_wait: IRQs off, halt this vCPU until pv_kick(it) (a kick
+	 * sent before the halt ends it at once); 1 kicked, 0 woke early
+	 * without a kick (an event was due), 2 the safety timeout ended it
+	 * (Xen x86: 10 ms, so a lost kick delays instead of hanging), -1 this
+	 * vCPU cannot halt yet (not set up). pv_kick: any context. */
+	int (*pv_wait)(void);
+	void (*pv_kick)(unsigned cpu);
 };
 
 #define VIRT_NO_DEADLINE UINT64_MAX
@@ -59,9 +74,23 @@ extern const struct virt_ops *virt;
 const char *virt_backend_name(unsigned i);
 const struct virt_ops *virt_select(void);
 
+/* Set by a backend's init when every vCPU gets a steal-time record (KVM's
+ * steal-time MSR, Xen's runstate area) and steal= is not off. */
+extern bool virt_steal_on;
+
 static inline uint64_t virt_clock_ns(void) { return virt->clock_ns(); }
 static inline void virt_set_deadline(uint64_t ns) { virt->set_deadline(ns); }
 static inline void virt_send_ipi(unsigned cpu, enum ipi_kind k) { virt->send_ipi(cpu, k); }
 static inline void virt_send_ipi_others(enum ipi_kind k) { virt->send_ipi_others(k); }
+
+/* 0 and false where the backend keeps no record. */
+static inline uint64_t virt_steal_ns(unsigned cpu)
+{
+	return virt_steal_on ? virt->steal_ns(cpu) : 0;
+}
+static inline bool virt_vcpu_is_preempted(unsigned cpu)
+{
+	return virt_steal_on && virt->vcpu_preempted(cpu);
+}
 
 #endif

@@ -7,6 +7,7 @@
 #include "guest/options.h"
 
 const struct virt_ops *virt;
+bool virt_steal_on;
 
 /* Backends in order of preference; "none" always detects. Arch makefiles
  * decide which exist (virt_ops_kvm and virt_ops_xen are x86 or arm only). */

@@ -20,7 +20,7 @@ GUEST_SRCS += arch/arm64/head.S arch/arm64/entry.S arch/arm64/switch.S \
 	arch/arm64/boot.c arch/arm64/fdt.c arch/arm64/serial.c \
 	arch/arm64/traps.c arch/arm64/gic.c arch/arm64/timer.c \
 	arch/arm64/smp.c arch/arm64/paging.c \
-	virt/xen/common.c virt/xen/evtchn.c virt/xen/ipi.c virt/xen/console.c \
+	virt/xen/common.c virt/xen/runstate.c virt/xen/evtchn.c virt/xen/ipi.c virt/xen/console.c \
 	virt/xen/arm64.c
 
 $(BUILD)/vsched.bin: $(BUILD)/vsched.elf

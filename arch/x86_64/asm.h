@@ -35,5 +35,6 @@
 #define PCPU_FAULT_CTX 0 /* 9 words: arch_fault_try() resume point */
 #define PCPU_PV_EOI 12   /* KVM PV EOI word, or 0 */
 #define PCPU_TLB_GEN 13  /* last TLB shootdown generation seen */
+#define PCPU_IRQ_REGS 14 /* struct arch_regs * of the interrupt being handled */
 
 #define VEC_TLB 0xf8

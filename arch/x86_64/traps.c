@@ -129,11 +129,15 @@ void arch_trap(struct arch_regs *r)
 	this_cpu()->irq_count++;
 	if (v == VEC_SPURIOUS)
 		return;
+	/* For handlers that must see what they interrupted (IRQs stay off
+	 * in a handler: no nesting to undo). */
+	this_cpu()->arch[PCPU_IRQ_REGS] = (uintptr_t)r;
 	if (irq_handlers[v])
 		irq_handlers[v](r);
 	else
 		kprintf("vCPU %u: unexpected interrupt vector %u\n",
 			this_cpu()->id, v);
+	this_cpu()->arch[PCPU_IRQ_REGS] = 0;
 	apic_eoi();
 	kernel_irq_exit();
 }

@@ -33,6 +33,8 @@ struct bench_stats {
 struct bench_ledger {
 	uint64_t total[LEDGER_NR];
 	uint64_t cpu[MAX_CPUS][LEDGER_NR];
+	uint64_t steal[MAX_CPUS]; /* ns stolen from each vCPU meanwhile */
+	uint64_t steal_total;
 };
 
 uint64_t bench_now(void) { return arch_cycles(); }
@@ -103,24 +105,32 @@ static void stats_of(struct bench_ctx *c, struct bench_stats *st)
 	st->mean = h->n ? h->sum / h->n : 0;
 }
 
-static void ledger_snapshot(uint64_t out[MAX_CPUS][LEDGER_NR])
+static void ledger_snapshot(struct bench_ledger *l)
 {
-	for (unsigned i = 0; i < cpu_count(); i++)
+	for (unsigned i = 0; i < cpu_count(); i++) {
 		for (unsigned k = 0; k < LEDGER_NR; k++)
-			out[i][k] = __atomic_load_n(&cpu_get(i)->ledger[k],
-						    __ATOMIC_RELAXED);
+			l->cpu[i][k] = __atomic_load_n(&cpu_get(i)->ledger[k],
+						       __ATOMIC_RELAXED);
+		l->steal[i] = virt_steal_ns(i);
+	}
 }
 
-/* l->cpu holds the snapshot before; make it the difference, and total. */
+/* l holds the snapshot before; make it the difference, and total. */
 static void ledger_since(struct bench_ledger *l)
 {
 	for (unsigned k = 0; k < LEDGER_NR; k++)
 		l->total[k] = 0;
-	for (unsigned i = 0; i < cpu_count(); i++)
+	l->steal_total = 0;
+	for (unsigned i = 0; i < cpu_count(); i++) {
+		uint64_t steal = virt_steal_ns(i);
+
 		for (unsigned k = 0; k < LEDGER_NR; k++) {
 			l->cpu[i][k] = cpu_get(i)->ledger[k] - l->cpu[i][k];
 			l->total[k] += l->cpu[i][k];
 		}
+		l->steal[i] = steal > l->steal[i] ? steal - l->steal[i] : 0;
+		l->steal_total += l->steal[i];
+	}
 }
 
 static const char *idle_policy(void) { return option_str("idle"); }
@@ -150,18 +160,21 @@ static void print_json(const struct bench *b, const struct bench_ctx *c,
 		sched_slice_ns / 1000, mark, b->what);
 }
 
-/* One line of counts: "cpu":-1 is the sum, then each vCPU with any. */
+/* One line of counts: "cpu":-1 is the sum, then each vCPU with any; and
+ * the ns the hypervisor stole from those vCPUs meanwhile ("steal_ns",
+ * here and not in the BENCH line, which is near the console's 511-byte
+ * line limit). */
 static void print_ledger_line(const char *name, int cpu, uint64_t n,
-			      const uint64_t v[LEDGER_NR])
+			      const uint64_t v[LEDGER_NR], uint64_t steal)
 {
-	char line[400];
+	char line[440];
 	int len = ksnprintf(line, sizeof(line), "BENCHLEDGER {\"name\":\"%s\","
 			    "\"cpu\":%d,\"n\":%lu", name, cpu, n);
 
 	for (unsigned k = 0; k < LEDGER_NR; k++)
 		len += ksnprintf(line + len, sizeof(line) - len, ",\"%s\":%lu",
 				 ledger_names[k], v[k]);
-	kprintf("%s}\n", line);
+	kprintf("%s,\"steal_ns\":%lu}\n", line, steal);
 }
 
 /* The table's second line: transitions per operation, the kinds seen. */
@@ -171,14 +184,15 @@ static void print_ledger(const struct bench *b, uint64_t n,
 	char line[240];
 	int len = 0;
 
-	print_ledger_line(b->name, -1, n, l->total);
+	print_ledger_line(b->name, -1, n, l->total, l->steal_total);
 	for (unsigned i = 0; i < cpu_count(); i++) {
-		uint64_t any = 0;
+		uint64_t any = l->steal[i];
 
 		for (unsigned k = 0; k < LEDGER_NR; k++)
 			any |= l->cpu[i][k];
 		if (any)
-			print_ledger_line(b->name, (int)i, n, l->cpu[i]);
+			print_ledger_line(b->name, (int)i, n, l->cpu[i],
+					  l->steal[i]);
 	}
 	line[0] = 0;
 	for (unsigned k = 0; k < LEDGER_NR && n; k++) {
@@ -190,6 +204,9 @@ static void print_ledger(const struct bench *b, uint64_t n,
 	}
 	kprintf("  %-18s transitions/op:%s%s\n", "", line[0] ? line : " none",
 		ledger_tsc_traps ? " (the clock itself traps: tsc)" : "");
+	if (l->steal_total)
+		kprintf("  %-18s steal: %lu us over all vCPUs while it ran\n",
+			"", l->steal_total / 1000);
 }
 
 static void print_clock_errors(const struct bench *b, const struct bench_ctx *c)
@@ -260,7 +277,7 @@ static void measure(const struct bench *b, struct bench_ctx *c, unsigned mark,
 {
 	if (virt->bench_mark)
 		virt->bench_mark(2 * mark);
-	ledger_snapshot(l->cpu);
+	ledger_snapshot(l);
 	b->run(c);
 	ledger_since(l);
 	if (virt->bench_mark)

@@ -46,6 +46,25 @@ static void move_ready(struct sched_cpu *fsc, unsigned from,
 	sched_rq_changed(fsc, from);
 }
 
+/* The next victim to try, from the CPU after self on: one the hypervisor
+ * has stopped first (its queue waits for the host, not only for the
+ * thread it runs), looking at no more than four. */
+static unsigned next_victim(uint64_t victims, unsigned self)
+{
+	unsigned first = placement_next(victims, self + 1);
+
+	if (!virt_steal_on)
+		return first;
+	for (int tries = 0; victims && tries < 4; tries++) {
+		unsigned v = placement_next(victims, self + 1);
+
+		if (virt_vcpu_is_preempted(v))
+			return v;
+		victims &= ~(1ull << v);
+	}
+	return first;
+}
+
 /* Take one ready thread that may run here from a CPU the map says has
  * some waiting, trying a few in turn from the next CPU on. Holds no
  * other rq lock, so spinning on the victim's cannot deadlock. */
@@ -56,7 +75,7 @@ static bool steal(struct sched_cpu *sc, unsigned self)
 	struct runq_node *rn = NULL;
 
 	for (int tries = 0; victims && !rn && tries < 4; tries++) {
-		unsigned v = placement_next(victims, self + 1);
+		unsigned v = next_victim(victims, self);
 		struct sched_cpu *vsc = &cpu_get(v)->sched;
 
 		victims &= ~(1ull << v);
@@ -168,6 +187,7 @@ void sched_init(void)
 
 	sched_slice_ns = option_u64("slice_us") * 1000;
 	idle_poll_ns = option_u64("poll_us") * 1000;
+	mutex_spin_ns = option_u64("mutex_spin_us") * 1000;
 	idle_poll_forever = !strcmp(option_str("idle"), "poll");
 	for (i = 0; i < cpu_count(); i++) {
 		struct sched_cpu *sc = &cpu_get(i)->sched;
@@ -202,6 +222,7 @@ static void become_idle(void)
 	idle->affinity = 1ull << c->id;
 	idle->stats.last_cpu = c->id;
 	idle->run_start = virt_clock_ns();
+	sc->steal_run = sc->steal_slice = virt_steal_ns(c->id);
 	ksnprintf(idle->name, sizeof(idle->name), "idle%u", c->id);
 	sc->idle = sc->current = idle;
 	sched_publish_prio(sc, c->id, SCHED_PRIO_IDLE);

@@ -3,8 +3,105 @@
  * Blocking mutex with an owner check and direct handoff: unlock with
  * sleepers makes the oldest one the owner before waking it, so a
  * barging thread cannot steal the lock and waiters are served FIFO.
+ *
+ * Spin, then block (mutex_spin_us=N; 0, the default, blocks at once): a
+ * locker that finds the owner running on another vCPU (and nobody asleep
+ * on the mutex) waits up to N us for it to come free instead of paying
+ * for a sleep and a wakeup. It stops at once
+ * when spinning cannot help: the owner blocked or was switched out, or
+ * the hypervisor stopped the owner's vCPU (virt_vcpu_is_preempted), which
+ * would otherwise be spun on for the whole host time slice it waits.
  */
+#include "virt.h"
+#include "guest/inject.h"
 #include "guest/sched/sched.h"
+
+uint64_t mutex_spin_ns;         /* mutex_spin_us=, set by sched_init() */
+struct mutex_spin_stats mutex_spin_stats;
+
+static void count(uint64_t *c, uint64_t n)
+{
+	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+}
+
+/* Why a spin must end now, or SPIN_GO_ON. */
+enum spin_end { SPIN_GO_ON, SPIN_OWNER_OFF, SPIN_OWNER_PREEMPTED };
+
+static enum spin_end owner_state(struct thread *o, unsigned self_cpu)
+{
+	unsigned cpu = READ_ONCE(o->cpu);
+
+	/* Control blocks are recycled, never unmapped: reading a stale
+	 * owner is safe and only ends the spin. */
+	if (!__atomic_load_n(&o->on_cpu, __ATOMIC_RELAXED) || cpu == self_cpu)
+		return SPIN_OWNER_OFF;
+	if (virt_vcpu_is_preempted(cpu))
+		return SPIN_OWNER_PREEMPTED;
+	return SPIN_GO_ON;
+}
+
+/* Lock not held, IRQs as the caller had them. true: m is ours.
+ * on_preempted: time spun after first seeing the owner's vCPU stopped (0
+ * unless inject=spin_on_preempted keeps it spinning). */
+static bool spin_for(struct mutex *m, struct thread *self, uint64_t deadline)
+{
+	uint64_t start = virt_clock_ns(), now = start, on_preempted = 0;
+	uint64_t end = MIN(deadline, start + mutex_spin_ns), seen = 0;
+	enum spin_end why = SPIN_GO_ON;
+	bool got = false;
+
+	count(&mutex_spin_stats.spins, 1);
+	for (unsigned i = 1;; i++) {
+		struct thread *o = READ_ONCE(m->owner);
+
+		if (!o) {
+			unsigned long f = spin_lock_irqsave(&m->lock);
+
+			got = !m->owner && !m->waiters.head;
+			if (got)
+				m->owner = self;
+			spin_unlock_irqrestore(&m->lock, f);
+			if (got || m->waiters.head)
+				break;
+			continue;
+		}
+		why = owner_state(o, this_cpu()->id);
+		if (why == SPIN_OWNER_OFF)
+			break;
+		if (why == SPIN_OWNER_PREEMPTED &&
+		    !inject_on(INJECT_SPIN_ON_PREEMPTED))
+			break;
+		if (!(i & 15) || why == SPIN_OWNER_PREEMPTED) {
+			now = virt_clock_ns();
+			if (why != SPIN_OWNER_PREEMPTED) {
+				on_preempted += seen ? now - seen : 0;
+				seen = 0;
+			} else if (!seen) {
+				seen = now;
+			}
+			if (now >= end)
+				break;
+		}
+		arch_cpu_relax();
+	}
+	if (seen)
+		on_preempted += now - seen;
+	if (got)
+		count(&mutex_spin_stats.acquired, 1);
+	else if (why == SPIN_OWNER_PREEMPTED)
+		count(&mutex_spin_stats.owner_preempted, 1);
+	count(&mutex_spin_stats.on_preempted_ns, on_preempted);
+	count(&mutex_spin_stats.spin_ns, virt_clock_ns() - start);
+	return got;
+}
+
+/* Lock held: is spinning worth trying? Nobody asleep on m (they come
+ * first) and its owner on a CPU elsewhere. */
+static bool spin_worth(struct mutex *m)
+{
+	return mutex_spin_ns && !m->waiters.head && m->owner &&
+	       owner_state(m->owner, this_cpu()->id) == SPIN_GO_ON;
+}
 
 void mutex_init(struct mutex *m)
 {
@@ -22,10 +119,21 @@ int mutex_lock_until(struct mutex *m, uint64_t deadline)
 	} else if (!m->owner) {
 		m->owner = self;
 	} else {
+		if (spin_worth(m)) {
+			spin_unlock_irqrestore(&m->lock, f);
+			if (spin_for(m, self, deadline))
+				return 0;
+			f = spin_lock_irqsave(&m->lock);
+			if (!m->owner) { /* freed as the spin gave up */
+				m->owner = self;
+				goto out;
+			}
+		}
 		m->contended++;
 		/* 0 means the unlocker handed m to us (owner == self). */
 		rc = waitq_block(&m->lock, &m->waiters, deadline);
 	}
+out:
 	spin_unlock_irqrestore(&m->lock, f);
 	return rc;
 }

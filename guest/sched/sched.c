@@ -120,13 +120,42 @@ static void check_canary(struct thread *prev, unsigned self)
 	}
 }
 
-/* Account prev's run and decide where it goes (lock held). */
+/* Stolen from this vCPU since the reading from, up to the reading steal
+ * (both virt_steal_ns(self)); 0 when steal time went off in between. */
+static inline uint64_t stolen_since(uint64_t from, uint64_t steal)
+{
+	return steal > from ? steal - from : 0;
+}
+
+/* A slice is run time: what was stolen since it began moves its end back
+ * (steal, this vCPU's counter now). Before every decision that reads
+ * slice_end; one compare where the backend keeps no record. */
+static inline void slice_add_steal(struct sched_cpu *sc, uint64_t steal)
+{
+	if (__builtin_expect(steal != sc->steal_slice, 0) &&
+	    !inject_on(INJECT_STEAL_CHARGED)) {
+		sc->slice_end += stolen_since(sc->steal_slice, steal);
+		sc->steal_slice = steal;
+	}
+}
+
+/* Account prev's run and decide where it goes (lock held). Time the
+ * hypervisor stole from this vCPU while prev ran is prev's steal, not its
+ * run time. */
 static void put_prev(struct sched_cpu *sc, struct thread *prev,
-		     enum sched_why why, uint64_t now, unsigned self)
+		     enum sched_why why, uint64_t now, uint64_t steal,
+		     unsigned self)
 {
 	int state = __atomic_load_n(&prev->state, __ATOMIC_RELAXED);
+	uint64_t ran = now - prev->run_start;
 
-	prev->stats.run_ns += now - prev->run_start;
+	if (__builtin_expect(steal != sc->steal_run, 0)) {
+		uint64_t stolen = MIN(stolen_since(sc->steal_run, steal), ran);
+
+		ran -= stolen;
+		prev->stats.steal_ns += stolen;
+	}
+	prev->stats.run_ns += ran;
 	if (prev->is_idle)
 		return;
 	if (state == THREAD_RUNNING && why != SCHED_YIELD)
@@ -146,7 +175,7 @@ static void put_prev(struct sched_cpu *sc, struct thread *prev,
 }
 
 static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
-		     unsigned self)
+		     uint64_t steal, unsigned self)
 {
 	if (!next->is_idle)
 		runq_remove(&sc->rq, &next->rq_node);
@@ -167,6 +196,8 @@ static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
 	next->stats.last_cpu = self;
 	sc->slice_end = now + sched_slice_ns;
 	sc->slice_renewed = false;
+	sc->steal_run = steal;
+	sc->steal_slice = steal;
 }
 
 /* The best thread left waiting here may run now on a CPU busy with lower
@@ -236,7 +267,7 @@ void sched_switch(enum sched_why why)
 	struct sched_cpu *sc;
 	struct thread *prev, *next;
 	unsigned self;
-	uint64_t now;
+	uint64_t now, steal;
 
 	do {
 		sched_flush_ipis();
@@ -246,12 +277,15 @@ void sched_switch(enum sched_why why)
 		spin_lock(&sc->lock);
 		sc->need_resched = false;
 		now = virt_clock_ns();
+		steal = virt_steal_ns(self);
+		slice_add_steal(sc, steal);
 		check_canary(prev, self);
 		next = pick_next(sc, prev, why, self, now);
 		if (next == prev) { /* nothing better: keep running */
 			if (now >= sc->slice_end) {
 				sc->slice_end = now + sched_slice_ns;
 				sc->slice_renewed = false;
+				sc->steal_slice = steal;
 			}
 			push_waiting(sc, self);
 			sched_rq_changed(sc, self);
@@ -260,8 +294,8 @@ void sched_switch(enum sched_why why)
 			sched_flush_ipis();
 			return;
 		}
-		put_prev(sc, prev, why, now, self);
-		put_next(sc, next, now, self);
+		put_prev(sc, prev, why, now, steal, self);
+		put_next(sc, next, now, steal, self);
 		push_waiting(sc, self);
 		sched_rq_changed(sc, self);
 		sc->prev = prev;
@@ -361,20 +395,28 @@ __noreturn void sched_exit_current(void)
 /* ---- hooks called by guest/irq.c, IRQs off ---- */
 
 /*
- * current's slice is over by the clock (IRQs off). The slice runs from
- * switch-in on the wall clock, so a host that stalls this vCPU charges the
- * whole stall to the thread that happened to run: an equal-priority thread
- * woken meanwhile (a sleeper with a later deadline) would overtake a thread
- * that just woke and has not run a single instruction. An interrupt armed
- * for slice_end that comes more than half a slice late says the vCPU was
- * not running (or had IRQs off) for that long: renew the slice instead, at
- * most once per slice, so a thread still never runs longer than two slices
- * plus the stall while an equal-priority thread waits. (A tick-based
- * scheduler charges a stall as one tick for the same reason.)
+ * current's slice is over by the clock (IRQs off). A slice is run time:
+ * time the hypervisor stole from this vCPU (its steal-time record) moves
+ * the slice end back by as much, so a thread on a vCPU the host stopped
+ * keeps its whole slice, and an equal-priority thread woken meanwhile (a
+ * sleeper with a later deadline) does not overtake one that just woke and
+ * has not run an instruction.
+ *
+ * Not every stall is in the record (none without one; the host of our
+ * host, or IRQs off, never are): an interrupt armed for slice_end that
+ * comes more than half a slice late after that says the vCPU did not run
+ * for that long, so the slice is renewed instead, at most once per slice
+ * (inject=steal_charged leaves only this rule);
+ * a thread then still never runs longer than two slices plus the stall
+ * while an equal-priority thread waits. (A tick-based scheduler charges a
+ * stall as one tick for the same reason.)
  */
-static void slice_expired(struct sched_cpu *sc, uint64_t now)
+static void slice_expired(struct sched_cpu *sc, uint64_t now, unsigned self)
 {
 	if (inject_on(INJECT_NO_SLICE))
+		return;
+	slice_add_steal(sc, virt_steal_ns(self));
+	if (now < sc->slice_end)
 		return;
 	if (now - sc->slice_end > sched_slice_ns / 2 && !sc->slice_renewed) {
 		sc->slice_end = now + sched_slice_ns;
@@ -401,7 +443,7 @@ void sched_timer_interrupt(void)
 	__atomic_store_n(&sc->tq_min, timerq_next(&sc->tq), __ATOMIC_RELAXED);
 	spin_unlock(&sc->tq_lock);
 	if (!sc->current->is_idle && now >= sc->slice_end) {
-		slice_expired(sc, now);
+		slice_expired(sc, now, this_cpu()->id);
 		sched_balance(sc, this_cpu()->id);
 	}
 	sched_program_timer(sc);

@@ -36,6 +36,9 @@ struct sched_cpu {
 	uint64_t slice_end;       /* own: when current's time slice ends */
 	bool slice_renewed;       /* own: slice_end was pushed back once
 				   * for a stall (sched_timer_interrupt) */
+	uint64_t steal_run;       /* own: steal counter at current's
+				   * switch-in (virt_steal_ns) */
+	uint64_t steal_slice;     /* own: steal already added to slice_end */
 	uint64_t armed;           /* own: deadline programmed in the timer */
 	struct spinlock tq_lock;  /* protects tq, tq_min */
 	struct timerq tq;         /* tq_lock: sleepers that blocked here */

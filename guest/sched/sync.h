@@ -33,6 +33,18 @@ bool mutex_trylock(struct mutex *m);
 int mutex_unlock(struct mutex *m);
 bool mutex_held_by_me(struct mutex *m);
 
+/* Spin-then-block (mutex.c): the bound (mutex_spin_us=, 0 = never spin)
+ * and what the spins did, since boot (atomic counters). */
+extern uint64_t mutex_spin_ns;
+struct mutex_spin_stats {
+	uint64_t spins;           /* lockers that spun before sleeping */
+	uint64_t acquired;        /* ... and got the mutex without a sleep */
+	uint64_t owner_preempted; /* ... and stopped: owner's vCPU stopped */
+	uint64_t spin_ns;         /* time spent spinning */
+	uint64_t on_preempted_ns; /* of which the owner's vCPU was stopped */
+};
+extern struct mutex_spin_stats mutex_spin_stats;
+
 struct cond {
 	struct spinlock lock;      /* protects waiters */
 	struct sched_list waiters; /* lock: FIFO of struct waitq_waiter */

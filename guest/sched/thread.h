@@ -40,7 +40,10 @@ struct thread_stats {
 	uint64_t id;              /* unique thread id */
 	uint64_t switches_vol;    /* gave up the CPU: block, sleep, yield */
 	uint64_t switches_preempt;/* preempted: slice end, higher priority */
-	uint64_t run_ns;          /* time on a CPU, up to its last switch */
+	uint64_t run_ns;          /* time on a CPU, up to its last switch,
+				   * less steal */
+	uint64_t steal_ns;        /* stolen from it by the hypervisor: its
+				   * vCPU was stopped while it ran */
 	uint64_t wakeups;         /* wakeup-to-run samples */
 	uint64_t wake_lat_sum_ns; /* sum of wakeup-to-run latencies */
 	uint64_t wake_lat_max_ns; /* worst wakeup-to-run latency */

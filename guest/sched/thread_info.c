@@ -21,12 +21,12 @@ static void print_row(struct thread *t)
 	struct thread_stats *s = &t->stats;
 	uint64_t avg = s->wakeups ? s->wake_lat_sum_ns / s->wakeups : 0;
 
-	kprintf("%5lu %-16s %-7s %4d %3u %8lu %8lu %10lu %9lu %9lu %6lu\n",
+	kprintf("%5lu %-16s %-7s %4d %3u %8lu %8lu %10lu %9lu %9lu %9lu %6lu\n",
 		t->id, t->name,
 		state_name(__atomic_load_n(&t->state, __ATOMIC_RELAXED)),
 		t->is_idle ? -1 : t->prio, s->last_cpu, s->switches_vol,
-		s->switches_preempt, s->run_ns / 1000, avg / 1000,
-		s->wake_lat_max_ns / 1000, s->migrations);
+		s->switches_preempt, s->run_ns / 1000, s->steal_ns / 1000,
+		avg / 1000, s->wake_lat_max_ns / 1000, s->migrations);
 }
 
 static void print_cpu(unsigned i)
@@ -35,10 +35,13 @@ static void print_cpu(unsigned i)
 	uint64_t armed = sc->armed;
 
 	kprintf("vCPU %u: %s switches %lu steals %lu ipis_sent %lu timer %lu "
-		"idle_us %lu | now: current %s prio %d ready %u queued %u%s%s"
-		" timer in %ld us\n", i, sc->started ? "up" : "down",
-		sc->nr_switches, sc->nr_steals, sc->nr_ipis, sc->nr_timer,
+		"idle_us %lu steal_us %lu%s | now: current %s prio %d ready %u "
+		"queued %u%s%s timer in %ld us\n", i,
+		sc->started ? "up" : "down", sc->nr_switches, sc->nr_steals,
+		sc->nr_ipis, sc->nr_timer,
 		sched_idle_thread(i)->stats.run_ns / 1000,
+		virt_steal_ns(i) / 1000,
+		virt_vcpu_is_preempted(i) ? " preempted" : "",
 		sc->current ? sc->current->name : "-", READ_ONCE(sc->cur_prio),
 		READ_ONCE(sc->rq.nr), READ_ONCE(sc->queued),
 		wakelist_empty(&sc->wake) ? "" : " wakelist",
@@ -56,9 +59,9 @@ void sched_print_threads(void)
 	unsigned long f;
 	unsigned i;
 
-	kprintf("%5s %-16s %-7s %4s %3s %8s %8s %10s %9s %9s %6s\n", "id",
+	kprintf("%5s %-16s %-7s %4s %3s %8s %8s %10s %9s %9s %9s %6s\n", "id",
 		"name", "state", "prio", "cpu", "vol", "preempt", "run_us",
-		"wlat_avg", "wlat_max", "migr");
+		"steal_us", "wlat_avg", "wlat_max", "migr");
 	f = arch_irq_save();
 	thread_registry_lock();
 	for (t = thread_registry_next(NULL); t; t = thread_registry_next(t))

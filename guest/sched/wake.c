@@ -88,12 +88,33 @@ unsigned sched_first_unqueued(uint64_t cand)
 	return PLACEMENT_NONE;
 }
 
+/* cpu, unless the hypervisor has stopped it and an idle CPU of allowed
+ * is running: a wakeup there would wait for the host. A few tries. */
+static unsigned unpreempted(unsigned cpu, uint64_t allowed)
+{
+	uint64_t idle;
+
+	if (!virt_vcpu_is_preempted(cpu))
+		return cpu;
+	idle = allowed & ~(1ull << cpu) &
+	       __atomic_load_n(&sched_map.level[0], __ATOMIC_RELAXED);
+	for (int tries = 0; idle && tries < 4; tries++) {
+		unsigned c = sched_next_in_turn(idle);
+
+		if (!virt_vcpu_is_preempted(c) && nothing_queued(c))
+			return c;
+		idle &= ~(1ull << c);
+	}
+	return cpu;
+}
+
 /*
  * Where t should run, looking at a bounded number of CPUs whatever their
  * count: prev if it is pinned there, or prev is idle; else an idle CPU,
  * else one running the lowest priority below t's (prev first, then in
  * turn), skipping CPUs with wakeups queued; else the less loaded of prev
  * and one other CPU taken in turn, if that one runs no higher priority.
+ * A CPU the hypervisor has stopped gives way to a running idle one.
  */
 unsigned sched_place(struct thread *t, unsigned prev)
 {
@@ -112,19 +133,19 @@ unsigned sched_place(struct thread *t, unsigned prev)
 		return prev;
 	cand = placement_below(&sched_map, allowed, t->prio);
 	if (prev_ok && (cand >> prev) & 1 && nothing_queued(prev))
-		return prev;
+		return unpreempted(prev, allowed);
 	cpu = sched_first_unqueued(cand & ~(1ull << prev));
 	if (cpu != PLACEMENT_NONE)
-		return cpu;
+		return unpreempted(cpu, allowed);
 	if (!prev_ok)
-		return sched_next_in_turn(allowed);
+		return unpreempted(sched_next_in_turn(allowed), allowed);
 	other = sched_next_in_turn(allowed & ~(1ull << prev));
 	if (other != PLACEMENT_NONE &&
 	    __atomic_load_n(&cpu_get(other)->sched.cur_prio,
 			    __ATOMIC_RELAXED) <= t->prio &&
 	    sched_cpu_load(other) < sched_cpu_load(prev))
-		return other;
-	return prev;
+		return unpreempted(other, allowed);
+	return unpreempted(prev, allowed);
 }
 
 /* Tell target a thread of priority prio was pushed to it. IRQs off. */

@@ -261,9 +261,12 @@ Test(options, issue_12_values)
 	cr_assert(!option_bool("notscdeadline"));
 	cr_assert(!option_bool("kvmclock"));
 	cr_assert(!option_bool("pveoi"));
-	cr_assert(!option_bool("pvipi"), "pvipi is opt-in");
+	cr_assert(option_bool("pvipi"), "pvipi is on unless said off");
 	good("test=all");
 	cr_assert(option_bool("kvmclock") && option_bool("pveoi"));
+	cr_assert(option_bool("steal") && option_bool("pvipi"));
+	good("test=all steal=off pvipi=off");
+	cr_assert(!option_bool("steal") && !option_bool("pvipi"));
 	good("test=all nox2apic notscdeadline nopv pvipi");
 	cr_assert(option_bool("nox2apic") && option_bool("notscdeadline"));
 	cr_assert(option_bool("nopv") && option_bool("pvipi"));

@@ -9,9 +9,11 @@ LEDGER_KINDS = ["timer", "ipi", "eoi", "halt", "hypercall", "io", "mmio",
 LINE = re.compile(r"(BENCH|BENCHHIST|BENCHLEDGER|HV_MARK (\d+)) (\{.*\})\s*$")
 
 
-def parse(lines, backend, idle):
+def parse(lines, backend, idle, warn=None):
     """Console lines of one boot -> list of result dicts (key: name, or
-    name@poll for the idle=poll boot)."""
+    name@poll for the idle=poll boot). A BENCH-kind line that does not
+    parse (cut at the guest's 511-byte console line limit, say) is passed
+    to warn, never dropped silently."""
     res, hist, marks, ledger, clock_err = {}, {}, {}, {}, {}
     for line in lines:
         m = re.search(r"BENCH_CLOCK_ERROR (\w+): (.*)$", line)
@@ -20,10 +22,15 @@ def parse(lines, backend, idle):
             continue
         m = LINE.search(line)
         if not m:
+            if warn and re.search(r"(BENCH|BENCHHIST|BENCHLEDGER) \{", line):
+                warn("%s: unparsable line (cut short?): %s" % (
+                    backend, line.strip()[:100]))
             continue
         try:
             obj = json.loads(m.group(3))
         except ValueError:
+            if warn:
+                warn("%s: bad JSON: %s" % (backend, line.strip()[:100]))
             continue
         kind = m.group(1)
         if kind == "BENCH":
@@ -32,7 +39,7 @@ def parse(lines, backend, idle):
             hist.setdefault(obj["name"], []).extend(obj["buckets"])
         elif kind == "BENCHLEDGER":
             ledger.setdefault(obj["name"], {})[obj["cpu"]] = {
-                k: obj.get(k, 0) for k in LEDGER_KINDS}
+                k: obj.get(k, 0) for k in LEDGER_KINDS + ["steal_ns"]}
         else:
             marks[int(m.group(2))] = obj
     out = []
@@ -42,6 +49,11 @@ def parse(lines, backend, idle):
         r["key"] = name + ("@poll" if idle == "poll" else "")
         led = ledger.get(name, {})
         if -1 in led:
+            # steal_ns rides on the ledger lines: ns stolen from each vCPU
+            # while the benchmark ran, not a transition.
+            r["steal_cpu"] = {c: v.pop("steal_ns") for c, v in led.items()
+                              if c >= 0}
+            r["steal_ns"] = led[-1].pop("steal_ns")
             r["ledger"] = led[-1]
             r["ledger_cpu"] = {c: v for c, v in led.items() if c >= 0}
             n = max(r["n"], 1)

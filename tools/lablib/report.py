@@ -228,6 +228,25 @@ def kvm_counters(all_data, out, pvm):
                 "a cross-check (docs/transitions.md, last section)."]
 
 
+def steal_table(all_data, out):
+    """Steal time while each benchmark ran, per vCPU, where any was
+    recorded (KVM's steal-time record, Xen's runstate area)."""
+    rows = []
+    for be, d in all_data.items():
+        for r in d["results"]:
+            if not r.get("steal_ns"):
+                continue
+            per = r.get("steal_cpu", {})
+            cpus = " ".join("vCPU%s %d" % (c, v // 1000)
+                            for c, v in sorted(per.items()) if v)
+            rows.append("  %-18s %-17s %8d us%s" % (
+                r["key"], be, r.get("steal_ns", 0) // 1000,
+                " (" + cpus + ")" if cpus else ""))
+    if rows:
+        out += ["", "steal time: what the hypervisor took from the vCPUs "
+                "while each benchmark ran (us, all vCPUs, then each):"] + rows
+
+
 def selftests(all_data, out, floors_from="hv"):
     st = [s for d in all_data.values() for s in d.get("kvm_selftests", [])]
     if not st:

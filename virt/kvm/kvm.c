@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * KVM backend (x86): kvmclock for time, PV EOI, and the PV send-IPI
- * hypercall, each switchable off (kvmclock=off pveoi=off pvipi=off, or
- * nopv for all) so the plain paths stay tested under KVM too.
+ * KVM backend (x86): kvmclock for time, PV EOI, steal time (with the
+ * preempted flag), and the PV send-IPI hypercall, each switchable off
+ * (kvmclock=off pveoi=off steal=off pvipi=off, or nopv for all) so the
+ * plain paths stay tested under KVM too.
  */
 #include <asm/kvm_para.h>
 #include <linux/kvm_para.h>
@@ -19,17 +20,26 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/timer.h"
+#include "arch/x86_64/traps.h"
 
 /* this_cpu()->virt[] slots */
 #define KVM_PCPU_CLOCK 0   /* 4 words: struct vcpu_time_info */
 #define KVM_PCPU_EOI 4     /* low 32 bits: the PV EOI word */
 
-static bool use_clock, use_eoi, use_ipi, amd;
+static bool use_clock, use_eoi, use_ipi, use_steal, amd;
+static const char *hc_state = "not tried"; /* the boot probe's finding */
 static bool clock_stable;
 static uint64_t clock_base;    /* kvmclock reading at our clock zero */
 static uint64_t last_ns;       /* monotonic clamp when not TSC-stable */
 
 _Static_assert(sizeof(struct vcpu_time_info) == 32, "kvmclock layout");
+_Static_assert(sizeof(struct kvm_steal_time) == 64, "steal-time layout");
+
+/* One steal-time record per vCPU, 64-byte aligned as the MSR requires;
+ * KVM writes it at each entry after the vCPU thread waited on the host,
+ * and sets preempted when the host takes the CPU from a running vCPU. */
+static struct kvm_steal_time steal_rec[MAX_CPUS] __aligned(64);
+static uint64_t steal_base[MAX_CPUS]; /* steal at registration */
 
 static bool kvm_detect(void)
 {
@@ -72,6 +82,41 @@ static void clock_cpu_init(void)
 	wrmsr(MSR_KVM_SYSTEM_TIME_NEW, (uintptr_t)my_clock() | 1);
 }
 
+/* KVM bumps version to odd, writes, bumps it to even again. */
+static uint64_t steal_read(const struct kvm_steal_time *r)
+{
+	uint32_t v;
+	uint64_t s;
+
+	do {
+		v = __atomic_load_n(&r->version, __ATOMIC_ACQUIRE);
+		s = __atomic_load_n(&r->steal, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((v & 1) || v != __atomic_load_n(&r->version, __ATOMIC_RELAXED));
+	return s;
+}
+
+static uint64_t kvm_steal_ns(unsigned cpu)
+{
+	return cpu < MAX_CPUS ? steal_read(&steal_rec[cpu]) - steal_base[cpu] : 0;
+}
+
+static bool kvm_vcpu_preempted(unsigned cpu)
+{
+	return cpu < MAX_CPUS &&
+	       (__atomic_load_n(&steal_rec[cpu].preempted, __ATOMIC_RELAXED) &
+		KVM_VCPU_PREEMPTED);
+}
+
+/* Each vCPU registers its own record (the MSR is per vCPU). */
+static void steal_cpu_init(void)
+{
+	unsigned id = this_cpu()->id;
+
+	wrmsr(MSR_KVM_STEAL_TIME, (uintptr_t)&steal_rec[id] | KVM_MSR_ENABLED);
+	steal_base[id] = steal_read(&steal_rec[id]);
+}
+
 static void kvm_init(void)
 {
 	uint32_t f = cpuid(KVM_CPUID_FEATURES, 0).eax;
@@ -79,9 +124,15 @@ static void kvm_init(void)
 	amd = cpuid(0, 0).ebx == 0x68747541; /* "Auth" */
 	use_clock = feature_on(f, KVM_FEATURE_CLOCKSOURCE2, "kvmclock");
 	use_eoi = feature_on(f, KVM_FEATURE_PV_EOI, "pveoi");
-	/* Opt-in: on the software KVM (kvm_pvm) of our build machines a
-	 * hypercall from emulated CPL0 code never returns. */
+	/* Confirmed by a probe in kvm_cpu_init(): on the software KVM
+	 * (kvm_pvm) of our build machines a hypercall from emulated CPL0
+	 * code returns without doing anything. */
 	use_ipi = feature_on(f, KVM_FEATURE_PV_SEND_IPI, "pvipi");
+	use_steal = feature_on(f, KVM_FEATURE_STEAL_TIME, "steal");
+	if (use_steal) {
+		steal_cpu_init();
+		virt_steal_on = true;
+	}
 	clock_stable = f & (1u << KVM_FEATURE_CLOCKSOURCE_STABLE_BIT);
 	if (use_clock) {
 		const struct vcpu_time_info *t = my_clock();
@@ -100,10 +151,92 @@ static void kvm_init(void)
 	}
 }
 
+/* ---- does a hypercall work here? (BSP, once, at boot) ----
+ * On the software KVM (kvm_pvm) of our build machines a hypercall from
+ * emulated guest kernel code never completes: KVM re-enters the guest at
+ * the instruction, forever, taking interrupts in between. So the probe
+ * runs with IRQs on and a timer armed: if the timer finds the vCPU still
+ * at the probe's instruction, it moves it past and says so. */
+static uintptr_t probe_rip;          /* the probe's vmcall/vmmcall */
+static volatile bool probe_stuck;
+
+static void probe_timer(void)
+{
+	struct arch_regs *r = (void *)this_cpu()->arch[PCPU_IRQ_REGS];
+
+	if (r && r->rip == probe_rip) {
+		r->rip += 3; /* both instructions are 3 bytes */
+		r->rax = (uint64_t)-KVM_ENOSYS;
+		probe_stuck = true;
+	}
+}
+
+/* A PV send-IPI of the PING vector to ourselves (taken and ignored once
+ * IRQs are on: no ping hook): 1 = one IPI sent. */
+static long probe_call(void)
+{
+	uint32_t id = this_cpu()->hw_id;
+	register unsigned long a3 __asm__("rsi") = APIC_DM_FIXED | (0xf0 + IPI_PING);
+	long ret;
+
+	ledger_add(LEDGER_IPI);
+	if (amd)
+		__asm__ volatile("lea 1f(%%rip), %%r8\n\tmov %%r8, %[at]\n\t"
+				 "sti\n1:\tvmmcall\n\tcli"
+				 : "=a"(ret), [at] "=m"(probe_rip)
+				 : "a"(KVM_HC_SEND_IPI), "b"(1ul << (id & 63)),
+				   "c"(0ul), "d"((unsigned long)(id & ~63u)), "r"(a3)
+				 : "r8", "memory");
+	else
+		__asm__ volatile("lea 1f(%%rip), %%r8\n\tmov %%r8, %[at]\n\t"
+				 "sti\n1:\tvmcall\n\tcli"
+				 : "=a"(ret), [at] "=m"(probe_rip)
+				 : "a"(KVM_HC_SEND_IPI), "b"(1ul << (id & 63)),
+				   "c"(0ul), "d"((unsigned long)(id & ~63u)), "r"(a3)
+				 : "r8", "memory");
+	return ret;
+}
+
+static void probe_hypercalls(void)
+{
+	struct cpu *c = this_cpu();
+	long rc;
+
+	c->timer_hook = probe_timer;
+	/* 20 ms: a working hypercall, emulated instruction by instruction,
+	 * still returns well within it. */
+	virt_set_deadline(virt_clock_ns() + 20000000);
+	rc = probe_call();
+	if (!probe_stuck) { /* the PING IPI is in, or about to be: wait */
+		uint64_t end = virt_clock_ns() + 20000000;
+
+		arch_irq_enable();
+		while (!probe_stuck && c->ipi_count[IPI_PING] == 0 &&
+		       virt_clock_ns() < end)
+			arch_cpu_relax();
+		arch_irq_disable();
+	}
+	c->timer_hook = NULL;
+	virt_set_deadline(VIRT_NO_DEADLINE);
+	if (!probe_stuck && rc == 1 && c->ipi_count[IPI_PING]) {
+		hc_state = "work: a PV IPI to self was delivered";
+		return;
+	}
+	hc_state = probe_stuck ? "never complete here: the probe was stopped "
+				 "by a timer"
+			       : "do nothing here: a PV IPI to self was not "
+				 "delivered";
+	kprintf("vsched: kvm: hypercalls from guest kernel mode %s: PV IPI off"
+		" (rc %ld)\n", hc_state, rc);
+	use_ipi = false;
+}
+
 static void kvm_cpu_init(void)
 {
 	if (use_clock)
 		clock_cpu_init();
+	if (use_steal && this_cpu()->id) /* the BSP's is set up in init */
+		steal_cpu_init();
 	/* Cycle/ns conversion for deadlines (and the clock if kvmclock is
 	 * off); the TSC frequency is known by now. */
 	none_cpu_init_clock();
@@ -114,6 +247,8 @@ static void kvm_cpu_init(void)
 		wrmsr(MSR_KVM_PV_EOI_EN, (uintptr_t)w | KVM_MSR_ENABLED);
 		apic_set_pv_eoi(w);
 	}
+	if (use_ipi && this_cpu()->id == 0)
+		probe_hypercalls();
 }
 
 static long kvm_hypercall4(unsigned long nr, unsigned long a0, unsigned long a1,
@@ -190,10 +325,12 @@ static void kvm_bench_mark(uint32_t mark)
 static void kvm_describe(void)
 {
 
-	kprintf("vsched: virt kvm: kvmclock %s%s, PV EOI %s, PV IPI %s (%s)\n",
-		use_clock ? "on" : "off", use_clock && clock_stable ? " (stable)" : "",
-		use_eoi ? "on" : "off", use_ipi ? "on" : "off",
-		amd ? "vmmcall" : "vmcall");
+	kprintf("vsched: virt kvm: kvmclock %s%s, PV EOI %s, steal time %s, PV IPI"
+		" %s (%s; hypercalls %s)\n", use_clock ? "on" : "off",
+		use_clock && clock_stable ? " (stable)" : "",
+		use_eoi ? "on" : "off", use_steal ? "on" : "off",
+		use_ipi ? "on" : "off",
+		amd ? "vmmcall" : "vmcall", hc_state);
 }
 
 static uint64_t clock_dispatch(void)
@@ -216,4 +353,6 @@ const struct virt_ops virt_ops_kvm = {
 	.null_exit = arch_null_exit,
 	.null_exit_name = "cpuid",
 	.bench_mark = kvm_bench_mark,
+	.steal_ns = kvm_steal_ns,
+	.vcpu_preempted = kvm_vcpu_preempted,
 };

@@ -58,6 +58,7 @@ static void xen_cpu_init(void)
 	irq_set_handler(dt.xen_evtchn_intid, evtchn_irq);
 	gic_enable_ppi(dt.xen_evtchn_intid);
 	none_cpu_init_clock();
+	xen_runstate_cpu_init();
 	rc = xen_ipi_cpu_init();
 	if (rc)
 		xen_fail("EVTCHNOP_bind_ipi", rc);
@@ -82,6 +83,7 @@ static void arm_describe(void)
 		" IPIs %u event channels per vCPU (EVTCHNOP_bind_ipi); console"
 		" %s; SMP PSCI CPU_ON\n", dt.xen_evtchn_intid - 16,
 		dt.xen_evtchn_intid, IPI_NR, xen_console_describe());
+	kprintf("vsched: virt xen: steal time %s\n", xen_runstate_describe());
 	xen_print_cmdline();
 }
 
@@ -93,6 +95,11 @@ static __noreturn void xen_shutdown(int code)
 }
 
 bool xen_timer_uses_evtchn(void) { return false; }
+
+/* Xen on arm keeps no vcpu_time_info for the guest: no poll timeout, so a
+ * lost kick would hang there (x86 turns it into a 10 ms delay). */
+uint64_t xen_poll_timeout_10ms(void) { return 0; }
+bool xen_poll_expired(uint64_t deadline) { return false; }
 
 const struct virt_ops virt_ops_xen = {
 	.name = "xen",
@@ -109,4 +116,8 @@ const struct virt_ops virt_ops_xen = {
 	.describe = arm_describe,
 	.null_exit = xen_null_exit,
 	.null_exit_name = "xen_version hypercall",
+	.steal_ns = xen_steal_ns,
+	.vcpu_preempted = xen_vcpu_preempted,
+	.pv_wait = xen_pv_wait,
+	.pv_kick = xen_pv_kick,
 };

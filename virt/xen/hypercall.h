@@ -67,6 +67,12 @@ static inline int xen_sched_op(int cmd, void *arg)
 				HC_PTR(arg));
 }
 
+static inline int xen_vm_assist(unsigned cmd, unsigned type)
+{
+	ledger_add(LEDGER_HYPERCALL);
+	return (int)_hypercall2(__HYPERVISOR_vm_assist, cmd, type);
+}
+
 static inline int xen_hvm_op(int cmd, void *arg)
 {
 	ledger_add(LEDGER_HYPERCALL);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * IPIs as one event channel per vCPU and enum ipi_kind (EVTCHNOP_bind_ipi /
- * EVTCHNOP_send), the same on x86 and arm64.
+ * EVTCHNOP_send), the same on x86 and arm64; and one more, masked, per
+ * vCPU: the kick of paravirtual spinlocks, which a halted waiter polls
+ * (SCHEDOP_poll wakes on a pending port even while it is masked).
  */
 #include "arch.h"
 #include "virt.h"
@@ -13,19 +15,69 @@ static void ipi_event(unsigned port, uintptr_t kind)
 	kernel_ipi((unsigned)kind);
 }
 
+static void stray_kick(unsigned port, uintptr_t arg)
+{
+	/* Only between binding and masking: nothing to do. */
+}
+
+static void port_clear(unsigned port)
+{
+	xen_ulong_t bit = (xen_ulong_t)1 << (port % (sizeof(xen_ulong_t) * 8));
+
+	__atomic_fetch_and(&xen_shared->evtchn_pending[port / (sizeof(xen_ulong_t) * 8)],
+			   ~bit, __ATOMIC_SEQ_CST);
+}
+
+/* IRQs off. The timeout is absolute Xen system time. Xen also ends a
+ * poll early when an event is due to this vCPU (arm64: even with IRQs
+ * masked): that is a wakeup without a kick, not a lost one. */
+int xen_pv_wait(void)
+{
+	unsigned port = (unsigned)xen_pcpu(this_cpu())[XEN_PCPU_KICK_PORT];
+	evtchn_port_t p = port;
+	struct sched_poll poll = {.nr_ports = 1};
+	bool kicked;
+
+	if (!port)
+		return -1;
+	poll.timeout = xen_poll_timeout_10ms();
+	set_xen_guest_handle(poll.ports, &p);
+	xen_sched_op(SCHEDOP_poll, &poll);
+	kicked = xen_evtchn_is_pending(port);
+	port_clear(port); /* consumed: the next poll blocks again */
+	if (kicked)
+		return 1;
+	return poll.timeout && xen_poll_expired(poll.timeout) ? 2 : 0;
+}
+
+void xen_pv_kick(unsigned cpu)
+{
+	struct cpu *c = cpu_get(cpu);
+	unsigned port = c ? (unsigned)READ_ONCE(xen_pcpu(c)[XEN_PCPU_KICK_PORT]) : 0;
+
+	if (port)
+		xen_evtchn_send(port);
+}
+
 /* This vCPU's IPI ports, published before it counts as online (the
  * release store in kernel_secondary_main pairs with senders' reads). */
 int xen_ipi_cpu_init(void)
 {
 	struct cpu *c = this_cpu();
+	int port;
 
 	for (unsigned k = 0; k < IPI_NR; k++) {
-		int port = xen_evtchn_bind_ipi(xen_vcpu_id(c), ipi_event, k);
-
+		port = xen_evtchn_bind_ipi(xen_vcpu_id(c), ipi_event, k);
 		if (port < 0)
 			return port;
 		WRITE_ONCE(xen_pcpu(c)[XEN_PCPU_IPI_PORT + k], (unsigned)port);
 	}
+	port = xen_evtchn_bind_ipi(xen_vcpu_id(c), stray_kick, 0);
+	if (port < 0)
+		return port;
+	xen_evtchn_mask((unsigned)port);
+	port_clear((unsigned)port);
+	WRITE_ONCE(xen_pcpu(c)[XEN_PCPU_KICK_PORT], (unsigned)port);
 	return 0;
 }
 

@@ -158,3 +158,13 @@ void xen_time_cpu_init(void)
 }
 
 bool xen_timer_uses_evtchn(void) { return true; }
+
+uint64_t xen_poll_timeout_10ms(void)
+{
+	return xen_system_time_ns() + 10000000;
+}
+
+bool xen_poll_expired(uint64_t deadline)
+{
+	return xen_system_time_ns() >= deadline;
+}

@@ -143,6 +143,7 @@ static void xen_cpu_init(void)
 			 rc);
 	xen_evtchn_clear_pending(c);
 	xen_time_cpu_init();
+	xen_runstate_cpu_init();
 	rc = xen_ipi_cpu_init();
 	if (rc)
 		xen_fail("EVTCHNOP_bind_ipi", rc);
@@ -169,6 +170,7 @@ static void xen_describe(void)
 		" channels per vCPU (EVTCHNOP_bind_ipi); console %s; SMP"
 		" VCPUOP_initialise + VCPUOP_up\n", xen_upcall_describe(),
 		IPI_NR, xen_console_describe());
+	kprintf("vsched: virt xen: steal time %s\n", xen_runstate_describe());
 	xen_print_cmdline();
 }
 
@@ -195,4 +197,8 @@ const struct virt_ops virt_ops_xen = {
 	.cpu_start = xen_cpu_start,
 	.null_exit = xen_null_exit,
 	.null_exit_name = "xen_version hypercall",
+	.steal_ns = xen_steal_ns,
+	.vcpu_preempted = xen_vcpu_preempted,
+	.pv_wait = xen_pv_wait,
+	.pv_kick = xen_pv_kick,
 };

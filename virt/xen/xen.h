@@ -39,6 +39,7 @@ enum xen_pcpu_word {
 	XEN_PCPU_TIMER_EARLY, /* timer events before the deadline (re-armed) */
 	XEN_PCPU_TIMER_STALE, /* timer events with nothing armed */
 	XEN_PCPU_HLT_SKIPS,   /* upcalls taken in an sti shadow, at a hlt */
+	XEN_PCPU_KICK_PORT,   /* masked event channel a pv_wait polls, 0 = none */
 	XEN_PCPU_IPI_PORT,    /* + enum ipi_kind: IPI event channels */
 	XEN_PCPU_NR = XEN_PCPU_IPI_PORT + IPI_NR,
 };
@@ -68,6 +69,10 @@ static inline unsigned xen_vcpu_id(struct cpu *c) { return c->id; }
 /* Deadlines through VIRQ_TIMER + VCPUOP_set_singleshot_timer (x86: time.c)
  * or the arch's own timer (arm64.c). */
 bool xen_timer_uses_evtchn(void);
+/* An absolute SCHEDOP_poll timeout 10 ms from now, in Xen system time
+ * (x86: time.c); 0 = none where the guest cannot read that time (arm64). */
+uint64_t xen_poll_timeout_10ms(void);
+bool xen_poll_expired(uint64_t deadline); /* Xen's time is past it */
 
 /* time.c (x86): pvclock, the one-shot timer and the VIRQ_TIMER handler. */
 void xen_time_init(void);             /* BSP, after vcpu_info of vCPU 0 */
@@ -101,8 +106,18 @@ int xen_cpu_start(unsigned id, uint32_t hw_id, void *stack_top);
 int xen_ipi_cpu_init(void);
 void xen_send_ipi(unsigned cpu, enum ipi_kind kind);
 void xen_send_ipi_others(enum ipi_kind kind);
+/* ... and the kick channel of paravirtual spinlocks (SCHEDOP_poll). */
+int xen_pv_wait(void);
+void xen_pv_kick(unsigned cpu);
 /* Xen's own id for the calling vCPU (CPUID leaf base + 4), or -1. */
 int xen_cpuid_vcpu_id(void);
+
+/* runstate.c: steal time and the preempted hint from each vCPU's runstate
+ * area (any arch). cpu_init on each vCPU, the BSP first. */
+void xen_runstate_cpu_init(void);
+uint64_t xen_steal_ns(unsigned cpu);
+bool xen_vcpu_preempted(unsigned cpu);
+const char *xen_runstate_describe(void);
 
 /* debug.c: VIRQ_DEBUG (Xen debug key 'q') dumps each vCPU's state. */
 void xen_debug_cpu_init(void);

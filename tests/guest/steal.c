@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Suite "steal": steal time, the time the hypervisor kept a ready vCPU off
+ * its physical CPU (KVM's steal-time record, Xen's runstate area). Every
+ * vCPU spins at once, which on an overcommitted host (more vCPUs than
+ * physical CPUs: Xen in QEMU with dom0_max_vcpus above -smp, hv with more
+ * vCPUs than host cores) makes the hypervisor stop them in turn.
+ *
+ * - steal.monotonic: each vCPU's steal never decreases, and on an exact
+ *   clock (strict_timing) never grows faster than time itself; zero
+ *   everywhere on a backend without a record.
+ * - steal.counted (expect_steal: the manifest says the host is
+ *   overcommitted): stolen time is seen, and charged to the threads that
+ *   were running, not to their run time.
+ * - steal.slice_kept (expect_steal and strict_timing, i.e. Xen under
+ *   icount, where stalls are exact): two threads sharing a stalled vCPU
+ *   still get a whole slice of running each turn; inject=steal_charged
+ *   fails it. Give it a slice longer than the hypervisor's own (Xen's
+ *   credit2 gives at most 10 ms; the manifest uses slice_us=30000): with
+ *   2 or 8 ms Xen switched vCPUs at our slice-end interrupt itself,
+ *   between two turns, and a turn lost nothing either way, so even the
+ *   broken kernel passed.
+ * - steal.mutex_preempted_owner (the same): a contended mutex on every
+ *   vCPU; a locker spinning on an owner whose vCPU the hypervisor stopped
+ *   gives up at once instead of spinning out its bound;
+ *   inject=spin_on_preempted fails it.
+ */
+#include "arch.h"
+#include "virt.h"
+#include "guest/lib/printf.h"
+#include "guest/options.h"
+#include "guest/percpu.h"
+#include "guest/sched/sched.h"
+#include "guest/test.h"
+#include "tests/guest/sched_util.h"
+
+#define SPINNER_PRIO 2
+
+static volatile bool stop;
+
+/* One spinner: its counts, and what its own reads of its vCPU's steal
+ * found. A vCPU reading its own record sees every stall that ended before
+ * the read, and none of it can predate its previous read (it was running
+ * then), so the steal between two reads is at most the time between them:
+ * the clock before the first and after the second. */
+struct spinner {
+	unsigned cpu;
+	uint64_t count, samples;
+	unsigned decreases, too_fast;
+	char why[96], why_fast[96];
+};
+
+static void sample(struct spinner *sp, uint64_t *s_prev, uint64_t *t_prev)
+{
+	uint64_t t0 = virt_clock_ns(), s = virt_steal_ns(sp->cpu);
+	uint64_t t1 = virt_clock_ns();
+
+	sp->samples++;
+	if (s < *s_prev && !sp->decreases++)
+		ksnprintf(sp->why, sizeof(sp->why), "vCPU %u: steal went from "
+			  "%lu to %lu ns", sp->cpu, *s_prev, s);
+	/* 100 us and 1 %: the record's clock is the hypervisor's. */
+	if (s > *s_prev && s - *s_prev > t1 - *t_prev + (t1 - *t_prev) / 100 +
+					    100 * US && !sp->too_fast++)
+		ksnprintf(sp->why_fast, sizeof(sp->why_fast), "vCPU %u: %lu ns "
+			  "stolen in %lu ns", sp->cpu, s - *s_prev, t1 - *t_prev);
+	*s_prev = s;
+	*t_prev = t0;
+}
+
+static long spin_fn(void *arg)
+{
+	struct spinner *sp = arg;
+	uint64_t s_prev, t_prev;
+
+	t_prev = virt_clock_ns();
+	s_prev = virt_steal_ns(sp->cpu);
+	while (!READ_ONCE(stop))
+		if (!(++sp->count & 63))
+			sample(sp, &s_prev, &t_prev);
+	return 0;
+}
+
+struct phase {
+	unsigned n;                        /* spinners */
+	struct thread_handle h[MAX_CPUS + 1];
+	struct spinner sp[MAX_CPUS + 1];
+	struct thread_stats st[MAX_CPUS + 1]; /* each spinner's, at its end */
+	uint64_t steal0[MAX_CPUS], steal1[MAX_CPUS];
+	uint64_t t0, t1;                   /* clock around the phase */
+};
+
+/* Spinners: one pinned to each vCPU, and a second one on the last vCPU
+ * when two_on_last (they share it, taking turns at slice ends). main, at a
+ * higher priority, sleeps meanwhile. The vCPUs' steal is read before the
+ * first spawn and after the last spinner finished: every spinner's whole
+ * life, so their steal is part of it. */
+static void run_phase(struct phase *p, uint64_t ns, bool two_on_last)
+{
+	unsigned n = cpu_count(), last = n - 1;
+
+	stop = false;
+	p->n = n + (two_on_last ? 1 : 0);
+	p->t0 = virt_clock_ns();
+	for (unsigned i = 0; i < n; i++)
+		p->steal0[i] = virt_steal_ns(i);
+	for (unsigned i = 0; i < p->n; i++) {
+		unsigned cpu = i < n ? i : last;
+
+		p->sp[i] = (struct spinner){.cpu = cpu};
+		st_spawn(spin_fn, &p->sp[i], i < n ? "steal-spin" : "steal-spin2",
+			 SPINNER_PRIO, 1ull << cpu, &p->h[i]);
+	}
+	thread_sleep_ns(ns);
+	stop = true;
+	/* A finished thread's statistics are final (its last switch-out is
+	 * in) and readable until it is joined. */
+	for (unsigned i = 0; i < p->n; i++) {
+		uint64_t nap = 0;
+
+		while (!thread_is_finished(p->h[i]))
+			st_backoff(&nap);
+		thread_get_stats(p->h[i], &p->st[i]);
+		thread_join(p->h[i], NULL);
+	}
+	for (unsigned i = 0; i < n; i++)
+		p->steal1[i] = virt_steal_ns(i);
+	p->t1 = virt_clock_ns();
+}
+
+static uint64_t vcpu_steal(const struct phase *p, unsigned i)
+{
+	return p->steal1[i] - p->steal0[i];
+}
+
+static void check_monotonic(const struct phase *p)
+{
+	uint64_t total = 0, samples = 0;
+	unsigned bad = 0;
+	const char *why = "";
+
+	for (unsigned i = 0; i < cpu_count(); i++)
+		total += p->steal1[i];
+	if (!virt_steal_on) {
+		report(total == 0, "steal.monotonic",
+		       "no steal-time record, yet %lu ns of steal", total);
+		report_info("steal.monotonic", "no steal-time record on this "
+			    "backend (%s): steal reads 0", virt->name);
+		return;
+	}
+	/* Faster than time is a check only on an exact clock: on a wall
+	 * clock under Xen ours is clamped across vCPUs (no stable TSC) and
+	 * stands still for milliseconds on a lagging vCPU, while Xen's steal
+	 * runs on. */
+	for (unsigned i = 0; i < p->n; i++) {
+		const struct spinner *sp = &p->sp[i];
+
+		samples += sp->samples;
+		if (sp->decreases) {
+			bad += sp->decreases;
+			why = sp->why;
+		}
+		if (sp->too_fast && st_strict()) {
+			bad += sp->too_fast;
+			why = sp->why_fast;
+		} else if (sp->too_fast) {
+			report_info("steal.monotonic", "%u reads ahead of the "
+				    "clock (not checked on a wall clock): %s",
+				    sp->too_fast, sp->why_fast);
+		}
+	}
+	report(!bad && samples >= p->n, "steal.monotonic",
+	       "%u bad of %lu reads: %s", bad, samples, why);
+}
+
+/* Under overcommit: steal was seen, and the spinners (the only threads
+ * running then, apart from main's few samples) carry it as their steal,
+ * not as run time. */
+static void check_counted(const struct phase *p, uint64_t vsum)
+{
+	uint64_t tsteal = 0, trun = 0, span = p->t1 - p->t0;
+
+	for (unsigned i = 0; i < p->n; i++) {
+		tsteal += p->st[i].steal_ns;
+		trun += p->st[i].run_ns;
+	}
+	report_info("steal.counted", "spinners ran %lu us and had %lu us "
+		    "stolen; the vCPUs %lu us stolen in %lu us", trun / 1000,
+		    tsteal / 1000, vsum / 1000, span / 1000);
+	/* An overcommitted host takes at least a tenth of one vCPU's time;
+	 * the spinners carry a good part of it (the rest fell on vCPUs
+	 * waking to run main, idle or a spinner about to start: under KVM
+	 * the host counts every wait of the vCPU thread for a core, even
+	 * from a halt), and never more than there was
+	 * (1 % and 100 us per spinner: the clocks are the hypervisor's). */
+	report(virt_steal_on && vsum >= span / 10 && tsteal >= vsum / 4 &&
+		       tsteal <= vsum + vsum / 100 + p->n * 100 * US,
+	       "steal.counted", "%s: vCPUs %lu us stolen in %lu us, spinners "
+	       "%lu us", virt_steal_on ? "steal-time record" : "no record",
+	       vsum / 1000, span / 1000, tsteal / 1000);
+}
+
+/* The two spinners sharing the last vCPU take turns at slice ends; each
+ * turn must be a whole slice of their own running, however much of the
+ * vCPU's time the hypervisor took meanwhile. Charged the stalls, a turn
+ * is a slice less the stolen part. */
+static void check_slice_kept(const struct phase *p)
+{
+	unsigned last = cpu_count() - 1;
+	const struct thread_stats *ta = &p->st[last], *tb = &p->st[p->n - 1];
+	uint64_t turns = ta->switches_preempt + tb->switches_preempt;
+	uint64_t run = ta->run_ns + tb->run_ns;
+	uint64_t stolen = ta->steal_ns + tb->steal_ns;
+	uint64_t per_turn = turns ? run / turns : 0;
+
+	report_info("steal.slice_kept", "vCPU %u: %lu turns of %lu us run "
+		    "each (slice %lu us), %lu us stolen from the two", last,
+		    turns, per_turn / 1000, sched_slice_ns / 1000,
+		    stolen / 1000);
+	report(turns >= 3 && stolen >= sched_slice_ns &&
+		       per_turn * 10 >= sched_slice_ns * 9,
+	       "steal.slice_kept", "%lu turns averaging %lu us of running "
+	       "against a %lu us slice, %lu us stolen", turns, per_turn / 1000,
+	       sched_slice_ns / 1000, stolen / 1000);
+}
+
+/* ---- a contended mutex while the hypervisor stops vCPUs ---- */
+
+static struct mutex mx = MUTEX_INIT;
+static volatile uint64_t mx_count;
+
+static long mutex_fn(void *arg)
+{
+	uint64_t hold = (uintptr_t)arg;
+
+	while (!READ_ONCE(stop)) {
+		uint64_t t0;
+
+		mutex_lock(&mx);
+		t0 = virt_clock_ns();
+		mx_count++;
+		while (virt_clock_ns() - t0 < hold)
+			arch_cpu_relax();
+		mutex_unlock(&mx);
+		t0 = virt_clock_ns();
+		while (virt_clock_ns() - t0 < hold / 2)
+			arch_cpu_relax();
+	}
+	return 0;
+}
+
+/* Two lockers on vCPUs 0 and 1 take turns on one mutex (with two, a
+ * locker nearly always finds the owner running and nobody asleep: it
+ * spins); plain spinners keep the other vCPUs busy, so the hypervisor
+ * stops the lockers' vCPUs now and then, owners among them. */
+static void check_mutex_preempted_owner(uint64_t ns)
+{
+	struct mutex_spin_stats a = mutex_spin_stats, b;
+	unsigned n = cpu_count();
+	struct thread_handle h[MAX_CPUS];
+	struct spinner sp[MAX_CPUS];
+	uint64_t per, c0 = mx_count;
+
+	stop = false;
+	for (unsigned i = 0; i < n; i++) {
+		sp[i] = (struct spinner){.cpu = i};
+		if (i < 2)
+			st_spawn(mutex_fn, (void *)(uintptr_t)(mutex_spin_ns / 4),
+				 "steal-mutex", SPINNER_PRIO, 1ull << i, &h[i]);
+		else
+			st_spawn(spin_fn, &sp[i], "steal-spin", SPINNER_PRIO,
+				 1ull << i, &h[i]);
+	}
+	thread_sleep_ns(ns);
+	stop = true;
+	for (unsigned i = 0; i < n; i++)
+		thread_join(h[i], NULL);
+	b = mutex_spin_stats;
+	b.spins -= a.spins;
+	b.acquired -= a.acquired;
+	b.owner_preempted -= a.owner_preempted;
+	b.spin_ns -= a.spin_ns;
+	b.on_preempted_ns -= a.on_preempted_ns;
+	per = b.owner_preempted ? b.on_preempted_ns / b.owner_preempted : 0;
+	report_info("steal.mutex_preempted_owner", "%lu locks; %lu spins, %lu "
+		    "got it, %lu stopped on a preempted owner after %lu ns on "
+		    "it each (bound %lu us); %lu us spun in all", mx_count - c0,
+		    b.spins, b.acquired, b.owner_preempted, per,
+		    mutex_spin_ns / 1000, b.spin_ns / 1000);
+	/* Stopping at the first look costs one clock read (a trap under
+	 * Xen); spinning on it runs to the bound. */
+	report(b.owner_preempted >= 3 && per * 4 <= mutex_spin_ns,
+	       "steal.mutex_preempted_owner", "%lu spins met a preempted "
+	       "owner, spinning %lu ns on it each against a %lu us bound",
+	       b.owner_preempted, per, mutex_spin_ns / 1000);
+}
+
+static void suite_steal(void)
+{
+	static struct phase p; /* large: not on the stack */
+	bool expect = option_bool("expect_steal");
+	uint64_t phase_ns = MAX(12 * sched_slice_ns, 80 * MS), vsum = 0;
+	unsigned n = cpu_count();
+
+	run_phase(&p, phase_ns, true);
+	check_monotonic(&p);
+	for (unsigned i = 0; i < n; i++)
+		vsum += vcpu_steal(&p, i);
+	report_info("steal.phase", "%u vCPUs spun %lu ms: %lu us stolen in all "
+		    "(%s)", n, (uint64_t)((p.t1 - p.t0) / MS), vsum / 1000,
+		    virt_steal_on ? "steal-time record" : "no record");
+	if (!expect) {
+		report_skip("steal.counted", "the host is not said to be "
+			    "overcommitted (expect_steal)");
+		report_skip("steal.slice_kept", "needs expect_steal and "
+			    "strict_timing");
+		report_skip("steal.mutex_preempted_owner", "needs expect_steal "
+			    "and strict_timing");
+		return;
+	}
+	check_counted(&p, vsum);
+	if (!st_strict() || !mutex_spin_ns) {
+		report_skip("steal.slice_kept", "needs strict_timing (an "
+			    "exact clock: on a wall clock the host's own "
+			    "stalls are in no record)");
+		report_skip("steal.mutex_preempted_owner", "needs strict_timing"
+			    " and mutex_spin_us above 0");
+		return;
+	}
+	check_slice_kept(&p);
+	check_mutex_preempted_owner(phase_ns);
+}
+SUITE("steal", suite_steal);
