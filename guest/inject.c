@@ -38,8 +38,8 @@ static const struct {
 				  "time the hypervisor stole from a vCPU "
 				  "counts against the running thread's slice"},
 	[INJECT_SPIN_ON_PREEMPTED] = {"spin_on_preempted",
-				      "a mutex locker keeps spinning on an "
-				      "owner whose vCPU the hypervisor stopped"},
+				      "a mutex spinner ignores that the "
+				      "owner's vCPU is stopped and spins on"},
 	[INJECT_PVSPIN_NO_KICK] = {"pvspin_no_kick",
 				   "spin_unlock never kicks a waiter halted "
 				   "on the lock (pvspin)"},

@@ -21,7 +21,7 @@ enum inject {
 	INJECT_NO_SLICE,       /* the slice end never preempts */
 	INJECT_WALK_CPUS,      /* each switch and wake reads every vCPU */
 	INJECT_STEAL_CHARGED,  /* a vCPU stall counts against the slice */
-	INJECT_SPIN_ON_PREEMPTED, /* mutex spins on a stopped owner's vCPU */
+	INJECT_SPIN_ON_PREEMPTED, /* mutex spinner ignores a stopped owner */
 	INJECT_PVSPIN_NO_KICK, /* spin_unlock never kicks a halted waiter */
 	INJECT_NR
 };

@@ -35,18 +35,17 @@ static enum spin_end owner_state(struct thread *o, unsigned self_cpu)
 	 * owner is safe and only ends the spin. */
 	if (!__atomic_load_n(&o->on_cpu, __ATOMIC_RELAXED) || cpu == self_cpu)
 		return SPIN_OWNER_OFF;
-	if (virt_vcpu_is_preempted(cpu))
+	if (virt_vcpu_is_preempted(cpu) &&
+	    !inject_on(INJECT_SPIN_ON_PREEMPTED)) /* broken on purpose */
 		return SPIN_OWNER_PREEMPTED;
 	return SPIN_GO_ON;
 }
 
-/* Lock not held, IRQs as the caller had them. true: m is ours.
- * on_preempted: time spun after first seeing the owner's vCPU stopped (0
- * unless inject=spin_on_preempted keeps it spinning). */
+/* Lock not held, IRQs as the caller had them. true: m is ours. */
 static bool spin_for(struct mutex *m, struct thread *self, uint64_t deadline)
 {
-	uint64_t start = virt_clock_ns(), now = start, on_preempted = 0;
-	uint64_t end = MIN(deadline, start + mutex_spin_ns), seen = 0;
+	uint64_t start = virt_clock_ns();
+	uint64_t end = MIN(deadline, start + mutex_spin_ns);
 	enum spin_end why = SPIN_GO_ON;
 	bool got = false;
 
@@ -66,31 +65,16 @@ static bool spin_for(struct mutex *m, struct thread *self, uint64_t deadline)
 			continue;
 		}
 		why = owner_state(o, this_cpu()->id);
-		if (why == SPIN_OWNER_OFF)
+		if (why != SPIN_GO_ON)
 			break;
-		if (why == SPIN_OWNER_PREEMPTED &&
-		    !inject_on(INJECT_SPIN_ON_PREEMPTED))
+		if (!(i & 15) && virt_clock_ns() >= end)
 			break;
-		if (!(i & 15) || why == SPIN_OWNER_PREEMPTED) {
-			now = virt_clock_ns();
-			if (why != SPIN_OWNER_PREEMPTED) {
-				on_preempted += seen ? now - seen : 0;
-				seen = 0;
-			} else if (!seen) {
-				seen = now;
-			}
-			if (now >= end)
-				break;
-		}
 		arch_cpu_relax();
 	}
-	if (seen)
-		on_preempted += now - seen;
 	if (got)
 		count(&mutex_spin_stats.acquired, 1);
 	else if (why == SPIN_OWNER_PREEMPTED)
 		count(&mutex_spin_stats.owner_preempted, 1);
-	count(&mutex_spin_stats.on_preempted_ns, on_preempted);
 	count(&mutex_spin_stats.spin_ns, virt_clock_ns() - start);
 	return got;
 }

@@ -41,7 +41,6 @@ struct mutex_spin_stats {
 	uint64_t acquired;        /* ... and got the mutex without a sleep */
 	uint64_t owner_preempted; /* ... and stopped: owner's vCPU stopped */
 	uint64_t spin_ns;         /* time spent spinning */
-	uint64_t on_preempted_ns; /* of which the owner's vCPU was stopped */
 };
 extern struct mutex_spin_stats mutex_spin_stats;
 
