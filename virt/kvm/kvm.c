@@ -180,20 +180,19 @@ static long probe_call(void)
 	long ret;
 
 	ledger_add(LEDGER_IPI);
+	/* The same sequence around either vendor's instruction. */
+#define PROBE_ASM(insn)                                                        \
+	__asm__ volatile("lea 1f(%%rip), %%r8\n\tmov %%r8, %[at]\n\t"           \
+			 "sti\n1:\t" insn "\n\tcli"                                \
+			 : "=a"(ret), [at] "=m"(probe_rip)                     \
+			 : "a"(KVM_HC_SEND_IPI), "b"(1ul << (id & 63)), "c"(0ul), \
+			   "d"((unsigned long)(id & ~63u)), "r"(a3)            \
+			 : "r8", "memory")
 	if (amd)
-		__asm__ volatile("lea 1f(%%rip), %%r8\n\tmov %%r8, %[at]\n\t"
-				 "sti\n1:\tvmmcall\n\tcli"
-				 : "=a"(ret), [at] "=m"(probe_rip)
-				 : "a"(KVM_HC_SEND_IPI), "b"(1ul << (id & 63)),
-				   "c"(0ul), "d"((unsigned long)(id & ~63u)), "r"(a3)
-				 : "r8", "memory");
+		PROBE_ASM("vmmcall");
 	else
-		__asm__ volatile("lea 1f(%%rip), %%r8\n\tmov %%r8, %[at]\n\t"
-				 "sti\n1:\tvmcall\n\tcli"
-				 : "=a"(ret), [at] "=m"(probe_rip)
-				 : "a"(KVM_HC_SEND_IPI), "b"(1ul << (id & 63)),
-				   "c"(0ul), "d"((unsigned long)(id & ~63u)), "r"(a3)
-				 : "r8", "memory");
+		PROBE_ASM("vmcall");
+#undef PROBE_ASM
 	return ret;
 }
 
