@@ -43,6 +43,9 @@ static const struct {
 	[INJECT_PVSPIN_NO_KICK] = {"pvspin_no_kick",
 				   "spin_unlock never kicks a waiter halted "
 				   "on the lock (pvspin)"},
+	[INJECT_PVYIELD_NOOP] = {"pvyield_noop",
+				 "a directed yield to a preempted vCPU is "
+				 "counted but not made (pvyield)"},
 };
 
 const char *inject_name(unsigned i)

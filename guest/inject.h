@@ -23,6 +23,7 @@ enum inject {
 	INJECT_STEAL_CHARGED,  /* a vCPU stall counts against the slice */
 	INJECT_SPIN_ON_PREEMPTED, /* mutex spinner ignores a stopped owner */
 	INJECT_PVSPIN_NO_KICK, /* spin_unlock never kicks a halted waiter */
+	INJECT_PVYIELD_NOOP,   /* a directed yield is counted, not made */
 	INJECT_NR
 };
 

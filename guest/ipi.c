@@ -4,6 +4,7 @@
 #include "virt.h"
 #include "guest/ipi.h"
 #include "guest/percpu.h"
+#include "guest/pvspin.h"
 
 int ipi_call(unsigned cpu, void (*fn)(void *), void *arg, bool wait)
 {
@@ -33,8 +34,14 @@ int ipi_call(unsigned cpu, void (*fn)(void *), void *arg, bool wait)
 	virt_send_ipi(cpu, IPI_CALL);
 	if (!wait)
 		return 0; /* the target unlocks the slot */
-	while (__atomic_load_n(&t->call_done, __ATOMIC_ACQUIRE) != seq)
+	for (unsigned i = 1;
+	     __atomic_load_n(&t->call_done, __ATOMIC_ACQUIRE) != seq; i++) {
+		/* A target the hypervisor stopped runs the call only once it
+		 * runs again: give it this physical CPU (pvyield). */
+		if (!(i & 255))
+			pvyield_if_preempted(cpu, PVYIELD_CALL);
 		arch_cpu_relax();
+	}
 	spin_unlock(&t->call_lock);
 	return 0;
 }

@@ -32,6 +32,8 @@ const struct option options[] = {
 		 "pvspin_spins halts until kicked (Xen)"),
 	OPT_NUM("pvspin_spins", 1, 100000000, 1024, "spins before a "
 		"spinlock waiter halts (pvspin)"),
+	OPT_BOOL("pvyield", true, "directed yield: a vCPU waiting on a "
+		 "preempted vCPU yields to it (KVM, Xen)"),
 	OPT_NUM("stress_ms", 10, 3600000, 1500, "length of the stress suite, ms"),
 	OPT_NUM("many_threads", 1, 1000000, 10000,
 		"threads alive at once in the threads_many suite"),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Paravirtual spinlocks: the slow path of spin_lock() (guest/spinlock.h).
+ * Paravirtual spinlocks: the slow path of spin_lock() (guest/spinlock.h);
+ * and directed yield to a preempted vCPU (pvspin.h).
  *
  * A waiter spins pvspin_spins times; then, if pvspin is on, the backend can
  * halt a vCPU until kicked (virt->pv_wait / pv_kick) and IRQs were off
@@ -102,14 +103,42 @@ void spin_unlock_kick(struct spinlock *l, uint16_t next)
 	}
 }
 
+bool pvyield_on;
+uint64_t pvyield_count[PVYIELD_NR];
+
+bool pvyield_if_preempted(unsigned cpu, enum pvyield_site site)
+{
+	if (!__builtin_expect(pvyield_on, 0) || !virt_vcpu_is_preempted(cpu))
+		return false;
+	count(&pvyield_count[site]);
+	if (!inject_on(INJECT_PVYIELD_NOOP)) /* broken on purpose */
+		virt->pv_yield_to(cpu);
+	return true;
+}
+
+static void pvyield_init(void)
+{
+	if (!option_bool("pvyield"))
+		return;
+	if (!(virt_pv_caps() & VIRT_PV_YIELD) || !virt_steal_on) {
+		kprintf("vsched: pvyield: the %s backend %s: no directed yield\n",
+			virt->name, virt_steal_on ? "cannot yield to a vCPU"
+						  : "keeps no preempted flag");
+		return;
+	}
+	kprintf("vsched: pvyield: on, waiters yield to a preempted vCPU\n");
+	WRITE_ONCE(pvyield_on, true);
+}
+
 void pvspin_init(void)
 {
 	bool want = option_bool("pvspin");
 
+	pvyield_init();
 	pvspin_spins = (unsigned)option_u64("pvspin_spins");
 	if (!want)
 		return;
-	if (!virt->pv_wait || !virt->pv_kick) {
+	if (!(virt_pv_caps() & VIRT_PV_HALT_KICK)) {
 		kprintf("vsched: pvspin: the %s backend cannot halt and kick a "
 			"vCPU: plain spinlocks\n", virt->name);
 		return;

@@ -21,8 +21,25 @@ struct pvspin_stats {        /* since boot, atomic */
 };
 extern struct pvspin_stats pvspin_stats;
 
-/* Boot CPU, before the others start: read pvspin= and pvspin_spins=, and
- * say whether paravirtual spinlocks are on. */
+/*
+ * Directed yield (pvyield=on, where the backend has VIRT_PV_YIELD): a
+ * vCPU that waits on another one the hypervisor stopped gives its
+ * physical CPU to it instead of spinning out its host time slice. Used
+ * where the waiter knows whom it waits on: a mutex spinner on the owner's
+ * vCPU (mutex.c), a cross-call sender on its target (ipi.c), a waker on
+ * the vCPU still switching its thread out (wake.c). Spinlock waiters do
+ * not know the holder's vCPU (a ticket lock records none): with pvspin
+ * they halt, which frees the physical CPU just as well.
+ */
+enum pvyield_site { PVYIELD_MUTEX, PVYIELD_CALL, PVYIELD_SWITCH, PVYIELD_NR };
+extern bool pvyield_on;
+extern uint64_t pvyield_count[PVYIELD_NR]; /* since boot, atomic */
+
+/* If vCPU cpu is preempted, yield to it and return true. */
+bool pvyield_if_preempted(unsigned cpu, enum pvyield_site site);
+
+/* Boot CPU, before the others start: read pvspin=, pvspin_spins= and
+ * pvyield=, and say what is on. */
 void pvspin_init(void);
 
 #endif

@@ -64,7 +64,20 @@ struct virt_ops {
 	 * vCPU cannot halt yet (not set up). pv_kick: any context. */
 	int (*pv_wait)(void);
 	void (*pv_kick)(unsigned cpu);
+	/* Directed yield: give this vCPU's physical CPU to vCPU cpu, which
+	 * the caller saw preempted while it waits on it (KVM_HC_SCHED_YIELD;
+	 * Xen has no directed yield, so SCHEDOP_yield: Xen runs another of
+	 * its ready vCPUs, of which the preempted one is one). Any context;
+	 * returns at once where the hypervisor has nothing else to run. */
+	void (*pv_yield_to)(unsigned cpu);
+	/* Which of the three above work on this boot (VIRT_PV_*): set once
+	 * the BSP's cpu_init has run (KVM probes its hypercalls there);
+	 * NULL: none. */
+	unsigned (*pv_caps)(void);
 };
+
+#define VIRT_PV_HALT_KICK 1u /* pv_wait and pv_kick */
+#define VIRT_PV_YIELD 2u     /* pv_yield_to */
 
 #define VIRT_NO_DEADLINE UINT64_MAX
 
@@ -91,6 +104,11 @@ static inline uint64_t virt_steal_ns(unsigned cpu)
 static inline bool virt_vcpu_is_preempted(unsigned cpu)
 {
 	return virt_steal_on && virt->vcpu_preempted(cpu);
+}
+
+static inline unsigned virt_pv_caps(void)
+{
+	return virt->pv_caps ? virt->pv_caps() : 0;
 }
 
 #endif

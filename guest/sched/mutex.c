@@ -11,9 +11,14 @@
  * when spinning cannot help: the owner blocked or was switched out, or
  * the hypervisor stopped the owner's vCPU (virt_vcpu_is_preempted), which
  * would otherwise be spun on for the whole host time slice it waits.
+ * With pvyield (guest/pvspin.h) it first yields its physical CPU to the
+ * owner's vCPU (up to MUTEX_YIELDS times, even past the bound) and looks
+ * again: an owner that ran and let go meanwhile hands over without a
+ * sleep and a wakeup.
  */
 #include "virt.h"
 #include "guest/inject.h"
+#include "guest/pvspin.h"
 #include "guest/sched/sched.h"
 
 uint64_t mutex_spin_ns;         /* mutex_spin_us=, set by sched_init() */
@@ -41,6 +46,9 @@ static enum spin_end owner_state(struct thread *o, unsigned self_cpu)
 	return SPIN_GO_ON;
 }
 
+/* Yields to a preempted owner's vCPU in one spin, at most (pvyield). */
+#define MUTEX_YIELDS 4
+
 /* Lock not held, IRQs as the caller had them. true: m is ours. */
 static bool spin_for(struct mutex *m, struct thread *self, uint64_t deadline)
 {
@@ -48,6 +56,7 @@ static bool spin_for(struct mutex *m, struct thread *self, uint64_t deadline)
 	uint64_t end = MIN(deadline, start + mutex_spin_ns);
 	enum spin_end why = SPIN_GO_ON;
 	bool got = false;
+	unsigned yields = 0;
 
 	count(&mutex_spin_stats.spins, 1);
 	for (unsigned i = 1;; i++) {
@@ -65,12 +74,23 @@ static bool spin_for(struct mutex *m, struct thread *self, uint64_t deadline)
 			continue;
 		}
 		why = owner_state(o, this_cpu()->id);
+		if (why == SPIN_OWNER_PREEMPTED && yields < MUTEX_YIELDS &&
+		    pvyield_if_preempted(READ_ONCE(o->cpu), PVYIELD_MUTEX)) {
+			/* The owner may have run and let go; Xen's yield is
+			 * not directed, so it may have run another vCPU. */
+			yields++;
+			continue;
+		}
 		if (why != SPIN_GO_ON)
 			break;
 		if (!(i & 15) && virt_clock_ns() >= end)
 			break;
 		arch_cpu_relax();
 	}
+	if (yields)
+		count(&mutex_spin_stats.yields, 1);
+	if (got && yields)
+		count(&mutex_spin_stats.yield_acquired, 1);
 	if (got)
 		count(&mutex_spin_stats.acquired, 1);
 	else if (why == SPIN_OWNER_PREEMPTED)

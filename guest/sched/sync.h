@@ -40,6 +40,9 @@ struct mutex_spin_stats {
 	uint64_t spins;           /* lockers that spun before sleeping */
 	uint64_t acquired;        /* ... and got the mutex without a sleep */
 	uint64_t owner_preempted; /* ... and stopped: owner's vCPU stopped */
+	uint64_t yields;          /* ... and yielded to the owner's vCPU
+				   * (once or more) */
+	uint64_t yield_acquired;  /* ... and then got it without a sleep */
 	uint64_t spin_ns;         /* time spent spinning */
 };
 extern struct mutex_spin_stats mutex_spin_stats;

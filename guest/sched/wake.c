@@ -8,6 +8,7 @@
 #include "arch.h"
 #include "virt.h"
 #include "guest/inject.h"
+#include "guest/pvspin.h"
 #include "guest/sched/sched.h"
 
 struct cpumap sched_map;
@@ -241,8 +242,13 @@ bool sched_wake(struct thread *t)
 		/* Acquire pairs with the release in sched_finish_switch(): t's
 		 * registers are saved before anyone may resume it. Bounded: t
 		 * is inside its CPU's switch with IRQs off. */
-		while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+		for (unsigned i = 1;
+		     __atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE); i++) {
+			if (!(i & 255)) /* its vCPU stopped mid-switch */
+				pvyield_if_preempted(READ_ONCE(t->cpu),
+						     PVYIELD_SWITCH);
 			arch_cpu_relax();
+		}
 		t->wake_time = virt_clock_ns();
 		sched_push(t, sched_place(t, t->cpu));
 	}

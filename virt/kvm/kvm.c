@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * KVM backend (x86): kvmclock for time, PV EOI, steal time (with the
- * preempted flag), and the PV send-IPI hypercall, each switchable off
- * (kvmclock=off pveoi=off steal=off pvipi=off, or nopv for all) so the
- * plain paths stay tested under KVM too.
+ * preempted flag), the PV send-IPI hypercall, and for paravirtual
+ * spinlocks halt and kick (PV unhalt, KVM_HC_KICK_CPU) and directed yield
+ * (KVM_HC_SCHED_YIELD), each switchable off (kvmclock=off pveoi=off
+ * steal=off pvipi=off pvspin=off pvyield=off, or nopv for all) so the
+ * plain paths stay tested under KVM too. Every hypercall user waits for a
+ * boot probe that a hypercall returns at all.
  */
 #include <asm/kvm_para.h>
 #include <linux/kvm_para.h>
@@ -26,7 +29,8 @@
 #define KVM_PCPU_CLOCK 0   /* 4 words: struct vcpu_time_info */
 #define KVM_PCPU_EOI 4     /* low 32 bits: the PV EOI word */
 
-static bool use_clock, use_eoi, use_ipi, use_steal, amd;
+static bool use_clock, use_eoi, use_ipi, use_steal, use_unhalt, use_yield;
+static bool amd;
 static const char *hc_state = "not tried"; /* the boot probe's finding */
 static bool clock_stable;
 static uint64_t clock_base;    /* kvmclock reading at our clock zero */
@@ -129,6 +133,8 @@ static void kvm_init(void)
 	 * code returns without doing anything. */
 	use_ipi = feature_on(f, KVM_FEATURE_PV_SEND_IPI, "pvipi");
 	use_steal = feature_on(f, KVM_FEATURE_STEAL_TIME, "steal");
+	use_unhalt = feature_on(f, KVM_FEATURE_PV_UNHALT, "pvspin");
+	use_yield = feature_on(f, KVM_FEATURE_PV_SCHED_YIELD, "pvyield");
 	if (use_steal) {
 		steal_cpu_init();
 		virt_steal_on = true;
@@ -225,9 +231,9 @@ static void probe_hypercalls(void)
 				 "by a timer"
 			       : "do nothing here: a PV IPI to self was not "
 				 "delivered";
-	kprintf("vsched: kvm: hypercalls from guest kernel mode %s: PV IPI off"
-		" (rc %ld)\n", hc_state, rc);
-	use_ipi = false;
+	kprintf("vsched: kvm: hypercalls from guest kernel mode %s: PV IPI, "
+		"PV unhalt and directed yield off (rc %ld)\n", hc_state, rc);
+	use_ipi = use_unhalt = use_yield = false;
 }
 
 static void kvm_cpu_init(void)
@@ -246,7 +252,7 @@ static void kvm_cpu_init(void)
 		wrmsr(MSR_KVM_PV_EOI_EN, (uintptr_t)w | KVM_MSR_ENABLED);
 		apic_set_pv_eoi(w);
 	}
-	if (use_ipi && this_cpu()->id == 0)
+	if ((use_ipi || use_unhalt || use_yield) && this_cpu()->id == 0)
 		probe_hypercalls();
 }
 
@@ -306,6 +312,42 @@ static void kvm_send_ipi_others(enum ipi_kind k)
 		arch_ipi_send_others(k);
 }
 
+/* Paravirtual spinlocks: with PV unhalt, a hlt (IRQs off) ends when
+ * another vCPU names this one in KVM_HC_KICK_CPU, and a kick sent before
+ * the hlt makes it return at once (KVM keeps pv_unhalted until the next
+ * halt). KVM cannot say why a hlt ended: every wake counts as a kick. No
+ * safety timeout either (IRQs are off), as in Linux's kvm_wait(). */
+static int kvm_pv_wait(void)
+{
+	if (!use_unhalt)
+		return -1;
+	ledger_add(LEDGER_HALT);
+	__asm__ volatile("hlt" : : : "memory");
+	return 1;
+}
+
+static void kvm_pv_kick(unsigned cpu)
+{
+	struct cpu *c = cpu_get(cpu);
+
+	if (use_unhalt && c)
+		kvm_hypercall4(KVM_HC_KICK_CPU, 0, c->hw_id, 0, 0);
+}
+
+static void kvm_pv_yield_to(unsigned cpu)
+{
+	struct cpu *c = cpu_get(cpu);
+
+	if (use_yield && c)
+		kvm_hypercall4(KVM_HC_SCHED_YIELD, c->hw_id, 0, 0, 0);
+}
+
+static unsigned kvm_pv_caps(void)
+{
+	return (use_unhalt ? VIRT_PV_HALT_KICK : 0) |
+	       (use_yield ? VIRT_PV_YIELD : 0);
+}
+
 static void kvm_set_deadline(uint64_t ns)
 {
 	none_set_deadline_with(ns, virt->clock_ns);
@@ -325,11 +367,12 @@ static void kvm_describe(void)
 {
 
 	kprintf("vsched: virt kvm: kvmclock %s%s, PV EOI %s, steal time %s, PV IPI"
-		" %s (%s; hypercalls %s)\n", use_clock ? "on" : "off",
+		" %s, PV unhalt %s, directed yield %s (%s; hypercalls %s)\n",
+		use_clock ? "on" : "off",
 		use_clock && clock_stable ? " (stable)" : "",
 		use_eoi ? "on" : "off", use_steal ? "on" : "off",
-		use_ipi ? "on" : "off",
-		amd ? "vmmcall" : "vmcall", hc_state);
+		use_ipi ? "on" : "off", use_unhalt ? "on" : "off",
+		use_yield ? "on" : "off", amd ? "vmmcall" : "vmcall", hc_state);
 }
 
 static uint64_t clock_dispatch(void)
@@ -354,4 +397,8 @@ const struct virt_ops virt_ops_kvm = {
 	.bench_mark = kvm_bench_mark,
 	.steal_ns = kvm_steal_ns,
 	.vcpu_preempted = kvm_vcpu_preempted,
+	.pv_wait = kvm_pv_wait,
+	.pv_kick = kvm_pv_kick,
+	.pv_yield_to = kvm_pv_yield_to,
+	.pv_caps = kvm_pv_caps,
 };

@@ -59,6 +59,20 @@ void xen_pv_kick(unsigned cpu)
 		xen_evtchn_send(port);
 }
 
+/* Xen has no directed yield: SCHEDOP_yield hands this physical CPU to
+ * whichever ready vCPU Xen's scheduler likes best, and the preempted
+ * vCPU the caller waits on is one of them. */
+void xen_pv_yield_to(unsigned cpu)
+{
+	(void)cpu;
+	xen_sched_op(SCHEDOP_yield, NULL);
+}
+
+unsigned xen_pv_caps(void)
+{
+	return VIRT_PV_HALT_KICK | VIRT_PV_YIELD;
+}
+
 /* This vCPU's IPI ports, published before it counts as online (the
  * release store in kernel_secondary_main pairs with senders' reads). */
 int xen_ipi_cpu_init(void)

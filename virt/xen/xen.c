@@ -201,4 +201,6 @@ const struct virt_ops virt_ops_xen = {
 	.vcpu_preempted = xen_vcpu_preempted,
 	.pv_wait = xen_pv_wait,
 	.pv_kick = xen_pv_kick,
+	.pv_yield_to = xen_pv_yield_to,
+	.pv_caps = xen_pv_caps,
 };

@@ -109,6 +109,8 @@ void xen_send_ipi_others(enum ipi_kind kind);
 /* ... and the kick channel of paravirtual spinlocks (SCHEDOP_poll). */
 int xen_pv_wait(void);
 void xen_pv_kick(unsigned cpu);
+void xen_pv_yield_to(unsigned cpu);
+unsigned xen_pv_caps(void);
 /* Xen's own id for the calling vCPU (CPUID leaf base + 4), or -1. */
 int xen_cpuid_vcpu_id(void);
 
