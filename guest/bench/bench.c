@@ -295,6 +295,14 @@ static void report(const struct bench *b, struct bench_ctx *c, unsigned mark,
 	print_clock_errors(b, c);
 	print_json(b, c, &st, mark);
 	print_hist(b, &c->hist);
+	if (c->ops && c->ops_ns) {
+		uint64_t per_s = c->ops * 1000000000ull / c->ops_ns;
+
+		kprintf("  %-18s throughput: %lu ops/s (%lu in %lu us)\n", "",
+			per_s, c->ops, c->ops_ns / 1000);
+		kprintf("BENCHRATE {\"name\":\"%s\",\"ops\":%lu,\"ns\":%lu,"
+			"\"ops_per_s\":%lu}\n", b->name, c->ops, c->ops_ns, per_s);
+	}
 }
 
 /* Runs one benchmark; returns 0, 1 if it failed, -1 if skipped. */
@@ -324,7 +332,12 @@ static int run_one(const struct bench *b, unsigned mark)
 	c->samples = kmalloc(c->cap * sizeof(*c->samples));
 	if (!c->samples)
 		c->cap = 0;
-	kprintf("bench: %s (%u samples: %s)\n", b->name, c->iters, b->what);
+	if (b->ns_per_iter)
+		kprintf("bench: %s (for %lu ms: %s)\n", b->name,
+			c->iters * b->ns_per_iter / 1000000, b->what);
+	else
+		kprintf("bench: %s (%u samples: %s)\n", b->name, c->iters,
+			b->what);
 	rc = b->setup ? b->setup(c) : 0;
 	if (rc == 0) {
 		measure(b, c, mark, l);
@@ -334,7 +347,8 @@ static int run_one(const struct bench *b, unsigned mark)
 	} else {
 		kprintf("BENCH_SKIP %s: setup returned %d\n", b->name, rc);
 	}
-	rc = rc == -ENODEV ? -1 : (rc || c->hist.n < c->iters / 2);
+	rc = rc == -ENODEV ? -1
+	     : (rc || c->hist.n < (b->ns_per_iter ? 1 : c->iters / 2));
 	if (rc == 1)
 		kprintf("BENCH_FAIL %s: %lu of %u samples\n", b->name, c->hist.n, c->iters);
 	kfree(c->samples);
@@ -348,19 +362,29 @@ static bool wanted(const char *spec, const char *name)
 	return !strcmp(spec, "all") || cmdline_list_has(spec, name);
 }
 
+static const struct {
+	const struct bench *t;
+	const unsigned *n;
+	bool in_all; /* bench=all runs it */
+} tabs[] = {
+	{bench_floors, &bench_floors_count, true},
+	{bench_sched, &bench_sched_count, true},
+	{bench_overcommit, &bench_overcommit_count, false},
+};
+
 /* The names bench= accepts: those of the tables bench_run() runs. */
 const char *bench_name(unsigned i)
 {
-	if (i < bench_floors_count)
-		return bench_floors[i].name;
-	i -= bench_floors_count;
-	return i < bench_sched_count ? bench_sched[i].name : NULL;
+	for (unsigned t = 0; t < ARRAY_SIZE(tabs); t++) {
+		if (i < *tabs[t].n)
+			return tabs[t].t[i].name;
+		i -= *tabs[t].n;
+	}
+	return NULL;
 }
 
 int bench_run(const char *spec)
 {
-	const struct { const struct bench *t; unsigned n; } tabs[] = {
-		{bench_floors, bench_floors_count}, {bench_sched, bench_sched_count}};
 	unsigned mark = 1, failed = 0, ran = 0;
 
 	clock_setup();
@@ -370,10 +394,11 @@ int bench_run(const char *spec)
 	kprintf("  %-18s %8s %9s %9s %9s %9s %9s %10s\n", "benchmark", "n", "min",
 		"p50", "p90", "p99", "p99.9", "max");
 	for (unsigned t = 0; t < ARRAY_SIZE(tabs); t++)
-		for (unsigned i = 0; i < tabs[t].n; i++, mark++) {
+		for (unsigned i = 0; i < *tabs[t].n; i++, mark++) {
 			const struct bench *b = &tabs[t].t[i];
 
-			if (!wanted(spec, b->name))
+			if (!(tabs[t].in_all ? wanted(spec, b->name)
+					     : cmdline_list_has(spec, b->name)))
 				continue;
 			int rc = run_one(b, mark);
 

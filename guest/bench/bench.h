@@ -19,6 +19,8 @@ struct bench_ctx {
 	uint64_t clock_errors;     /* samples refused: end before start, or huge */
 	uint64_t clock_error_cpus; /* bit per vCPU that recorded one */
 	uint64_t param;      /* the table entry's parameter (e.g. period) */
+	uint64_t ops, ops_ns; /* a throughput, if run sets it: ops in ops_ns
+			       * (a BENCHRATE line) */
 	void *priv;          /* setup's state for run and teardown */
 };
 
@@ -32,6 +34,9 @@ struct bench {
 	unsigned iterations; /* full mode; quick mode takes 1/20 */
 	uint64_t param;
 	unsigned min_cpus;
+	/* Runs for a time (iterations scale it), taking what samples fit:
+	 * one is enough, and the header gives the time, not a count. */
+	uint64_t ns_per_iter;
 };
 
 /* Ordered timestamp in cycles (arch_cycles): the clock of every sample. */
@@ -69,10 +74,13 @@ int bench_run(const char *spec);
 /* Name of benchmark i (what bench= accepts), NULL past the last. */
 const char *bench_name(unsigned i);
 
-/* Tables in floors.c and sched_benches.c. */
+/* Tables in floors.c, sched_benches.c and overcommit.c. */
 extern const struct bench bench_floors[];
 extern const unsigned bench_floors_count;
 extern const struct bench bench_sched[];
 extern const unsigned bench_sched_count;
+/* overcommit.c: named one by one, never in bench=all. */
+extern const struct bench bench_overcommit[];
+extern const unsigned bench_overcommit_count;
 
 #endif

@@ -166,14 +166,14 @@ static void timer_raw_run(struct bench_ctx *c)
 
 const struct bench bench_floors[] = {
 	{"timestamp", "back-to-back ordered timestamps", NULL, timestamp_run,
-	 NULL, 20000, 0, 1},
+	 NULL, 20000, 0, 1, 0},
 	{"null_exit", "one null exit to the hypervisor", NULL, null_exit_run,
-	 NULL, 2000, 0, 1},
+	 NULL, 2000, 0, 1, 0},
 	{"ipi_self", "self IPI: send to handler", NULL, ipi_self_run, NULL,
-	 5000, 0, 1},
+	 5000, 0, 1, 0},
 	{"ipi_remote", "IPI to an idle vCPU: send to its handler (one way)",
-	 NULL, ipi_remote_run, NULL, 5000, 0, 2},
+	 NULL, ipi_remote_run, NULL, 5000, 0, 2, 0},
 	{"timer_raw", "one-shot timer 100 us out: deadline to handler", NULL,
-	 timer_raw_run, NULL, 2000, 100000, 1},
+	 timer_raw_run, NULL, 2000, 100000, 1, 0},
 };
 const unsigned bench_floors_count = ARRAY_SIZE(bench_floors);

@@ -32,7 +32,7 @@ int bench_spawn(unsigned cpu, int prio, long (*fn)(void *), void *arg,
  * first one spawned on its vCPU preempts it, and it stays runnable during
  * the whole measurement, pushed from vCPU to vCPU whenever one idles for a
  * moment (an IPI each time). Boosted, it reaches the join and sleeps. */
-static int boost_self(void)
+int bench_boost_self(void)
 {
 	int old = thread_get_priority(thread_self());
 
@@ -57,7 +57,7 @@ void bench_on_cpu(unsigned cpu, void (*fn)(void *), void *arg)
 {
 	struct body b = {fn, arg};
 	struct thread_handle h;
-	int old = boost_self();
+	int old = bench_boost_self();
 
 	if (!bench_spawn(cpu, PRIO_HIGH, body_thread, &b, &h))
 		thread_join(h, NULL);
@@ -81,7 +81,7 @@ static void run_pair(long (*a)(void *), unsigned cpu_a, int prio_a,
 		     long (*b)(void *), unsigned cpu_b, int prio_b)
 {
 	struct thread_handle ha, hb;
-	int old = boost_self();
+	int old = bench_boost_self();
 
 	if (!bench_spawn(cpu_b, prio_b, b, (void *)2, &hb)) {
 		if (!bench_spawn(cpu_a, prio_a, a, (void *)1, &ha))
@@ -177,7 +177,7 @@ static long timer_thread(void *arg)
 static void timer_run(struct bench_ctx *c)
 {
 	struct thread_handle h;
-	int old = boost_self();
+	int old = bench_boost_self();
 
 	if (!bench_spawn(bench_cpu_a(), PRIO_HIGH, timer_thread, NULL, &h))
 		thread_join(h, NULL);
@@ -280,20 +280,20 @@ static void mutex_run(struct bench_ctx *c)
 
 const struct bench bench_sched[] = {
 	{"yield", "thread_yield to the other thread's first instruction, one vCPU",
-	 pair_setup, yield_run, NULL, 20000, 0, 1},
+	 pair_setup, yield_run, NULL, 20000, 0, 1, 0},
 	{"wake_local", "sem_post to the waiter running, one vCPU", pair_setup,
-	 wake_local_run, NULL, 20000, 0, 1},
+	 wake_local_run, NULL, 20000, 0, 1, 0},
 	{"wake_remote", "sem_post to the waiter running on another (idle) vCPU",
-	 pair_setup, wake_remote_run, NULL, 10000, 0, 2},
+	 pair_setup, wake_remote_run, NULL, 10000, 0, 2, 0},
 	{"timer_1k", "sleep_until lateness, 1 kHz", pair_setup, timer_run, NULL,
-	 2000, 1000000, 1},
+	 2000, 1000000, 1, 0},
 	{"timer_10k", "sleep_until lateness, 10 kHz", pair_setup, timer_run,
-	 NULL, 10000, 100000, 1},
+	 NULL, 10000, 100000, 1, 0},
 	{"preempt", "timer-woken high-prio thread over a spinner: deadline to run",
-	 pair_setup, preempt_run, NULL, 1000, 1000000, 1},
+	 pair_setup, preempt_run, NULL, 1000, 1000000, 1, 0},
 	{"spawn_join", "spawn + run + join of an empty thread, one vCPU", NULL,
-	 spawn_join_run, NULL, 5000, 0, 1},
+	 spawn_join_run, NULL, 5000, 0, 1, 0},
 	{"mutex_handoff", "mutex_unlock to the waiter owning it, across vCPUs",
-	 pair_setup, mutex_run, NULL, 10000, 0, 2},
+	 pair_setup, mutex_run, NULL, 10000, 0, 2, 0},
 };
 const unsigned bench_sched_count = ARRAY_SIZE(bench_sched);

@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: MIT
 """Reads what the guest (and hv) print: BENCH, BENCHLEDGER, BENCHHIST,
-BENCH_CLOCK_ERROR and HV_MARK lines -> one dict per benchmark result."""
+BENCHRATE, BENCH_CLOCK_ERROR and HV_MARK lines -> one dict per benchmark
+result."""
 import json
 import re
 
 LEDGER_KINDS = ["timer", "ipi", "eoi", "halt", "hypercall", "io", "mmio",
                 "cpuid", "msr", "tsc"]
-LINE = re.compile(r"(BENCH|BENCHHIST|BENCHLEDGER|HV_MARK (\d+)) (\{.*\})\s*$")
+LINE = re.compile(r"(BENCH|BENCHHIST|BENCHLEDGER|BENCHRATE|HV_MARK (\d+)) "
+                  r"(\{.*\})\s*$")
 
 
 def parse(lines, backend, idle, warn=None):
@@ -14,7 +16,7 @@ def parse(lines, backend, idle, warn=None):
     name@poll for the idle=poll boot). A BENCH-kind line that does not
     parse (cut at the guest's 511-byte console line limit, say) is passed
     to warn, never dropped silently."""
-    res, hist, marks, ledger, clock_err = {}, {}, {}, {}, {}
+    res, hist, marks, ledger, clock_err, rate = {}, {}, {}, {}, {}, {}
     for line in lines:
         m = re.search(r"BENCH_CLOCK_ERROR (\w+): (.*)$", line)
         if m:
@@ -22,7 +24,8 @@ def parse(lines, backend, idle, warn=None):
             continue
         m = LINE.search(line)
         if not m:
-            if warn and re.search(r"(BENCH|BENCHHIST|BENCHLEDGER) \{", line):
+            if warn and re.search(r"(BENCH|BENCHHIST|BENCHLEDGER|BENCHRATE) "
+                                  r"\{", line):
                 warn("%s: unparsable line (cut short?): %s" % (
                     backend, line.strip()[:100]))
             continue
@@ -37,6 +40,8 @@ def parse(lines, backend, idle, warn=None):
             res[obj["name"]] = obj
         elif kind == "BENCHHIST":
             hist.setdefault(obj["name"], []).extend(obj["buckets"])
+        elif kind == "BENCHRATE":
+            rate[obj["name"]] = obj
         elif kind == "BENCHLEDGER":
             ledger.setdefault(obj["name"], {})[obj["cpu"]] = {
                 k: obj.get(k, 0) for k in LEDGER_KINDS + ["steal_ns"]}
@@ -58,6 +63,8 @@ def parse(lines, backend, idle, warn=None):
             r["ledger_cpu"] = {c: v for c, v in led.items() if c >= 0}
             n = max(r["n"], 1)
             r["ledger_per_op"] = {k: v / n for k, v in led[-1].items()}
+        if name in rate:
+            r["ops_per_s"] = rate[name]["ops_per_s"]
         if name in clock_err:
             r["clock_error_text"] = clock_err[name]
         mark = r.get("mark")
