@@ -46,6 +46,9 @@ static const struct {
 	[INJECT_PVYIELD_NOOP] = {"pvyield_noop",
 				 "a directed yield to a preempted vCPU is "
 				 "counted but not made (pvyield)"},
+	[INJECT_PLACE_PREEMPTED] = {"place_preempted",
+				    "wakeup placement and work stealing ignore "
+				    "that a vCPU is stopped by the hypervisor"},
 };
 
 const char *inject_name(unsigned i)

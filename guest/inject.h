@@ -24,6 +24,7 @@ enum inject {
 	INJECT_SPIN_ON_PREEMPTED, /* mutex spinner ignores a stopped owner */
 	INJECT_PVSPIN_NO_KICK, /* spin_unlock never kicks a halted waiter */
 	INJECT_PVYIELD_NOOP,   /* a directed yield is counted, not made */
+	INJECT_PLACE_PREEMPTED, /* placement and stealing ignore stopped vCPUs */
 	INJECT_NR
 };
 

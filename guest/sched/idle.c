@@ -8,6 +8,7 @@
 
 #include "arch.h"
 #include "virt.h"
+#include "guest/inject.h"
 #include "guest/kernel.h"
 #include "guest/lib/printf.h"
 #include "guest/options.h"
@@ -53,7 +54,7 @@ static unsigned next_victim(uint64_t victims, unsigned self)
 {
 	unsigned first = placement_next(victims, self + 1);
 
-	if (!virt_steal_on)
+	if (!virt_steal_on || inject_on(INJECT_PLACE_PREEMPTED))
 		return first;
 	for (int tries = 0; victims && tries < 4; tries++) {
 		unsigned v = placement_next(victims, self + 1);
@@ -84,6 +85,8 @@ static bool steal(struct sched_cpu *sc, unsigned self)
 		if (rn) {
 			move_ready(vsc, v, rn, self);
 			sc->nr_steals++;
+			if (virt_vcpu_is_preempted(v))
+				sc->nr_pv_steals++;
 		}
 		spin_unlock(&vsc->lock);
 	}

@@ -34,11 +34,12 @@ static void print_cpu(unsigned i)
 	struct sched_cpu *sc = &cpu_get(i)->sched;
 	uint64_t armed = sc->armed;
 
-	kprintf("vCPU %u: %s switches %lu steals %lu ipis_sent %lu timer %lu "
+	kprintf("vCPU %u: %s switches %lu steals %lu (%lu from stopped vCPUs) "
+		"wakes moved off stopped vCPUs %lu ipis_sent %lu timer %lu "
 		"idle_us %lu steal_us %lu%s | now: current %s prio %d ready %u "
 		"queued %u%s%s timer in %ld us\n", i,
 		sc->started ? "up" : "down", sc->nr_switches, sc->nr_steals,
-		sc->nr_ipis, sc->nr_timer,
+		sc->nr_pv_steals, sc->nr_pv_moves, sc->nr_ipis, sc->nr_timer,
 		sched_idle_thread(i)->stats.run_ns / 1000,
 		virt_steal_ns(i) / 1000,
 		virt_vcpu_is_preempted(i) ? " preempted" : "",

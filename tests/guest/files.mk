@@ -8,4 +8,4 @@ GUEST_SRCS += tests/guest/sched_sleep.c tests/guest/sched_stack.c
 GUEST_SRCS += tests/guest/stress.c
 GUEST_SRCS += tests/guest/sched_perf.c
 GUEST_SRCS += tests/guest/xen.c tests/guest/ledger.c tests/guest/threads_many.c
-GUEST_SRCS += tests/guest/steal.c tests/guest/pvspin.c
+GUEST_SRCS += tests/guest/steal.c tests/guest/pvspin.c tests/guest/pvplace.c
