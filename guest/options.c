@@ -29,7 +29,7 @@ const struct option options[] = {
 	OPT_NUM("mutex_spin_us", 0, 10000, 0, "mutex: spin this long on an "
 		"owner running elsewhere before sleeping (0: never)"),
 	OPT_BOOL("pvspin", false, "paravirtual spinlocks: a waiter past "
-		 "pvspin_spins halts until kicked (Xen)"),
+		 "pvspin_spins halts until kicked (Xen, KVM)"),
 	OPT_NUM("pvspin_spins", 1, 100000000, 1024, "spins before a "
 		"spinlock waiter halts (pvspin)"),
 	OPT_BOOL("pvyield", true, "directed yield: a vCPU waiting on a "

@@ -4,15 +4,15 @@
  * and directed yield to a preempted vCPU (pvspin.h).
  *
  * A waiter spins pvspin_spins times; then, if pvspin is on, the backend can
- * halt a vCPU until kicked (virt->pv_wait / pv_kick) and IRQs were off
- * already (halting with them off must not delay an interrupt the caller
- * allowed), it writes (lock, ticket) in its slot, adds itself to
+ * halt a vCPU until kicked (VIRT_PV_HALT_KICK: virt->pv_wait / pv_kick) and
+ * IRQs were off already (halting with them off must not delay an interrupt
+ * the caller allowed), it writes (lock, ticket) in its slot, adds itself to
  * pvspin_halted, checks the lock once more and halts. The unlocker sees
  * pvspin_halted non-zero and kicks the vCPU whose slot holds (lock, the
- * ticket now allowed in). A kick is sticky (a pending event channel), so
- * one sent before the halt ends it at once; a spurious wakeup only spins
- * again. Nothing here is on the fast path: an uncontended lock and unlock
- * cost one flag test more.
+ * ticket now allowed in). A kick is sticky (a pending event channel), so one
+ * sent before the halt ends it at once; a spurious wakeup only spins again.
+ * Nothing here is on the fast path: an uncontended lock and unlock cost one
+ * flag test more.
  */
 #include "arch.h"
 #include "virt.h"

@@ -6,7 +6,8 @@
 #include "types.h"
 
 /* Spins before a waiter halts (pvspin_spins=); pvspin_on says the backend
- * halts and kicks (pvspin=on and virt->pv_wait). Set at boot. */
+ * halts and kicks (pvspin=on and VIRT_PV_HALT_KICK in virt_pv_caps()). Set
+ * at boot. */
 extern unsigned pvspin_spins;
 
 struct pvspin_stats {        /* since boot, atomic */

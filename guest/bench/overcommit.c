@@ -52,6 +52,7 @@ static struct {
 	uint64_t end;            /* clock at which the run stops */
 	volatile int stop;
 	volatile int hogs_stop;
+	volatile int abort;      /* wake_loaded: no poster, nothing to time */
 } oc;
 
 static void work(unsigned n)
@@ -83,6 +84,7 @@ static int oc_setup(struct bench_ctx *c)
 	oc.t0 = oc.t1 = 0;
 	oc.stop = 0;
 	oc.hogs_stop = 0;
+	oc.abort = 0;
 	oc.end = 0;
 	return 0;
 }
@@ -183,7 +185,7 @@ static void mutex_tput_run(struct bench_ctx *c)
 static long hog(void *arg)
 {
 	while (!oc.hogs_stop)
-		arch_cpu_relax();
+		work(16);
 	return 0;
 }
 
@@ -207,6 +209,8 @@ static long loaded_waiter(void *arg)
 {
 	for (;;) {
 		sem_wait(&oc.s1);
+		if (oc.abort)
+			return 0;
 		bench_sample(oc.c, bench_now() - oc.stamp);
 		if (oc.stop)
 			return 0;
@@ -229,8 +233,12 @@ static void wake_loaded_run(struct bench_ctx *c)
 	wa.prio = OC_PRIO;
 	wa.affinity = ((n < 64 ? (1ull << n) : 0) - 1) & ~(1ull << a);
 	if (!thread_spawn(loaded_waiter, NULL, &wa, &hw)) {
-		if (!bench_spawn(a, OC_PRIO, loaded_poster, NULL, &hp))
+		if (!bench_spawn(a, OC_PRIO, loaded_poster, NULL, &hp)) {
 			thread_join(hp, NULL);
+		} else { /* no poster: let the waiter go */
+			oc.abort = 1;
+			sem_post(&oc.s1);
+		}
 		thread_join(hw, NULL);
 	}
 	oc.hogs_stop = 1;

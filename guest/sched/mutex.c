@@ -12,7 +12,8 @@
  * the hypervisor stopped the owner's vCPU (virt_vcpu_is_preempted), which
  * would otherwise be spun on for the whole host time slice it waits.
  * With pvyield (guest/pvspin.h) it first yields its physical CPU to the
- * owner's vCPU (up to MUTEX_YIELDS times, even past the bound) and looks
+ * owner's vCPU (up to MUTEX_YIELDS times, even past the bound, never
+ * past the caller's deadline) and looks
  * again: an owner that ran and let go meanwhile hands over without a
  * sleep and a wakeup.
  */
@@ -75,6 +76,7 @@ static bool spin_for(struct mutex *m, struct thread *self, uint64_t deadline)
 		}
 		why = owner_state(o, this_cpu()->id);
 		if (why == SPIN_OWNER_PREEMPTED && yields < MUTEX_YIELDS &&
+		    virt_clock_ns() < deadline &&
 		    pvyield_if_preempted(READ_ONCE(o->cpu), PVYIELD_MUTEX)) {
 			/* The owner may have run and let go; Xen's yield is
 			 * not directed, so it may have run another vCPU. */

@@ -6,6 +6,7 @@
 #include "arch.h"
 #include "virt.h"
 #include "guest/lib/printf.h"
+#include "guest/pvspin.h"
 #include "guest/sched/sched.h"
 
 static const char *state_name(int s)
@@ -80,6 +81,15 @@ void sched_print_threads(void)
 		"mapped %lu KiB\n", tc.spawned, tc.joined, tc.killed, tc.alive,
 		tc.alive_max, (unsigned long)tc.tcb_bytes, ss.live, ss.pooled,
 		ss.mapped_pages * PAGE_SIZE / 1024);
+	kprintf("pv: directed yields %lu (mutex %lu, cross-call %lu, "
+		"mid-switch %lu)%s; mutex spins stopped on a stopped owner %lu; "
+		"pvspin halts %lu, kicks %lu, timeouts %lu\n",
+		pvyield_count[PVYIELD_MUTEX] + pvyield_count[PVYIELD_CALL] +
+			pvyield_count[PVYIELD_SWITCH],
+		pvyield_count[PVYIELD_MUTEX], pvyield_count[PVYIELD_CALL],
+		pvyield_count[PVYIELD_SWITCH], pvyield_on ? "" : " (pvyield off)",
+		mutex_spin_stats.owner_preempted, pvspin_stats.halts,
+		pvspin_stats.kicks, pvspin_stats.timeouts);
 }
 
 /* ---- demo: a few kinds of thread, the table printed while they run ---- */

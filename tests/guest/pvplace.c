@@ -8,12 +8,15 @@
  * stops idle vCPUs too, which is when a wakeup has a choice between an
  * idle vCPU that runs and one that waits for Xen.
  *
- * - pvplace.wake_avoids_stopped: a thread allowed everywhere but the
- *   poster's vCPU is woken over and over; when its last vCPU is stopped
- *   and another idle one runs, the wakeup goes there (counted in
- *   nr_pv_moves), and the woken thread runs within half of Xen's 1 ms
- *   rate limit far more often than not. inject=place_preempted (the hint
- *   ignored) fails it.
+ * A thread allowed everywhere but the poster's vCPU is woken over and
+ * over, with pauses in between in which its vCPU idles:
+ * - pvplace.wake_moves: when its last vCPU is stopped and another idle one
+ *   runs, the wakeup goes there (counted in nr_pv_moves);
+ * - pvplace.wake_avoids_stopped: so the woken thread runs within half of
+ *   Xen's 1 ms rate limit far more often than not. inject=place_preempted
+ *   (the hint ignored) fails this one on latency alone.
+ * (Work stealing's preference for a stopped vCPU's queue, idle.c, is
+ * counted in the thread table, nr_pv_steals, but not tested here.)
  */
 #include <string.h>
 
@@ -62,7 +65,8 @@ static void check_wake(void)
 	sem_init(&s_back, 0);
 	m0 = moves();
 	st_spawn(waiter, NULL, "pvplace-waiter", PRIO,
-		 ((1ull << cpu_count()) - 1) & ~(1ull << me), &h);
+		 (cpu_count() >= 64 ? ~0ull : (1ull << cpu_count()) - 1) &
+			 ~(1ull << me), &h);
 	for (unsigned i = 0; i < ROUNDS; i++) {
 		/* A pause of 100..400 us: the waiter's vCPU idles (polls)
 		 * meanwhile, and Xen may stop it. */
@@ -83,19 +87,21 @@ static void check_wake(void)
 	report_info("pvplace.wake_avoids_stopped", "%u wakeups: %lu moved off "
 		    "a stopped vCPU; %lu ran within 500 us, %lu later",
 		    ROUNDS, m0, fast, slow);
+	report(m0 >= 10, "pvplace.wake_moves", "%lu of %u wakeups moved off "
+	       "a stopped vCPU", m0, ROUNDS);
 	/* Measured: x86 353 of 400 within 500 us (222 moves), arm64 397
 	 * (164 moves); with the hint ignored, 0 and 209 of 400. */
-	report(m0 >= 10 && fast >= 4 * slow, "pvplace.wake_avoids_stopped",
-	       "%lu moves, %lu of %u wakeups within 500 us", m0, fast,
-	       ROUNDS);
+	report(fast >= 4 * slow, "pvplace.wake_avoids_stopped",
+	       "%lu of %u wakeups within 500 us", fast, ROUNDS);
 }
 
 static void suite_pvplace(void)
 {
 	if (!option_bool("expect_steal") || !st_strict() ||
 	    strcmp(option_str("idle"), "poll") || cpu_count() < 3) {
-		report_skip("pvplace.wake_avoids_stopped", "needs expect_steal,"
-			    " strict_timing, idle=poll and 3 vCPUs");
+		report_skip("pvplace.wake_moves", "needs expect_steal, "
+			    "strict_timing, idle=poll and 3 vCPUs");
+		report_skip("pvplace.wake_avoids_stopped", "the same");
 		return;
 	}
 	check_wake();

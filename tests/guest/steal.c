@@ -49,6 +49,7 @@ static volatile bool stop;
  * the clock before the first and after the second. */
 struct spinner {
 	unsigned cpu;
+	bool naps;      /* spin SPIN_NAP_EVERY, then sleep SPIN_NAP */
 	uint64_t count, samples;
 	unsigned decreases, too_fast;
 	char why[96], why_fast[96];
@@ -72,16 +73,34 @@ static void sample(struct spinner *sp, uint64_t *s_prev, uint64_t *t_prev)
 	*t_prev = t0;
 }
 
+/* The spinners on the other vCPUs nap now and then: each nap blocks
+ * their vCPU and each wakeup makes Xen choose again, so the stalls of the
+ * last vCPU start and end at any point of its threads' turns. Without
+ * them Xen switched vCPUs only at our own slice-end timers, and the
+ * stalls fell between turns, as long as a slice, where even the broken
+ * kernel's fallback (a late slice end is renewed once) kept the turns. */
+#define SPIN_NAP_EVERY (5 * MS)
+#define SPIN_NAP (1 * MS)
+
 static long spin_fn(void *arg)
 {
 	struct spinner *sp = arg;
-	uint64_t s_prev, t_prev;
+	uint64_t s_prev, t_prev, nap_at;
 
 	t_prev = virt_clock_ns();
 	s_prev = virt_steal_ns(sp->cpu);
-	while (!READ_ONCE(stop))
-		if (!(++sp->count & 63))
+	nap_at = t_prev + SPIN_NAP_EVERY;
+	while (!READ_ONCE(stop)) {
+		if (!(++sp->count & 63)) {
 			sample(sp, &s_prev, &t_prev);
+			if (sp->naps && t_prev >= nap_at) {
+				thread_sleep_ns(SPIN_NAP);
+				t_prev = virt_clock_ns();
+				s_prev = virt_steal_ns(sp->cpu);
+				nap_at = t_prev + SPIN_NAP_EVERY;
+			}
+		}
+	}
 	return 0;
 }
 
@@ -111,7 +130,8 @@ static void run_phase(struct phase *p, uint64_t ns, bool two_on_last)
 	for (unsigned i = 0; i < p->n; i++) {
 		unsigned cpu = i < n ? i : last;
 
-		p->sp[i] = (struct spinner){.cpu = cpu};
+		p->sp[i] = (struct spinner){.cpu = cpu,
+					    .naps = two_on_last && cpu != last};
 		st_spawn(spin_fn, &p->sp[i], i < n ? "steal-spin" : "steal-spin2",
 			 SPINNER_PRIO, 1ull << cpu, &p->h[i]);
 	}
@@ -221,8 +241,11 @@ static void check_slice_kept(const struct phase *p)
 		    "each (slice %lu us), %lu us stolen from the two", last,
 		    turns, per_turn / 1000, sched_slice_ns / 1000,
 		    stolen / 1000);
+	/* Measured over four boots a build (x86, arm64): 34.4 to 39.1 and
+	 * 30.4 to 31.4 ms a turn against a 30 ms slice; charged the stalls
+	 * (inject=steal_charged), 20.8 to 24.9 and 17.0 to 17.4 ms. */
 	report(turns >= 3 && stolen >= sched_slice_ns &&
-		       per_turn * 10 >= sched_slice_ns * 9,
+		       per_turn * 100 >= sched_slice_ns * 93,
 	       "steal.slice_kept", "%lu turns averaging %lu us of running "
 	       "against a %lu us slice, %lu us stolen", turns, per_turn / 1000,
 	       sched_slice_ns / 1000, stolen / 1000);
