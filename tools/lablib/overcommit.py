@@ -76,13 +76,14 @@ def boot(root, backend, run_as, cmdline, args, logfile):
 
 # What --check holds each exact backend to: (benchmark, field, config,
 # at least this many times the same figure with every PV feature off).
-# Halt-and-kick spinlocks must at least double the lock throughput under
-# Xen (measured: x86 3.6 times, arm64 2.8 times): a waiter the ticket
-# order makes next no longer keeps the lock from everyone while Xen has
-# its vCPU stopped.
+# Halt-and-kick spinlocks must raise the lock throughput under Xen: a
+# waiter the ticket order makes next no longer keeps the lock from
+# everyone while Xen has its vCPU stopped. x86 measured 3.59 times in every
+# build tried; arm64 2.80, 3.34 and 6.82 times in three builds (its "off"
+# figure moves from build to build: a convoy forms or not), so 1.5 there.
 RATIO_CHECKS = {
     "xen-icount": [("lock_handoff", "ops_per_s", "pvspin", 2.0)],
-    "arm64-xen-icount": [("lock_handoff", "ops_per_s", "pvspin", 2.0)],
+    "arm64-xen-icount": [("lock_handoff", "ops_per_s", "pvspin", 1.5)],
 }
 
 
