@@ -32,7 +32,7 @@ TSAN_TESTS :=
 include guest/files.mk
 include guest/lib/files.mk
 include guest/mm/files.mk
--include guest/sched/files.mk
+include guest/sched/files.mk
 include guest/bench/files.mk
 include tests/guest/files.mk
 include virt/files.mk
@@ -58,8 +58,11 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -I. -MMD -MP -pthread
 HV := $(HOSTBUILD)/hv
 HV_OBJS := $(patsubst %.c,build/host/%.o,$(HV_SRCS))
 
-UNIT_BASE_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -I. -MMD -MP -pthread \
+UNIT_BASE_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -I. -pthread \
 	-DHOST_TEST -fno-omit-frame-pointer
+# A unit test is one compiler command over several sources, where -MMD
+# would keep only the last source's headers: its .d lists them all.
+unit_deps = $(HOSTCC) $(UNIT_BASE_CFLAGS) -MM -MP -MT $(1) $(2) > $(1).d
 UNIT_CFLAGS := $(UNIT_BASE_CFLAGS) -fsanitize=address,undefined
 UNIT_BINS := $(addprefix $(UNITBUILD)/test_,$(UNIT_TESTS))
 # TSan cannot share a binary with ASan: its own build of TSAN_TESTS.
@@ -107,6 +110,7 @@ $(UNITBUILD)/test_$(1): $(UNIT_$(1)) tests/unit/host_arch.c $(UNIT_DEPS_$(1))
 	@mkdir -p $(UNITBUILD)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_CFLAGS_$(1)) -o $$@ $$(filter %.c,$$^) \
 		-lcriterion $(UNIT_LIBS_$(1))
+	@$$(call unit_deps,$$@,$(UNIT_CFLAGS_$(1)) $$(filter %.c,$$^))
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
@@ -116,6 +120,7 @@ define tsan_rule
 $(TSANBUILD)/tsan_$(1): $(TSAN_$(1)) tests/unit/host_arch.c
 	@mkdir -p $(TSANBUILD)
 	$(HOSTCC) $(TSAN_CFLAGS) -o $$@ $$(filter %.c,$$^)
+	@$$(call unit_deps,$$@,$$(filter %.c,$$^))
 endef
 $(foreach t,$(TSAN_TESTS),$(eval $(call tsan_rule,$(t))))
 
@@ -188,4 +193,4 @@ run: bench
 clean:
 	rm -rf build
 
--include $(GUEST_OBJS:.o=.d) $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(GUEST_OBJS:.o=.d) $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d) $(TSAN_BINS:=.d)
