@@ -370,6 +370,7 @@ static const struct {
 	{bench_floors, &bench_floors_count, true},
 	{bench_sched, &bench_sched_count, true},
 	{bench_overcommit, &bench_overcommit_count, false},
+	{bench_tput, &bench_tput_count, false},
 };
 
 /* The names bench= accepts: those of the tables bench_run() runs. */

@@ -74,13 +74,15 @@ int bench_run(const char *spec);
 /* Name of benchmark i (what bench= accepts), NULL past the last. */
 const char *bench_name(unsigned i);
 
-/* Tables in floors.c, sched_benches.c and overcommit.c. */
+/* Tables in floors.c, sched_benches.c, overcommit.c and throughput.c. */
 extern const struct bench bench_floors[];
 extern const unsigned bench_floors_count;
 extern const struct bench bench_sched[];
 extern const unsigned bench_sched_count;
-/* overcommit.c: named one by one, never in bench=all. */
+/* overcommit.c and throughput.c: named one by one, never in bench=all. */
 extern const struct bench bench_overcommit[];
 extern const unsigned bench_overcommit_count;
+extern const struct bench bench_tput[];
+extern const unsigned bench_tput_count;
 
 #endif

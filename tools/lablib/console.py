@@ -61,10 +61,15 @@ def parse(lines, backend, idle, warn=None):
             r["steal_ns"] = led[-1].pop("steal_ns")
             r["ledger"] = led[-1]
             r["ledger_cpu"] = {c: v for c, v in led.items() if c >= 0}
-            n = max(r["n"], 1)
+            # Per operation: per sample, or per counted operation where
+            # the benchmark gives a rate (its samples are not operations).
+            n = max(rate[name]["ops"] if name in rate else r["n"], 1)
             r["ledger_per_op"] = {k: v / n for k, v in led[-1].items()}
         if name in rate:
             r["ops_per_s"] = rate[name]["ops_per_s"]
+            # ns per operation over the whole machine: under icount,
+            # guest instructions of all vCPUs per operation.
+            r["ns_per_op"] = rate[name]["ns"] // max(rate[name]["ops"], 1)
         if name in clock_err:
             r["clock_error_text"] = clock_err[name]
         mark = r.get("mark")
