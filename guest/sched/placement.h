@@ -19,7 +19,7 @@
 
 struct cpumap {
 	uint64_t level[SCHED_PRIO_LEVELS + 1]; /* [0] idle, [p + 1] running p */
-	uint64_t waiting; /* run queue not empty: steal victims */
+	uint64_t waiting; /* a thread that may move waits: steal victims */
 	uint64_t online;  /* in the scheduler loop */
 };
 

@@ -14,11 +14,15 @@ struct runq_node {
 	struct sched_link link; /* in runq.level[level] */
 	uint8_t level;          /* level it was queued at (set by runq_add) */
 	bool queued;            /* on a run queue now */
+	bool movable;           /* may run on another CPU too (its owner keeps
+				 * it; changed only while not queued, or with
+				 * runq_set_movable) */
 };
 
 struct runq {
 	struct prio_bitmap map;                   /* non-empty levels */
 	unsigned nr;                              /* nodes queued, all levels */
+	unsigned nr_movable;                      /* ... of them movable */
 	struct sched_list level[SCHED_PRIO_LEVELS]; /* FIFO per priority */
 };
 
@@ -34,6 +38,7 @@ static inline void runq_add(struct runq *rq, struct runq_node *n,
 	sched_list_add_tail(&rq->level[level], &n->link);
 	prio_bitmap_set(&rq->map, level);
 	rq->nr++;
+	rq->nr_movable += n->movable;
 }
 
 static inline void runq_remove(struct runq *rq, struct runq_node *n)
@@ -45,6 +50,16 @@ static inline void runq_remove(struct runq *rq, struct runq_node *n)
 		prio_bitmap_clear(&rq->map, n->level);
 	n->queued = false;
 	rq->nr--;
+	rq->nr_movable -= n->movable;
+}
+
+/* Change whether n may move, keeping rq's count right if it is queued. */
+static inline void runq_set_movable(struct runq *rq, struct runq_node *n,
+				    bool movable)
+{
+	if (n->queued)
+		rq->nr_movable += (unsigned)movable - (unsigned)n->movable;
+	n->movable = movable;
 }
 
 /* Highest non-empty level, or SCHED_PRIO_IDLE when empty. */

@@ -165,7 +165,7 @@ void sched_demo(void)
 static int check_cpu(unsigned i, char *why, size_t len)
 {
 	struct sched_cpu *sc = &cpu_get(i)->sched;
-	unsigned counted = 0, lvl, j;
+	unsigned counted = 0, movable = 0, lvl, j;
 
 	if (!sc->current || !sc->current->on_cpu || sc->prev)
 		return ksnprintf(why, len, "vCPU %u: current not on CPU", i);
@@ -184,6 +184,7 @@ static int check_cpu(unsigned i, char *why, size_t len)
 			struct thread *t = container_of(
 				container_of(l, struct runq_node, link),
 				struct thread, rq_node);
+			uint64_t a = t->affinity;
 
 			if (t->state != THREAD_READY || t->cpu != i ||
 			    t->on_cpu || !((t->affinity >> i) & 1) ||
@@ -192,11 +193,18 @@ static int check_cpu(unsigned i, char *why, size_t len)
 						 "thread %lu state %d cpu %u "
 						 "on_cpu %d", i, t->id,
 						 t->state, t->cpu, t->on_cpu);
+			if (t->rq_node.movable != ((a & (a - 1)) != 0))
+				return ksnprintf(why, len, "vCPU %u: thread %lu"
+						 " movable %d, affinity %lx",
+						 i, t->id, t->rq_node.movable,
+						 a);
+			movable += t->rq_node.movable;
 		}
 	}
-	if (counted != sc->rq.nr)
-		return ksnprintf(why, len, "vCPU %u: rq.nr %u but %u queued",
-				 i, sc->rq.nr, counted);
+	if (counted != sc->rq.nr || movable != sc->rq.nr_movable)
+		return ksnprintf(why, len, "vCPU %u: rq.nr %u nr_movable %u "
+				 "but %u queued, %u movable", i, sc->rq.nr,
+				 sc->rq.nr_movable, counted, movable);
 	return 0;
 }
 

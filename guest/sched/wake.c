@@ -26,10 +26,11 @@ void sched_publish_prio(struct sched_cpu *sc, unsigned self, int prio)
 }
 
 /* Whoever changed sc's run queue (holding its lock) keeps its "waiting"
- * bit, the steal hint, in step. */
+ * bit, the steal hint, in step: set while a thread that may run elsewhere
+ * waits there (an idle CPU looking for work skips queues of pinned ones). */
 void sched_rq_changed(struct sched_cpu *sc, unsigned cpu)
 {
-	bool waiting = sc->rq.nr != 0;
+	bool waiting = sc->rq.nr_movable != 0;
 
 	if (waiting != sc->map_waiting) {
 		sc->map_waiting = waiting;
@@ -325,6 +326,8 @@ int sched_set_affinity(struct thread *t, uint64_t mask)
 	spin_lock(&t->lock);
 	sc = sched_lock_thread_rq(t);
 	t->affinity = mask;
+	runq_set_movable(&sc->rq, &t->rq_node, (mask & (mask - 1)) != 0);
+	sched_rq_changed(sc, t->cpu);
 	allowed = (mask >> t->cpu) & 1;
 	state = __atomic_load_n(&t->state, __ATOMIC_RELAXED);
 	if (!allowed && state == THREAD_READY && t->rq_node.queued) {
