@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 GUEST_SRCS += guest/main.c guest/console.c guest/percpu.c guest/panic.c guest/backtrace.c \
-	guest/irq.c guest/ipi.c guest/test.c guest/weak.c guest/ledger.c guest/options.c \
+	guest/irq.c guest/ipi.c guest/test.c guest/ledger.c guest/options.c \
 	guest/inject.c guest/pvspin.c
 
 UNIT_TESTS += options

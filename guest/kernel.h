@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The portable kernel's internal seams: what guest/main.c calls in the
- * scheduler (implemented in guest/sched/, weak defaults in guest/weak.c so
- * the foundation runs without it), and boot-wide state.
+ * scheduler (guest/sched/), and boot-wide state.
  */
 #ifndef GUEST_KERNEL_H
 #define GUEST_KERNEL_H

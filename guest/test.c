@@ -45,8 +45,6 @@ void report_skip(const char *name, const char *why)
 	kprintf("SKIP %s: %s\n", name, why);
 }
 
-unsigned test_failed_count(void) { return failed; }
-
 __noreturn void test_stop(const char *name, const char *fmt, ...)
 {
 	char why[256];

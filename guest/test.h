@@ -38,7 +38,6 @@ __noreturn void test_stop(const char *name, const char *fmt, ...) __printf(2, 3)
 /* Run the suites selected by spec ("all" or a comma-separated list of
  * names); returns the number of failed checks (unknown names count). */
 int test_run(const char *spec);
-unsigned test_failed_count(void);
 /* Name of registered suite i (what test= accepts), NULL past the last. */
 const char *test_suite_name(unsigned i);
 

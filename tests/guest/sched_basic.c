@@ -3,6 +3,8 @@
  * Suite "sched": spawn/join of many threads with return values, join
  * semantics, every bad-argument case of the thread API, stack sizes.
  */
+#include <string.h>
+
 #include "arch.h"
 #include "guest/percpu.h"
 #include "guest/sched/sched.h"
@@ -66,6 +68,7 @@ static void join_semantics(void)
 {
 	struct thread_handle h, self = thread_self();
 	struct sem go = SEM_INIT(0);
+	struct thread_attr a;
 	long r = 0;
 	int rc;
 
@@ -82,8 +85,18 @@ static void join_semantics(void)
 	report(thread_join((struct thread_handle){0}, &r) == -EINVAL,
 	       "sched.join_null", "null handle");
 	/* Blocked until we post: not finished, however long the host
-	 * deschedules us between the spawn and the check. */
-	st_need(thread_spawn(sleepy, &go, NULL, &h), "sleepy");
+	 * deschedules us between the spawn and the check. Its name is cut
+	 * to THREAD_NAME_MAX - 1 characters. */
+	thread_attr_init(&a);
+	a.name = "sleepy-0123456789abcdefghij";
+	st_need(thread_spawn(sleepy, &go, &a, &h), "sleepy");
+	report(!strncmp(thread_name(h), a.name, THREAD_NAME_MAX - 1) &&
+		       strlen(thread_name(h)) == THREAD_NAME_MAX - 1 &&
+		       !strcmp(thread_name(self), "main") &&
+		       !strcmp(thread_name((struct thread_handle){0}), "?"),
+	       "sched.thread_name", "'%s', self '%s', null handle '%s'",
+	       thread_name(h), thread_name(self),
+	       thread_name((struct thread_handle){0}));
 	report(!thread_is_finished(h), "sched.not_finished_yet",
 	       "finished while blocked on a semaphore");
 	sem_post(&go);
