@@ -61,7 +61,7 @@ void xen_print_cmdline(void);              /* dom0: Xen's command line */
 void xen_null_exit(void);
 void xen_shutdown_hypercall(int code);     /* returns only if Xen refused */
 
-/* xen.c (x86): the CPUID leaf base. */
+/* x86_64.c: the CPUID leaf base. */
 extern uint32_t xen_cpuid_base;
 /* Xen's vCPU id for logical CPU c: equal by construction (checked). */
 static inline unsigned xen_vcpu_id(struct cpu *c) { return c->id; }
