@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Storage of the per-CPU structures; reached through cpu_get()/this_cpu(). */
+#include "arch.h"
 #include "guest/percpu.h"
 
 static struct cpu cpus[MAX_CPUS];
@@ -19,6 +20,18 @@ unsigned cpu_online_count(void)
 	for (unsigned i = 0; i < nr_cpus; i++)
 		n += READ_ONCE(cpus[i].online);
 	return n;
+}
+
+int cpu_wait_online(struct cpu *c)
+{
+	uint64_t t0 = arch_cycles(), span = 10 * arch_cycles_hz();
+
+	while (!READ_ONCE(c->online)) {
+		if (arch_cycles() - t0 > span)
+			return -ETIMEDOUT;
+		arch_cpu_relax();
+	}
+	return 0;
 }
 
 void cpu_register(unsigned id, uint32_t hw_id)

@@ -11,6 +11,16 @@
 
 struct cpu;
 
+/* Kinds of inter-processor interrupt the kernel sends (the kind argument
+ * of arch_ipi_send(), virt->send_ipi() and kernel_ipi()). */
+enum ipi_kind {
+	IPI_RESCHED = 0, /* target must run its scheduler */
+	IPI_CALL = 1,    /* target must run its pending cross-call */
+	IPI_STOP = 2,    /* panic elsewhere: target stops */
+	IPI_PING = 3,    /* raw IPI for floor benchmarks: runs cpu->ping_hook */
+	IPI_NR
+};
+
 /* ---- interrupts (any context) ----
  * arch_irq_save() disables IRQs and returns the old state for
  * arch_irq_restore(); with this_cpu() they are inline in the guest
@@ -82,6 +92,10 @@ __noreturn void arch_exit(int code);      /* debug-exit device, then halt */
 /* Start secondary CPU id (hardware id hw_id) on stack_top; it calls
  * kernel_secondary_main(). 0 or -errno (-ETIMEDOUT if it never showed up). */
 int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top);
+/* Wait for started CPU c to come online, up to 10 s on the cycle counter
+ * (emulated CPUs can be slow to come up): 0 or -ETIMEDOUT. guest/percpu.c;
+ * for arch_cpu_start() and virt->cpu_start(). */
+int cpu_wait_online(struct cpu *c);
 void arch_null_exit(void);                /* an instruction that always
 					     traps to a hypervisor (cpuid) */
 extern const char arch_null_exit_name[];  /* what it is: "cpuid" */

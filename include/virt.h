@@ -7,16 +7,8 @@
 #ifndef VSCHED_VIRT_H
 #define VSCHED_VIRT_H
 
+#include "arch.h" /* enum ipi_kind */
 #include "types.h"
-
-/* Kinds of inter-processor interrupt the kernel sends. */
-enum ipi_kind {
-	IPI_RESCHED = 0, /* target must run its scheduler */
-	IPI_CALL = 1,    /* target must run its pending cross-call */
-	IPI_STOP = 2,    /* panic elsewhere: target stops */
-	IPI_PING = 3,    /* raw IPI for floor benchmarks: runs cpu->ping_hook */
-	IPI_NR
-};
 
 struct boot_info;
 

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "arch.h"
-#include "virt.h"
 #include "guest/boot.h"
 #include "guest/lib/printf.h"
 #include "guest/panic.h"

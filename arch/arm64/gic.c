@@ -6,7 +6,6 @@
  * IPIs) and PPIs (timer, Xen's event channel) are used; no SPIs.
  */
 #include "arch.h"
-#include "virt.h"
 #include "guest/lib/printf.h"
 #include "guest/percpu.h"
 #include "arch/arm64/cpu.h"

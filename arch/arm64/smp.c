@@ -4,7 +4,6 @@
  * CPU start-up with PSCI CPU_ON.
  */
 #include "arch.h"
-#include "virt.h"
 #include "guest/lib/printf.h"
 #include "guest/mm/page.h"
 #include "guest/percpu.h"
@@ -53,7 +52,7 @@ void smp_setup_bsp(void)
 int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
 {
 	struct cpu *c = cpu_get(id);
-	uint64_t emerg = page_alloc(EMERG_STACK_ORDER), t0;
+	uint64_t emerg = page_alloc(EMERG_STACK_ORDER);
 	long rc;
 
 	if (!c || id == 0)
@@ -71,14 +70,7 @@ int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
 		       (uintptr_t)secondary_entry, (uintptr_t)stack_top);
 	if (rc)
 		return rc == -2 ? -EINVAL : rc == -4 ? -EEXIST : -EIO;
-	/* Emulated CPUs can be slow to come up: allow seconds. */
-	t0 = virt_clock_ns();
-	while (!READ_ONCE(c->online)) {
-		if (virt_clock_ns() - t0 > 10ull * 1000 * 1000 * 1000)
-			return -ETIMEDOUT;
-		arch_cpu_relax();
-	}
-	return 0;
+	return cpu_wait_online(c);
 }
 
 /* First C code of a secondary CPU, MMU on, on the stack it was given. */

@@ -8,7 +8,6 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 #include "arch.h"
-#include "virt.h"
 #include "guest/boot.h"
 #include "guest/lib/printf.h"
 #include "guest/options.h"

@@ -4,7 +4,6 @@
  * start-up with INIT-SIPI-SIPI through the real-mode trampoline.
  */
 #include "arch.h"
-#include "virt.h"
 #include <string.h>
 #include "guest/lib/printf.h"
 #include "guest/mm/page.h"
@@ -90,15 +89,10 @@ uint32_t smp_ap_prepare(unsigned id, void *stack_top)
 
 int smp_ap_wait_online(unsigned id)
 {
-	struct cpu *c = cpu_get(id);
-	uint64_t t0 = virt_clock_ns();
+	int rc = cpu_wait_online(cpu_get(id));
 
-	/* Emulated CPUs can be slow to come up: allow seconds. */
-	while (!READ_ONCE(c->online)) {
-		if (virt_clock_ns() - t0 > 10ull * 1000 * 1000 * 1000)
-			return -ETIMEDOUT;
-		arch_cpu_relax();
-	}
+	if (rc)
+		return rc;
 	ap_booting = 0;
 	return 0;
 }
