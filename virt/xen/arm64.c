@@ -102,24 +102,8 @@ uint64_t xen_poll_timeout_10ms(void) { return 0; }
 bool xen_poll_expired(uint64_t deadline) { return false; }
 
 const struct virt_ops virt_ops_xen = {
-	.name = "xen",
-	.detect = xen_detect,
-	.early_init = xen_early_init,
-	.init = xen_init,
-	.cpu_init = xen_cpu_init,
+	XEN_OPS_COMMON,
 	.clock_ns = none_clock_ns,
 	.set_deadline = arm_set_deadline,
-	.send_ipi = xen_send_ipi,
-	.send_ipi_others = xen_send_ipi_others,
-	.console_write = xen_console_write,
-	.shutdown = xen_shutdown,
 	.describe = arm_describe,
-	.null_exit = xen_null_exit,
-	.null_exit_name = "xen_version hypercall",
-	.steal_ns = xen_steal_ns,
-	.vcpu_preempted = xen_vcpu_preempted,
-	.pv_wait = xen_pv_wait,
-	.pv_kick = xen_pv_kick,
-	.pv_yield_to = xen_pv_yield_to,
-	.pv_caps = xen_pv_caps,
 };

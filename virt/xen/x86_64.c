@@ -182,25 +182,9 @@ static __noreturn void xen_shutdown(int code)
 }
 
 const struct virt_ops virt_ops_xen = {
-	.name = "xen",
-	.detect = xen_detect,
-	.early_init = xen_early_init,
-	.init = xen_init,
-	.cpu_init = xen_cpu_init,
+	XEN_OPS_COMMON,
 	.clock_ns = xen_clock_ns,
 	.set_deadline = xen_set_deadline,
-	.send_ipi = xen_send_ipi,
-	.send_ipi_others = xen_send_ipi_others,
-	.console_write = xen_console_write,
-	.shutdown = xen_shutdown,
 	.describe = xen_describe,
 	.cpu_start = xen_cpu_start,
-	.null_exit = xen_null_exit,
-	.null_exit_name = "xen_version hypercall",
-	.steal_ns = xen_steal_ns,
-	.vcpu_preempted = xen_vcpu_preempted,
-	.pv_wait = xen_pv_wait,
-	.pv_kick = xen_pv_kick,
-	.pv_yield_to = xen_pv_yield_to,
-	.pv_caps = xen_pv_caps,
 };

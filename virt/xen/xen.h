@@ -111,6 +111,20 @@ int xen_pv_wait(void);
 void xen_pv_kick(unsigned cpu);
 void xen_pv_yield_to(unsigned cpu);
 unsigned xen_pv_caps(void);
+
+/* The members of virt_ops_xen both architectures share; x86_64.c and
+ * arm64.c add the clock, the deadline timer, describe() and, on x86, the
+ * vCPU bring-up (each file has its own detect, init and shutdown). */
+#define XEN_OPS_COMMON                                                    \
+	.name = "xen", .detect = xen_detect, .early_init = xen_early_init, \
+	.init = xen_init, .cpu_init = xen_cpu_init,                        \
+	.send_ipi = xen_send_ipi, .send_ipi_others = xen_send_ipi_others,  \
+	.console_write = xen_console_write, .shutdown = xen_shutdown,      \
+	.null_exit = xen_null_exit,                                        \
+	.null_exit_name = "xen_version hypercall",                         \
+	.steal_ns = xen_steal_ns, .vcpu_preempted = xen_vcpu_preempted,    \
+	.pv_wait = xen_pv_wait, .pv_kick = xen_pv_kick,                    \
+	.pv_yield_to = xen_pv_yield_to, .pv_caps = xen_pv_caps
 /* Xen's own id for the calling vCPU (CPUID leaf base + 4), or -1. */
 int xen_cpuid_vcpu_id(void);
 
