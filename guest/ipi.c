@@ -11,6 +11,7 @@ int ipi_call(unsigned cpu, void (*fn)(void *), void *arg, bool wait)
 	struct cpu *t = cpu_get(cpu);
 	unsigned long f;
 	uint64_t seq;
+	unsigned spins = 0;
 
 	if (!t || !t->online || !fn)
 		return -EINVAL;
@@ -34,14 +35,10 @@ int ipi_call(unsigned cpu, void (*fn)(void *), void *arg, bool wait)
 	virt_send_ipi(cpu, IPI_CALL);
 	if (!wait)
 		return 0; /* the target unlocks the slot */
-	for (unsigned i = 1;
-	     __atomic_load_n(&t->call_done, __ATOMIC_ACQUIRE) != seq; i++) {
-		/* A target the hypervisor stopped runs the call only once it
-		 * runs again: give it this physical CPU (pvyield). */
-		if (!(i & 255))
-			pvyield_if_preempted(cpu, PVYIELD_CALL);
-		arch_cpu_relax();
-	}
+	/* A target the hypervisor stopped runs the call only once it runs
+	 * again: give it this physical CPU (pvyield). */
+	while (__atomic_load_n(&t->call_done, __ATOMIC_ACQUIRE) != seq)
+		pvyield_relax(&spins, cpu, PVYIELD_CALL);
 	spin_unlock(&t->call_lock);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef GUEST_PVSPIN_H
 #define GUEST_PVSPIN_H
 
+#include "arch.h"
 #include "types.h"
 
 /* Spins before a waiter halts (pvspin_spins=); pvspin_on says the backend
@@ -38,6 +39,17 @@ extern uint64_t pvyield_count[PVYIELD_NR]; /* since boot, atomic */
 
 /* If vCPU cpu is preempted, yield to it and return true. */
 bool pvyield_if_preempted(unsigned cpu, enum pvyield_site site);
+
+/* One turn of a busy wait on vCPU cpu (*spins counts the turns, from 0):
+ * a relax, and every 256 turns a look whether cpu is stopped, to yield
+ * to it. */
+static inline void pvyield_relax(unsigned *spins, unsigned cpu,
+				 enum pvyield_site site)
+{
+	if (!(++*spins & 255))
+		pvyield_if_preempted(cpu, site);
+	arch_cpu_relax();
+}
 
 /* Boot CPU, before the others start: read pvspin=, pvspin_spins= and
  * pvyield=, and say what is on. */

@@ -7,15 +7,14 @@
  * Spin, then block (mutex_spin_us=N; 0, the default, blocks at once): a
  * locker that finds the owner running on another vCPU (and nobody asleep
  * on the mutex) waits up to N us for it to come free instead of paying
- * for a sleep and a wakeup. It stops at once
- * when spinning cannot help: the owner blocked or was switched out, or
- * the hypervisor stopped the owner's vCPU (virt_vcpu_is_preempted), which
- * would otherwise be spun on for the whole host time slice it waits.
- * With pvyield (guest/pvspin.h) it first yields its physical CPU to the
- * owner's vCPU (up to MUTEX_YIELDS times, even past the bound, never
- * past the caller's deadline) and looks
- * again: an owner that ran and let go meanwhile hands over without a
- * sleep and a wakeup.
+ * for a sleep and a wakeup. It stops at once when spinning cannot help:
+ * the owner blocked or was switched out, or the hypervisor stopped the
+ * owner's vCPU (virt_vcpu_is_preempted), which would otherwise be spun on
+ * for the whole host time slice it waits. With pvyield (guest/pvspin.h)
+ * it first yields its physical CPU to the owner's vCPU (up to
+ * MUTEX_YIELDS times, even past the bound, never past the caller's
+ * deadline) and looks again: an owner that ran and let go meanwhile hands
+ * over without a sleep and a wakeup.
  */
 #include "virt.h"
 #include "guest/inject.h"

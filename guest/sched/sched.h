@@ -37,6 +37,13 @@ enum sched_why {
 	SCHED_IDLE,    /* the idle thread found work */
 };
 
+/* A thread with this affinity may run on more than one vCPU: its run
+ * queue node is "movable" (runq.h), a steal victim's candidate. */
+static inline bool affinity_movable(uint64_t mask)
+{
+	return (mask & (mask - 1)) != 0;
+}
+
 struct thread {
 	void *sp;                       /* saved by arch_switch (own CPU) */
 	int state;                      /* enum thread_state; atomic */

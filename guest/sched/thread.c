@@ -132,7 +132,7 @@ static void thread_setup(struct thread *t, long (*fn)(void *), void *arg,
 	t->arg = arg;
 	t->prio = a->prio;
 	t->affinity = mask;
-	t->rq_node.movable = (mask & (mask - 1)) != 0; /* not queued yet */
+	t->rq_node.movable = affinity_movable(mask); /* not queued yet */
 	t->cpu = this_cpu()->id;
 	t->stats.last_cpu = t->cpu;
 	spin_init(&t->lock);

@@ -184,7 +184,6 @@ static int check_cpu(unsigned i, char *why, size_t len)
 			struct thread *t = container_of(
 				container_of(l, struct runq_node, link),
 				struct thread, rq_node);
-			uint64_t a = t->affinity;
 
 			if (t->state != THREAD_READY || t->cpu != i ||
 			    t->on_cpu || !((t->affinity >> i) & 1) ||
@@ -193,11 +192,11 @@ static int check_cpu(unsigned i, char *why, size_t len)
 						 "thread %lu state %d cpu %u "
 						 "on_cpu %d", i, t->id,
 						 t->state, t->cpu, t->on_cpu);
-			if (t->rq_node.movable != ((a & (a - 1)) != 0))
+			if (t->rq_node.movable != affinity_movable(t->affinity))
 				return ksnprintf(why, len, "vCPU %u: thread %lu"
 						 " movable %d, affinity %lx",
 						 i, t->id, t->rq_node.movable,
-						 a);
+						 t->affinity);
 			movable += t->rq_node.movable;
 		}
 	}

@@ -245,14 +245,13 @@ bool sched_wake(struct thread *t)
 	} else {
 		/* Acquire pairs with the release in sched_finish_switch(): t's
 		 * registers are saved before anyone may resume it. Bounded: t
-		 * is inside its CPU's switch with IRQs off. */
-		for (unsigned i = 1;
-		     __atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE); i++) {
-			if (!(i & 255)) /* its vCPU stopped mid-switch */
-				pvyield_if_preempted(READ_ONCE(t->cpu),
-						     PVYIELD_SWITCH);
-			arch_cpu_relax();
-		}
+		 * is inside its CPU's switch with IRQs off (if the hypervisor
+		 * stopped that vCPU there, we yield to it: pvyield). */
+		unsigned spins = 0;
+
+		while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+			pvyield_relax(&spins, READ_ONCE(t->cpu),
+				      PVYIELD_SWITCH);
 		t->wake_time = virt_clock_ns();
 		sched_push(t, sched_place(t, t->cpu));
 	}
@@ -326,7 +325,7 @@ int sched_set_affinity(struct thread *t, uint64_t mask)
 	spin_lock(&t->lock);
 	sc = sched_lock_thread_rq(t);
 	t->affinity = mask;
-	runq_set_movable(&sc->rq, &t->rq_node, (mask & (mask - 1)) != 0);
+	runq_set_movable(&sc->rq, &t->rq_node, affinity_movable(mask));
 	sched_rq_changed(sc, t->cpu);
 	allowed = (mask >> t->cpu) & 1;
 	state = __atomic_load_n(&t->state, __ATOMIC_RELAXED);

@@ -168,4 +168,12 @@ bool xen_evtchn_is_pending(unsigned port)
 	       ((xen_ulong_t)1 << (port % BITS_PER_WORD));
 }
 
+bool xen_evtchn_test_and_clear(unsigned port)
+{
+	xen_ulong_t bit = (xen_ulong_t)1 << (port % BITS_PER_WORD);
+
+	return __atomic_fetch_and(&xen_shared->evtchn_pending[port / BITS_PER_WORD],
+				  ~bit, __ATOMIC_SEQ_CST) & bit;
+}
+
 uint64_t xen_evtchn_unknown_events(void) { return unknown_events; }

@@ -20,14 +20,6 @@ static void stray_kick(unsigned port, uintptr_t arg)
 	/* Only between binding and masking: nothing to do. */
 }
 
-static void port_clear(unsigned port)
-{
-	xen_ulong_t bit = (xen_ulong_t)1 << (port % (sizeof(xen_ulong_t) * 8));
-
-	__atomic_fetch_and(&xen_shared->evtchn_pending[port / (sizeof(xen_ulong_t) * 8)],
-			   ~bit, __ATOMIC_SEQ_CST);
-}
-
 /* IRQs off. The timeout is absolute Xen system time. Xen also ends a
  * poll early when an event is due to this vCPU (arm64: even with IRQs
  * masked): that is a wakeup without a kick, not a lost one. */
@@ -36,16 +28,14 @@ int xen_pv_wait(void)
 	unsigned port = (unsigned)xen_pcpu(this_cpu())[XEN_PCPU_KICK_PORT];
 	evtchn_port_t p = port;
 	struct sched_poll poll = {.nr_ports = 1};
-	bool kicked;
 
 	if (!port)
 		return -1;
 	poll.timeout = xen_poll_timeout_10ms();
 	set_xen_guest_handle(poll.ports, &p);
 	xen_sched_op(SCHEDOP_poll, &poll);
-	kicked = xen_evtchn_is_pending(port);
-	port_clear(port); /* consumed: the next poll blocks again */
-	if (kicked)
+	/* Consumed: the next poll blocks again. */
+	if (xen_evtchn_test_and_clear(port))
 		return 1;
 	return poll.timeout && xen_poll_expired(poll.timeout) ? 2 : 0;
 }
@@ -90,7 +80,7 @@ int xen_ipi_cpu_init(void)
 	if (port < 0)
 		return port;
 	xen_evtchn_mask((unsigned)port);
-	port_clear((unsigned)port);
+	xen_evtchn_test_and_clear((unsigned)port);
 	WRITE_ONCE(xen_pcpu(c)[XEN_PCPU_KICK_PORT], (unsigned)port);
 	return 0;
 }

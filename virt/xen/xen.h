@@ -92,6 +92,9 @@ int xen_evtchn_send(unsigned port);
 void xen_evtchn_mask(unsigned port);
 int xen_evtchn_unmask(unsigned port);
 bool xen_evtchn_is_pending(unsigned port);
+/* Clear port's pending bit; was it set? (A masked port the guest polls
+ * with SCHEDOP_poll is consumed so.) */
+bool xen_evtchn_test_and_clear(unsigned port);
 bool xen_evtchn_is_masked(unsigned port);
 void xen_evtchn_clear_pending(struct cpu *c); /* vcpu_info flags */
 uint64_t xen_evtchn_unknown_events(void); /* events on unbound ports */
