@@ -21,14 +21,15 @@ _Static_assert(PCPU_EMERG_SP < 16 && PCPU_GICR < 16, "struct cpu arch[]");
 static uint8_t bsp_emerg_stack[PAGE_SIZE << EMERG_STACK_ORDER] __aligned(16);
 extern char secondary_entry[];
 
-long psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+/* The call itself: nothing between the register variables and the asm
+ * (a call there, the tracer's say, may clobber x0-x3). */
+static long psci_hvc_smc(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fn;
 	register uint64_t x1 __asm__("x1") = a1;
 	register uint64_t x2 __asm__("x2") = a2;
 	register uint64_t x3 __asm__("x3") = a3;
 
-	ledger_add(LEDGER_HYPERCALL);
 	if (dt.psci_hvc)
 		__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
 				 : : "memory");
@@ -36,6 +37,12 @@ long psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 		__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
 				 : : "memory");
 	return (long)x0;
+}
+
+long psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	ledger_add(LEDGER_HYPERCALL);
+	return psci_hvc_smc(fn, a1, a2, a3);
 }
 
 static void cpu_setup(struct cpu *c, void *emerg_top)

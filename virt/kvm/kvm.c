@@ -182,10 +182,11 @@ static void probe_timer(void)
 static long probe_call(void)
 {
 	uint32_t id = this_cpu()->hw_id;
-	register unsigned long a3 __asm__("rsi") = APIC_DM_FIXED | (0xf0 + IPI_PING);
 	long ret;
 
-	ledger_add(LEDGER_IPI);
+	ledger_add(LEDGER_IPI); /* before a3: a call may clobber rsi */
+	register unsigned long a3 __asm__("rsi") = APIC_DM_FIXED | (0xf0 + IPI_PING);
+
 	/* The same sequence around either vendor's instruction. */
 #define PROBE_ASM(insn)                                                        \
 	__asm__ volatile("lea 1f(%%rip), %%r8\n\tmov %%r8, %[at]\n\t"           \
