@@ -70,7 +70,7 @@ TSANBUILD := build/tsan
 TSAN_CFLAGS := $(UNIT_BASE_CFLAGS) -fsanitize=thread
 TSAN_BINS := $(addprefix $(TSANBUILD)/tsan_,$(TSAN_TESTS))
 
-.PHONY: overcommit all unit tsan test run bench deps clean scaling
+.PHONY: overcommit all unit tsan test run bench deps clean scaling tracetest
 all: $(KERNEL) $(ARCH_IMAGES) $(HV)
 
 # Public ABI headers (Xen from libxen-dev, Linux UAPI for KVM) are reached
@@ -147,9 +147,17 @@ test: deps
 	@tools/kvm-selftests --check-samples
 	@$(MAKE) --no-print-directory hvtest fuzz
 	@tools/testall
+	@$(MAKE) --no-print-directory tracetest
 	@tools/lab --quick --check --budgets tests/budgets.cfg
 	@$(MAKE) --no-print-directory scaling
 	@$(MAKE) --no-print-directory overcommit
+
+# The event trace end to end (tests/trace/check.py): 4-vCPU dumps from
+# qemu-tcg, Xen and arm64 (QEMU and Xen) decode whole and hold every
+# invariant and count; a wrapped ring and a panic's dump; the decoder on
+# damaged dumps and the checker on broken ones.
+tracetest:
+	@python3 tests/trace/check.py
 
 # The scheduler's per-op cost must not grow with the vCPU count (exact,
 # under icount); a placement that reads every vCPU must fail the check.

@@ -5,6 +5,7 @@
 #include "guest/ipi.h"
 #include "guest/kernel.h"
 #include "guest/percpu.h"
+#include "guest/trace.h"
 
 void kernel_timer_interrupt(void)
 {
@@ -13,6 +14,7 @@ void kernel_timer_interrupt(void)
 	void (*hook)(void) = c->timer_hook;
 
 	c->timer_count++;
+	trace(TR_TIMER_FIRE, 0, 0, 0);
 	/* A test's raw hook is one-shot; the scheduler then re-arms its own
 	 * next event, which the test's deadline replaced. */
 	if (hook) {
@@ -28,6 +30,7 @@ void kernel_ipi(unsigned kind)
 
 	if (kind < ARRAY_SIZE(c->ipi_count))
 		c->ipi_count[kind]++;
+	trace(TR_IPI_RECV, kind, 0, 0);
 	switch (kind) {
 	case IPI_RESCHED:
 		sched_resched_ipi();

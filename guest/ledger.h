@@ -36,7 +36,9 @@ extern const char *const ledger_names[LEDGER_NR]; /* "timer", "ipi", ... */
 
 /* Any context. One atomic add: an interrupt between this_cpu() and the
  * add cannot lose a count; a thread that migrates in between charges the
- * CPU it left. */
+ * CPU it left. No trace hook here (a call would cost every caller a
+ * stack frame): the tracer samples these counters at each event instead
+ * (guest/trace.h, TR_HV). */
 static inline void ledger_add(enum ledger_kind k)
 {
 	if (ledger_ready)

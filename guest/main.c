@@ -22,6 +22,7 @@
 #include "guest/panic.h"
 #include "guest/percpu.h"
 #include "guest/test.h"
+#include "guest/trace.h"
 
 struct boot_info *boot;               /* what the loader told us */
 struct acpi_madt_info boot_madt;      /* vCPUs found in the MADT */
@@ -31,6 +32,7 @@ static char cmdline_error[640];
 
 __noreturn void kernel_shutdown(int code)
 {
+	trace_dump(false);
 	kprintf("vsched: exit code %d\n", code);
 	if (virt)
 		virt->shutdown(code);
@@ -168,6 +170,7 @@ __noreturn void kernel_main(struct boot_info *bi)
 		virt->name, arch_describe(), cpu_count(), boot->cpus_source);
 	if (virt->describe)
 		virt->describe();
+	trace_init();
 	sched_init();
 	pvspin_init();
 	this_cpu()->online = true;

@@ -13,6 +13,7 @@
 #include "guest/options.h"
 #include "guest/panic.h"
 #include "guest/test.h"
+#include "guest/trace.h"
 
 /* Adding an option is one row here; read it with option_*(). */
 const struct option options[] = {
@@ -22,6 +23,10 @@ const struct option options[] = {
 	OPT_NUM("bench_pct", 1, 10000, 100, "benchmarks: percent of the samples"),
 	OPT_BOOL("demo", false, "run a small mixed workload, print the threads"),
 	OPT_BOOL("threads", false, "print the thread table"),
+	OPT_LIST("trace", trace_group_name, "event trace: on (every group) or "
+		 "groups; dumped at the end of the run and on a panic"),
+	OPT_NUM("trace_kb", 4, 4096, 256, "trace: ring size per vCPU, KiB "
+		"(rounded up to a power of two pages)"),
 	OPT_NUM("slice_us", 20, 10000000, 2000, "round-robin time slice, us"),
 	OPT_ENUM("idle", OPT_WORDS("halt", "poll"), "halt",
 		 "what an idle vCPU does"),

@@ -7,6 +7,7 @@
 #include "guest/lib/printf.h"
 #include "guest/panic.h"
 #include "guest/percpu.h"
+#include "guest/trace.h"
 
 static int panicking;
 
@@ -27,6 +28,7 @@ __noreturn void panic(const char *fmt, ...)
 		arch_ipi_send_others(IPI_STOP);
 	kprintf("PANIC on vCPU %u: %s\n", this_cpu() ? this_cpu()->id : 0, msg);
 	backtrace_print(arch_frame_pointer());
+	trace_dump(true); /* the last events before the panic */
 	kprintf("vsched: stopped all vCPUs after a panic; exiting with code %d\n",
 		EXIT_PANIC);
 	if (virt)

@@ -38,6 +38,10 @@ struct cpu *this_cpu(void);
 #endif
 void arch_irq_enable(void);
 void arch_irq_disable(void);
+/* Turn the nop of an ARCH_JUMP_SITE (arch/<arch>/inline.h) into a jump to
+ * target. Boot CPU only, before the others start (no cross-modification).
+ * 0, or -EINVAL when target is out of the branch's reach. */
+int arch_jump_patch(void *site, void *target);
 bool arch_irq_enabled(void);
 
 /* ---- CPU ---- */

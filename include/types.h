@@ -25,6 +25,9 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define __noreturn __attribute__((noreturn))
 #define __unused __attribute__((unused))
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
 #define __aligned(n) __attribute__((aligned(n)))
 #define __packed __attribute__((packed))
 #define __printf(a, b) __attribute__((format(printf, a, b)))

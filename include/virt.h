@@ -9,6 +9,7 @@
 
 #include "arch.h" /* enum ipi_kind */
 #include "types.h"
+#include "guest/trace.h"
 
 struct boot_info;
 
@@ -84,8 +85,23 @@ const struct virt_ops *virt_select(void);
 extern bool virt_steal_on;
 
 static inline uint64_t virt_clock_ns(void) { return virt->clock_ns(); }
-static inline void virt_set_deadline(uint64_t ns) { virt->set_deadline(ns); }
-static inline void virt_send_ipi(unsigned cpu, enum ipi_kind k) { virt->send_ipi(cpu, k); }
+void virt_set_deadline_traced(uint64_t ns);
+/* Both ways end in a tail call: tracing adds no frame to the caller. */
+static inline void virt_set_deadline(uint64_t ns)
+{
+	if (__builtin_expect(trace_on(), 0))
+		virt_set_deadline_traced(ns);
+	else
+		virt->set_deadline(ns);
+}
+void virt_send_ipi_traced(unsigned cpu, enum ipi_kind k);
+static inline void virt_send_ipi(unsigned cpu, enum ipi_kind k)
+{
+	if (__builtin_expect(trace_on(), 0))
+		virt_send_ipi_traced(cpu, k);
+	else
+		virt->send_ipi(cpu, k);
+}
 static inline void virt_send_ipi_others(enum ipi_kind k) { virt->send_ipi_others(k); }
 
 /* 0 and false where the backend keeps no record. */

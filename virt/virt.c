@@ -50,3 +50,18 @@ const struct virt_ops *virt_select(void)
 	}
 	return &virt_ops_none;
 }
+
+/* virt_send_ipi() and virt_set_deadline() with tracing on: the event,
+ * then the operation (out of line, so the inlines stay tail calls and
+ * tracing off costs their callers no stack frame). */
+void virt_send_ipi_traced(unsigned cpu, enum ipi_kind k)
+{
+	trace(TR_IPI_SEND, cpu, k, 0);
+	virt->send_ipi(cpu, k);
+}
+
+void virt_set_deadline_traced(uint64_t ns)
+{
+	trace(TR_TIMER_ARM, (uint32_t)ns, (uint32_t)(ns >> 32), 0);
+	virt->set_deadline(ns);
+}

@@ -19,6 +19,20 @@
 #include "arch/arm64/switch.h"
 #include "arch/arm64/timer.h"
 
+int arch_jump_patch(void *site, void *target)
+{
+	int64_t rel = (intptr_t)target - (intptr_t)site;
+	uint32_t *p = site;
+
+	if (rel & 3 || rel < -(1ll << 27) || rel >= (1ll << 27))
+		return -EINVAL;
+	*p = 0x14000000u | ((uint32_t)(rel >> 2) & 0x03ffffffu); /* b */
+	/* Make the new instruction visible to instruction fetch. */
+	__asm__ volatile("dc cvau, %0\n\tdsb ish\n\tic ivau, %0\n\t"
+			 "dsb ish\n\tisb" : : "r"(p) : "memory");
+	return 0;
+}
+
 #define DAIF_I (1u << 7)
 #define CPACR_FPEN (3u << 20)
 

@@ -31,4 +31,14 @@ static inline struct cpu *this_cpu(void)
 	return c;
 }
 
+/* A branch patched at boot (guest/trace.h): a nop, recorded in
+ * .jump_sites with its target, that arch_jump_patch() turns into a b.
+ * Off, the site costs one nop. */
+#define ARCH_JUMP_SITE(label)                                              \
+	__asm__ goto("1: nop\n\t"                                           \
+		     ".pushsection .jump_sites, \"a\"\n\t"                    \
+		     ".balign 4\n\t"                                           \
+		     ".long 1b - ., %l0 - .\n\t"                                \
+		     ".popsection" : : : : label)
+
 #endif

@@ -23,7 +23,8 @@ extern char secondary_entry[];
 
 /* The call itself: nothing between the register variables and the asm
  * (a call there, the tracer's say, may clobber x0-x3). */
-static long psci_hvc_smc(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+static __always_inline long psci_hvc_smc(uint32_t fn, uint64_t a1, uint64_t a2,
+					 uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fn;
 	register uint64_t x1 __asm__("x1") = a1;

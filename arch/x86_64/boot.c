@@ -26,6 +26,20 @@ extern char __kernel_start[], __kernel_end[];
 extern char thread_trampoline[];
 
 static struct boot_info boot_info;
+
+int arch_jump_patch(void *site, void *target)
+{
+	uint8_t *p = site;
+	int64_t rel = (intptr_t)target - (intptr_t)(p + 5);
+
+	if (rel != (int32_t)rel)
+		return -EINVAL;
+	/* The CPU that writes is the one that runs it: x86 snoops its own
+	 * stores into instructions; nobody else runs yet. */
+	p[0] = 0xe9; /* jmp rel32 */
+	memcpy(p + 1, &(int32_t){(int32_t)rel}, 4);
+	return 0;
+}
 static char describe_buf[160];
 
 static void copy_start_info(uint32_t pa, struct boot_info *bi)

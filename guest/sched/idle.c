@@ -14,6 +14,7 @@
 #include "guest/options.h"
 #include "guest/sched/placement.h"
 #include "guest/sched/sched.h"
+#include "guest/trace.h"
 
 static bool idle_poll_forever;       /* idle=poll */
 static uint64_t idle_poll_ns;        /* poll_us=, default 0 (halt at once) */
@@ -38,8 +39,9 @@ static bool steal_ok(struct runq_node *n, void *arg)
 /* Move ready thread rn from the run queue of CPU from (its lock held:
  * the cpu rule) to CPU to, keeping from's "waiting" bit in step. */
 static void move_ready(struct sched_cpu *fsc, unsigned from,
-		       struct runq_node *rn, unsigned to)
+		       struct runq_node *rn, unsigned to, unsigned kind)
 {
+	trace(kind, (uint32_t)rq_thread(rn)->id, from, to);
 	runq_remove(&fsc->rq, rn);
 	__atomic_store_n(&rq_thread(rn)->state, THREAD_WAKING,
 			 __ATOMIC_RELAXED);
@@ -83,7 +85,7 @@ static bool steal(struct sched_cpu *sc, unsigned self)
 		spin_lock(&vsc->lock);
 		rn = runq_find(&vsc->rq, steal_ok, &self);
 		if (rn) {
-			move_ready(vsc, v, rn, self);
+			move_ready(vsc, v, rn, self, TR_STEAL);
 			sc->nr_steals++;
 			if (virt_vcpu_is_preempted(v))
 				sc->nr_pv_steals++;
@@ -130,7 +132,7 @@ void sched_balance(struct sched_cpu *sc, unsigned self)
 	if (sched_cpu_load(b.cpu) + 2 <= sc->rq.nr + 1)
 		rn = runq_find(&sc->rq, balance_ok, &b);
 	if (rn) {
-		move_ready(sc, self, rn, b.cpu);
+		move_ready(sc, self, rn, b.cpu, TR_PUSH);
 		sc->nr_pushes++;
 	}
 	spin_unlock(&sc->lock);
@@ -147,6 +149,7 @@ static bool idle_poll(struct sched_cpu *sc, unsigned self)
 	if (!idle_poll_forever && !idle_poll_ns)
 		return false;
 	__atomic_store_n(&sc->polling, true, __ATOMIC_SEQ_CST);
+	trace(TR_IDLE_ENTER, 0, 0, 0);
 	arch_irq_enable();
 	while (!has_work(sc) && (idle_poll_forever || virt_clock_ns() < end)) {
 		arch_cpu_relax();
@@ -154,6 +157,7 @@ static bool idle_poll(struct sched_cpu *sc, unsigned self)
 			break;
 	}
 	arch_irq_disable();
+	trace(TR_IDLE_EXIT, 0, 0, 0);
 	/* Seq_cst store then load: pairs with sched_notify()'s push then
 	 * polling load, so either it IPIs us or we see its push. */
 	__atomic_store_n(&sc->polling, false, __ATOMIC_SEQ_CST);
@@ -177,7 +181,9 @@ static __noreturn void idle_loop(void)
 		 * IPI (sent because we published cur_prio IDLE) wakes us. */
 		if (!has_work(sc)) {
 			sched_program_timer(sc);
+			trace(TR_IDLE_ENTER, 1, 0, 0);
 			arch_wait_for_irq();
+			trace(TR_IDLE_EXIT, 1, 0, 0);
 		}
 	}
 }

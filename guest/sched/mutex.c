@@ -20,6 +20,7 @@
 #include "guest/inject.h"
 #include "guest/pvspin.h"
 #include "guest/sched/sched.h"
+#include "guest/trace.h"
 
 uint64_t mutex_spin_ns;         /* mutex_spin_us=, set by sched_init() */
 struct mutex_spin_stats mutex_spin_stats;
@@ -135,6 +136,8 @@ int mutex_lock_until(struct mutex *m, uint64_t deadline)
 			}
 		}
 		m->contended++;
+		trace(TR_MUTEX_WAIT, (uint32_t)(uintptr_t)m,
+		      (uint32_t)m->owner->id, 0);
 		/* 0 means the unlocker handed m to us (owner == self). */
 		rc = waitq_block(&m->lock, &m->waiters, deadline);
 	}
@@ -166,8 +169,11 @@ static void handoff(struct mutex *m)
 
 	m->owner = l ? container_of(l, struct waitq_waiter, link)->thread
 		     : NULL;
-	if (l)
+	if (l) {
+		trace(TR_MUTEX_HANDOFF, (uint32_t)(uintptr_t)m,
+		      (uint32_t)m->owner->id, 0);
 		waitq_wake_head(&m->waiters);
+	}
 }
 
 int mutex_unlock(struct mutex *m)

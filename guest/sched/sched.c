@@ -19,6 +19,7 @@
 #include "guest/lib/printf.h"
 #include "guest/sched/placement.h"
 #include "guest/sched/sched.h"
+#include "guest/trace.h"
 
 uint64_t sched_slice_ns = 2000000;   /* slice_us=, default 2000 us */
 
@@ -66,7 +67,10 @@ static void drain_wakelist(struct sched_cpu *sc, unsigned self)
 		__atomic_fetch_sub(&sc->queued, 1, __ATOMIC_RELAXED);
 		if (!((t->affinity >> self) & 1)) {
 			/* set_affinity() changed the mask in flight. */
-			sched_push(t, sched_place(t, self));
+			unsigned to = sched_place(t, self);
+
+			trace(TR_MIGRATE, (uint32_t)t->id, self, to);
+			sched_push(t, to);
 			continue;
 		}
 		__atomic_store_n(&t->state, THREAD_READY, __ATOMIC_RELAXED);
@@ -115,6 +119,7 @@ static void check_canary(struct thread *prev, unsigned self)
 		"overwritten at 0x%lx (%s)\n", prev->name, prev->id, self,
 		prev->stack.base, kill ? "killed" : "left waiting");
 	if (kill) {
+		trace(TR_EXIT, (uint32_t)prev->id, 1, 0);
 		prev->killed = true;
 		__atomic_store_n(&prev->state, THREAD_DEAD, __ATOMIC_RELAXED);
 	}
@@ -236,8 +241,10 @@ static void push_waiting(struct sched_cpu *sc, unsigned self)
 	__atomic_store_n(&t->state, THREAD_WAKING, __ATOMIC_RELAXED);
 	if (__atomic_load_n(&t->on_cpu, __ATOMIC_RELAXED))
 		t->migrate = true; /* prev: pushed by sched_finish_switch() */
-	else
+	else {
+		trace(TR_PUSH, (uint32_t)t->id, self, target);
 		sched_push(t, target); /* cpu rule: we hold its rq lock */
+	}
 }
 
 /* Drain pushed wakeups and choose next (lock held). The seq_cst store of
@@ -301,6 +308,9 @@ void sched_switch(enum sched_why why)
 		sc->prev = prev;
 		sc->current = next;
 		sc->nr_switches++;
+		trace(TR_SWITCH, (uint32_t)prev->id, (uint32_t)next->id,
+		      why | (unsigned)prev->state << 8 |
+			      (prev->is_idle | next->is_idle << 1) << 16);
 		arch_switch(&prev->sp, next->sp);
 		sched_finish_switch(); /* prev again, maybe on another CPU */
 		why = SCHED_PREEMPT;
@@ -322,8 +332,12 @@ void sched_finish_switch(void)
 	/* Release: prev's registers and sp are saved. Pairs with the acquire
 	 * spin on on_cpu in sched_wake(): no CPU resumes prev before this. */
 	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
-	if (migrate) /* cpu rule: we hold the rq lock of prev->cpu */
-		sched_push(prev, sched_place(prev, this_cpu()->id));
+	if (migrate) { /* cpu rule: we hold the rq lock of prev->cpu */
+		unsigned self = this_cpu()->id, to = sched_place(prev, self);
+
+		trace(TR_MIGRATE, (uint32_t)prev->id, self, to);
+		sched_push(prev, to);
+	}
 	spin_unlock(&sc->lock);
 	if (dead)
 		thread_reap(prev);
@@ -386,6 +400,7 @@ __noreturn void sched_exit_current(void)
 
 	if (t == sched_main_thread)
 		main_thread_ended(t);
+	trace(TR_EXIT, (uint32_t)t->id, t->killed, 0);
 	__atomic_store_n(&t->state, THREAD_DEAD, __ATOMIC_RELEASE);
 	sched_switch(SCHED_BLOCK);
 	for (;;) /* a DEAD thread is never switched back to */

@@ -13,6 +13,7 @@
 #include "guest/lib/printf.h"
 #include "guest/mm/heap.h"
 #include "guest/sched/sched.h"
+#include "guest/trace.h"
 
 static struct spinlock tcb_lock = SPINLOCK_INIT;
 static struct thread *tcb_pool;        /* tcb_lock: free control blocks */
@@ -94,6 +95,20 @@ static void count_alive(void)
 	__atomic_fetch_add(&counts.spawned, 1, __ATOMIC_RELAXED);
 }
 
+/* The spawn event and up to 24 bytes of the name, 8 per event. */
+static __attribute__((cold)) void trace_spawn(struct thread *t, unsigned to)
+{
+	uint32_t w[6] = {0};
+
+	if (!(trace_mask & 1u << TRG_THREAD))
+		return;
+	trace(TR_SPAWN, (uint32_t)t->id, (uint32_t)sched_current()->id,
+	      (uint32_t)t->prio | to << 8);
+	memcpy(w, t->name, MIN(strlen(t->name), sizeof(w)));
+	for (unsigned i = 0; i < 3 && (i == 0 || w[2 * i]); i++)
+		trace4(TR_NAME, (uint32_t)t->id, w[2 * i], w[2 * i + 1], i);
+}
+
 /* First code of every thread, switched to with IRQs off and the rq lock
  * of its CPU held. */
 static void thread_start(void *arg)
@@ -172,7 +187,11 @@ int thread_spawn(long (*fn)(void *), void *arg, const struct thread_attr *attr,
 	f = arch_irq_save();
 	t->state = THREAD_WAKING;
 	t->wake_time = virt_clock_ns();
-	sched_push(t, sched_place(t, this_cpu()->id));
+	unsigned to = sched_place(t, this_cpu()->id);
+
+	if (trace_on())
+		trace_spawn(t, to);
+	sched_push(t, to);
 	arch_irq_restore(f);
 	sched_preempt_check();
 	return 0;
@@ -225,6 +244,7 @@ int thread_join(struct thread_handle h, long *result)
 	rc = t->killed ? -EOWNERDEAD : 0;
 	if (!rc && result)
 		*result = t->result;
+	trace(TR_JOIN, (uint32_t)h.id, (uint32_t)t->result, (uint32_t)-rc);
 	__atomic_fetch_add(&counts.joined, 1, __ATOMIC_RELAXED);
 	thread_put(t);
 	return rc;

@@ -6,6 +6,7 @@
  * wherever it is.
  */
 #include "arch.h"
+#include "guest/trace.h"
 #include "virt.h"
 #include "guest/inject.h"
 #include "guest/pvspin.h"
@@ -242,6 +243,7 @@ bool sched_wake(struct thread *t)
 	if (t == sched_current()) {
 		/* Woken on its own CPU before it switched out: keep running. */
 		__atomic_store_n(&t->state, THREAD_RUNNING, __ATOMIC_RELAXED);
+		trace(TR_WAKEUP, (uint32_t)t->id, this_cpu()->id, 1);
 	} else {
 		/* Acquire pairs with the release in sched_finish_switch(): t's
 		 * registers are saved before anyone may resume it. Bounded: t
@@ -252,8 +254,11 @@ bool sched_wake(struct thread *t)
 		while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
 			pvyield_relax(&spins, READ_ONCE(t->cpu),
 				      PVYIELD_SWITCH);
+		unsigned to = sched_place(t, t->cpu);
+
 		t->wake_time = virt_clock_ns();
-		sched_push(t, sched_place(t, t->cpu));
+		trace(TR_WAKEUP, (uint32_t)t->id, to, 0);
+		sched_push(t, to);
 	}
 	spin_unlock(&t->lock);
 	arch_irq_restore(f);
@@ -333,7 +338,10 @@ int sched_set_affinity(struct thread *t, uint64_t mask)
 		runq_remove(&sc->rq, &t->rq_node);
 		__atomic_store_n(&t->state, THREAD_WAKING, __ATOMIC_RELAXED);
 		sched_rq_changed(sc, t->cpu);
-		sched_push(t, sched_place(t, t->cpu)); /* rq lock held */
+		unsigned to = sched_place(t, t->cpu);
+
+		trace(TR_MIGRATE, (uint32_t)t->id, t->cpu, to);
+		sched_push(t, to); /* rq lock held */
 	} else if (!allowed && state == THREAD_RUNNING && sc->current == t) {
 		resched_cpu(sc, t->cpu); /* put_prev() migrates it */
 	}

@@ -25,6 +25,7 @@ const char *bench_name(unsigned i) { return i < 2 ? benches[i] : NULL; }
 const char *virt_backend_name(unsigned i) { return i < 3 ? backends[i] : NULL; }
 static const char *const injections[] = {"join_twice_ok", "no_slice"};
 const char *inject_name(unsigned i) { return i < 2 ? injections[i] : NULL; }
+const char *trace_group_name(unsigned i) { return i < 1 ? "on" : NULL; }
 
 static char out[16384];
 static size_t out_len;
