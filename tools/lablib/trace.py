@@ -547,3 +547,95 @@ def summary(d):
 def write_json(d, path, label="vsched"):
     with open(path, "w") as f:
         json.dump(to_perfetto(d, label), f)
+
+
+# ---- latency attribution ----
+
+PARTS = ["waker->ipi", "ipi flight", "idle exit", "queued", "switch"]
+
+
+def wakeups(d):
+    """Each wakeup that led to a run: a dict with the thread, the vCPUs,
+    the latency (ns) and its parts (PARTS, ns; absent parts are 0):
+    from the wakeup to the reschedule IPI its waker sent the target, the
+    IPI's flight to the target's handler, the target's way out of its
+    idle halt or poll, the time the target ran other threads, and the
+    rest (the switch itself, and any wait for a slice end)."""
+    evs = d.all_events()
+    by_cpu = {c: v for c, v in d.events.items()}
+    runs = {}
+    for cpu, tid, s, e, _, _ in slices(d):
+        runs.setdefault(cpu, []).append((s, e, tid))
+    out = []
+    pending = {}
+    for e in evs:
+        if e.kind == 0x10 and not e.c:
+            pending[e.a] = e
+        elif e.kind == 0x00 and not (e.c >> 17) & 1 and e.b in pending:
+            w = pending.pop(e.b)
+            out.append(_attribute(d, w, e, by_cpu, runs))
+    return out
+
+
+def _first(evs, kind, t0, t1, pred=lambda e: True):
+    for e in evs:
+        if e.ns < t0:
+            continue
+        if e.ns > t1:
+            return None
+        if e.kind == kind and pred(e):
+            return e
+    return None
+
+
+def _attribute(d, w, sw, by_cpu, runs):
+    tgt = sw.cpu
+    total = sw.ns - w.ns
+    parts = dict.fromkeys(PARTS, 0)
+    mark = w.ns
+    if tgt != w.cpu:
+        send = _first(by_cpu.get(w.cpu, []), 0x30, w.ns, sw.ns,
+                      lambda e: e.a == tgt and e.b == 0)
+        if send:
+            parts["waker->ipi"] = send.ns - w.ns
+            mark = send.ns
+            recv = _first(by_cpu.get(tgt, []), 0x31, send.ns, sw.ns,
+                          lambda e: e.a == 0)
+            if recv:
+                parts["ipi flight"] = recv.ns - send.ns
+                mark = recv.ns
+    idle = _first(by_cpu.get(tgt, []), 0x51, mark, sw.ns)
+    if idle:
+        parts["idle exit"] = idle.ns - mark
+        mark = idle.ns
+    queued = sum(max(0, min(e, sw.ns) - max(s, w.ns))
+                 for s, e, tid in runs.get(tgt, []) if tid and tid != w.a)
+    parts["queued"] = min(queued, max(0, sw.ns - mark))
+    parts["switch"] = max(0, sw.ns - mark - parts["queued"])
+    return {"thread": d.thread_name(w.a), "id": w.a, "from": w.cpu,
+            "to": tgt, "at": w.ns, "total": total, "parts": parts}
+
+
+def worst(d, n=5, over_ns=None):
+    """The n slowest wakeups (or those over over_ns), slowest first."""
+    ws = wakeups(d)
+    if over_ns is not None:
+        ws = [w for w in ws if w["total"] > over_ns]
+    ws.sort(key=lambda w: -w["total"])
+    return ws if over_ns is not None else ws[:n]
+
+
+def attribution_table(d, n=5, over_ns=None):
+    ws = wakeups(d)
+    top = worst(d, n, over_ns)
+    lines = ["worst %d of %d wakeups: latency and its parts (us)" % (
+        len(top), len(ws))]
+    lines.append("  %-18s %-6s %10s %9s" % ("thread", "vCPUs", "at", "total") +
+                 "".join(" %10s" % p for p in PARTS))
+    for w in top:
+        lines.append("  %-18s %-6s %10.1f %9.2f" % (
+            "%s[%d]" % (w["thread"][:13], w["id"]),
+            "%d->%d" % (w["from"], w["to"]), w["at"] / 1e3,
+            w["total"] / 1e3) + "".join(
+            " %10.2f" % (w["parts"][p] / 1e3) for p in PARTS))
+    return lines
