@@ -58,6 +58,23 @@ class Intact(unittest.TestCase):
         self.assertIn("ring", names)
 
 
+    def test_attribution_adds_up(self):
+        d = trace.decode(lines())
+        ws = trace.wakeups(d)
+        self.assertGreater(len(ws), 50)
+        remote = 0
+        for w in ws:
+            parts = w["parts"]
+            self.assertTrue(all(v >= 0 for v in parts.values()), w)
+            self.assertEqual(sum(parts.values()), w["total"], w)
+            remote += parts["ipi flight"] > 0
+        self.assertGreater(remote, 0, "no wakeup went through an IPI")
+        top = trace.worst(d, 5)
+        self.assertEqual(len(top), 5)
+        self.assertEqual([w["total"] for w in top],
+                         sorted((w["total"] for w in ws), reverse=True)[:5])
+
+
 class Damaged(unittest.TestCase):
     def test_flipped_payload_byte(self):
         ls = lines()
