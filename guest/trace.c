@@ -24,7 +24,6 @@
 #include "guest/lib/printf.h"
 #include "guest/mm/page.h"
 #include "guest/options.h"
-#include "guest/panic.h"
 #include "guest/percpu.h"
 #include "guest/sched/sched.h"
 #include "guest/trace.h"
@@ -144,28 +143,6 @@ static uint32_t parse_groups(const char *v)
 	return m;
 }
 
-/* Each ARCH_JUMP_SITE: two offsets from the record's own fields. */
-struct jump_site {
-	int32_t site, target;
-};
-extern const struct jump_site __jump_sites_start[], __jump_sites_end[];
-
-static unsigned patch_sites(void)
-{
-	unsigned n = 0;
-
-	for (const struct jump_site *j = __jump_sites_start;
-	     j < __jump_sites_end; j++) {
-		uintptr_t site = (uintptr_t)&j->site + (intptr_t)j->site;
-		uintptr_t target = (uintptr_t)&j->target + (intptr_t)j->target;
-
-		if (arch_jump_patch((void *)site, (void *)target))
-			panic("trace: cannot patch the jump at 0x%lx", site);
-		n++;
-	}
-	return n;
-}
-
 void trace_init(void)
 {
 	const char *v = option_str("trace");
@@ -193,7 +170,7 @@ void trace_init(void)
 					sizeof(struct trace_event));
 		ok++;
 	}
-	patched = patch_sites();
+	patched = jump_enable(JUMP_TRACE);
 	kprintf("trace: %u sites, groups 0x%x (%s), %u KiB = %u events per vCPU on %u "
 		"of %u vCPUs\n", patched, mask, v, (unsigned)((PAGE_SIZE << order) / 1024),
 		rings[0].n, ok, cpu_count());

@@ -12,8 +12,8 @@
 #ifndef GUEST_TRACE_H
 #define GUEST_TRACE_H
 
-#include "arch.h"
 #include "types.h"
+#include "guest/jump.h"
 
 /* Groups, each a bit of trace_mask and a word of trace=. */
 enum trace_group {
@@ -73,19 +73,9 @@ __attribute__((cold)) void trace_write(unsigned kind, uint32_t a, uint32_t b,
 				       uint32_t c, unsigned flags);
 
 /* Whether tracing is on at all: a jump site that trace_init() patches
- * (arch_jump_patch), so with trace= absent each site costs one nop and
- * no register set-up. Host tests read trace_mask instead. */
-#ifdef ARCH_JUMP_SITE
-static __always_inline bool trace_on(void)
-{
-	ARCH_JUMP_SITE(on);
-	return false;
-on:
-	return true;
-}
-#else
-static inline bool trace_on(void) { return trace_mask != 0; }
-#endif
+ * (guest/jump.h), so with trace= absent each site costs one nop and no
+ * register set-up. */
+static __always_inline bool trace_on(void) { return jump_trace_on(); }
 
 /* One event, if its group is on. */
 static __always_inline void trace4(unsigned kind, uint32_t a, uint32_t b,

@@ -31,14 +31,14 @@ static inline struct cpu *this_cpu(void)
 	return c;
 }
 
-/* A branch patched at boot (guest/trace.h): a nop, recorded in
- * .jump_sites with its target, that arch_jump_patch() turns into a b.
- * Off, the site costs one nop. */
-#define ARCH_JUMP_SITE(label)                                              \
+/* A branch patched at boot (guest/jump.h): a nop, recorded in
+ * .jump_sites with its target and key, that arch_jump_patch() turns into
+ * a b. Off, the site costs one nop. */
+#define ARCH_JUMP_SITE(key, label)                                         \
 	__asm__ goto("1: nop\n\t"                                           \
 		     ".pushsection .jump_sites, \"a\"\n\t"                    \
 		     ".balign 4\n\t"                                           \
-		     ".long 1b - ., %l0 - .\n\t"                                \
-		     ".popsection" : : : : label)
+		     ".long 1b - ., %l1 - ., %c0\n\t"                           \
+		     ".popsection" : : "i"(key) : : label)
 
 #endif
