@@ -23,6 +23,7 @@
 #include "guest/percpu.h"
 #include "guest/test.h"
 #include "guest/trace.h"
+#include "guest/audit.h"
 
 struct boot_info *boot;               /* what the loader told us */
 struct acpi_madt_info boot_madt;      /* vCPUs found in the MADT */
@@ -33,6 +34,7 @@ static char cmdline_error[640];
 __noreturn void kernel_shutdown(int code)
 {
 	trace_dump(false);
+	audit_dump(false);
 	kprintf("vsched: exit code %d\n", code);
 	if (virt)
 		virt->shutdown(code);
@@ -171,6 +173,7 @@ __noreturn void kernel_main(struct boot_info *bi)
 	if (virt->describe)
 		virt->describe();
 	trace_init();
+	audit_init();
 	sched_init();
 	pvspin_init();
 	this_cpu()->online = true;

@@ -25,6 +25,10 @@ const struct option options[] = {
 	OPT_BOOL("threads", false, "print the thread table"),
 	OPT_LIST("trace", trace_group_name, "event trace: on (every group) or "
 		 "groups; dumped at the end of the run and on a panic"),
+	OPT_NUM("alert_wake_us", 0, 10000000, 0, "audit log: record each "
+		"wakeup that waited longer, us (0: off)"),
+	OPT_NUM("alert_rq", 0, 100000, 0, "audit log: record a run queue "
+		"growing past this many threads (0: off)"),
 	OPT_NUM("trace_kb", 4, 4096, 256, "trace: ring size per vCPU, KiB "
 		"(rounded up to a power of two pages)"),
 	OPT_NUM("slice_us", 20, 10000000, 2000, "round-robin time slice, us"),

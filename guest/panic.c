@@ -8,6 +8,7 @@
 #include "guest/panic.h"
 #include "guest/percpu.h"
 #include "guest/trace.h"
+#include "guest/audit.h"
 
 static int panicking;
 
@@ -29,6 +30,7 @@ __noreturn void panic(const char *fmt, ...)
 	kprintf("PANIC on vCPU %u: %s\n", this_cpu() ? this_cpu()->id : 0, msg);
 	backtrace_print(arch_frame_pointer());
 	trace_dump(true); /* the last events before the panic */
+	audit_dump(true);
 	kprintf("vsched: stopped all vCPUs after a panic; exiting with code %d\n",
 		EXIT_PANIC);
 	if (virt)

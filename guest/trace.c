@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "guest/audit.h"
 #include "guest/ipi.h"
 #include "guest/ledger.h"
 #include "guest/lib/crc32.h"
@@ -303,6 +304,11 @@ void trace_dump(bool panicking)
 		stop_here(NULL);
 	}
 	__atomic_store_n(&trace_mask, 0, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < cpu_count(); i++)
+		if (rings[i].written > rings[i].n)
+			audit(AUDIT_TRACE_LOST, "trace: vCPU %u overwrote %lu of "
+			      "%lu events (trace_kb= is too small)", i,
+			      rings[i].written - rings[i].n, rings[i].written);
 	thread_get_counts(&tc);
 	kprintf("TRACE-BEGIN v=1 cpus=%u hz=%lu event_bytes=%u ring_events=%u "
 		"groups=0x%x panic=%d\n", cpu_count(), arch_cycles_hz(),

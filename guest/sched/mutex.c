@@ -21,6 +21,7 @@
 #include "guest/pvspin.h"
 #include "guest/sched/sched.h"
 #include "guest/trace.h"
+#include "guest/audit.h"
 
 uint64_t mutex_spin_ns;         /* mutex_spin_us=, set by sched_init() */
 struct mutex_spin_stats mutex_spin_stats;
@@ -122,6 +123,8 @@ int mutex_lock_until(struct mutex *m, uint64_t deadline)
 
 	if (m->owner == self) {
 		rc = -EDEADLK;
+		audit(AUDIT_BAD_ARG, "mutex_lock(0x%lx) by its owner",
+		      (unsigned long)(uintptr_t)m);
 	} else if (!m->owner) {
 		m->owner = self;
 	} else {
@@ -182,6 +185,8 @@ int mutex_unlock(struct mutex *m)
 
 	if (m->owner != sched_current()) {
 		spin_unlock_irqrestore(&m->lock, f);
+		audit(AUDIT_BAD_ARG, "mutex_unlock(0x%lx) by a thread that does "
+		      "not hold it", (unsigned long)(uintptr_t)m);
 		return -EPERM;
 	}
 	handoff(m);

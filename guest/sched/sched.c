@@ -20,6 +20,7 @@
 #include "guest/sched/placement.h"
 #include "guest/sched/sched.h"
 #include "guest/trace.h"
+#include "guest/audit.h"
 
 uint64_t sched_slice_ns = 2000000;   /* slice_us=, default 2000 us */
 
@@ -118,6 +119,9 @@ static void check_canary(struct thread *prev, unsigned self)
 	kprintf("sched: thread '%s' (id %lu) on vCPU %u: stack canary "
 		"overwritten at 0x%lx (%s)\n", prev->name, prev->id, self,
 		prev->stack.base, kill ? "killed" : "left waiting");
+	audit(AUDIT_CANARY, "stack canary of '%s' (id %lu) overwritten at "
+	      "0x%lx: %s", prev->name, prev->id, prev->stack.base,
+	      kill ? "killed" : "left waiting");
 	if (kill) {
 		trace(TR_EXIT, (uint32_t)prev->id, 1, 0);
 		prev->killed = true;
@@ -194,6 +198,8 @@ static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
 		next->stats.wake_lat_sum_ns += lat;
 		if (lat > next->stats.wake_lat_max_ns)
 			next->stats.wake_lat_max_ns = lat;
+		if (jump_alert_on())
+			audit_wake_late(next->id, lat);
 		next->wake_time = 0;
 	}
 	if (next->stats.last_cpu != self)
@@ -487,12 +493,15 @@ void sched_thread_fault(unsigned vector, uintptr_t addr)
 
 	if (!t || t->is_idle || sc->prev)
 		return; /* nobody to blame, or inside the switch itself */
+	bool guard = stack_guard_hit(&t->stack, addr);
+
 	kprintf("sched: killed thread '%s' (id %lu) on vCPU %u: %s at address "
 		"0x%lx (vector %u)\n", t->name, t->id, this_cpu()->id,
-		stack_guard_hit(&t->stack, addr) ? "stack overflow into its "
-						   "guard page"
-						 : "fault",
-		addr, vector);
+		guard ? "stack overflow into its guard page" : "fault", addr,
+		vector);
+	audit(guard ? AUDIT_GUARD_PAGE : AUDIT_FAULT, "killed: %s at 0x%lx "
+	      "(vector %u)", guard ? "stack overflow into its guard page" :
+	      "fault", addr, vector);
 	t->killed = true;
 	sched_exit_current();
 }

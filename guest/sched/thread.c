@@ -14,6 +14,7 @@
 #include "guest/mm/heap.h"
 #include "guest/sched/sched.h"
 #include "guest/trace.h"
+#include "guest/audit.h"
 
 static struct spinlock tcb_lock = SPINLOCK_INIT;
 static struct thread *tcb_pool;        /* tcb_lock: free control blocks */
@@ -174,8 +175,13 @@ int thread_spawn(long (*fn)(void *), void *arg, const struct thread_attr *attr,
 		attr = &def;
 	if (out) /* a failed spawn leaves a handle that joins as -EINVAL */
 		*out = (struct thread_handle){0};
-	if (!fn || !out || (rc = check_attr(attr, &mask, &npages)))
+	if (!fn || !out || (rc = check_attr(attr, &mask, &npages))) {
+		audit(AUDIT_BAD_ARG, "thread_spawn('%s'): %s", attr->name ?
+		      attr->name : "thread", !fn ? "no function" : !out ?
+		      "no handle" : "priority, affinity or stack size out of "
+		      "range");
 		return -EINVAL;
+	}
 	if (!(t = tcb_alloc()))
 		return -ENOMEM;
 	if ((rc = stack_alloc(&t->stack, npages))) {
@@ -225,17 +231,29 @@ int thread_join(struct thread_handle h, long *result)
 	unsigned long f;
 	int rc;
 
-	if (!t || !h.id)
+	if (!t || !h.id) {
+		audit(AUDIT_BAD_ARG, "thread_join: the null handle");
 		return -EINVAL;
-	if (t == sched_current())
-		return READ_ONCE(t->id) == h.id ? -EDEADLK : -ESRCH;
+	}
+	if (t == sched_current()) {
+		if (READ_ONCE(t->id) != h.id)
+			return -ESRCH;
+		audit(AUDIT_BAD_ARG, "thread_join: a thread joining itself");
+		return -EDEADLK;
+	}
 	/* One joiner wins the handle's reference; acquire pairs with the
 	 * release stores in tcb_alloc(). */
 	if (!__atomic_compare_exchange_n(&t->join_word, &expect, h.id * 2 + 1,
 					 false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE))
-		return inject_on(INJECT_JOIN_TWICE_OK) ? 0 /* broken on purpose */
-		       : expect == h.id * 2 + 1 ? -EINVAL : -ESRCH;
+					 __ATOMIC_ACQUIRE)) {
+		if (inject_on(INJECT_JOIN_TWICE_OK))
+			return 0; /* broken on purpose */
+		if (expect != h.id * 2 + 1)
+			return -ESRCH;
+		audit(AUDIT_BAD_ARG, "thread_join(id %lu): joined already",
+		      h.id);
+		return -EINVAL;
+	}
 	f = spin_lock_irqsave(&t->join_wq.lock);
 	while (!__atomic_load_n(&t->finished, __ATOMIC_ACQUIRE))
 		waitq_block(&t->join_wq.lock, &t->join_wq.waiters,
@@ -314,8 +332,11 @@ int thread_set_priority(struct thread_handle h, int prio)
 	struct thread *t;
 	int rc;
 
-	if (!prio_valid(prio))
+	if (!prio_valid(prio)) {
+		audit(AUDIT_REFUSED, "thread_set_priority(id %lu, %d): not in "
+		      "%d..%d", h.id, prio, SCHED_PRIO_MIN, SCHED_PRIO_MAX);
 		return -EINVAL;
+	}
 	if (!(t = thread_get(h)))
 		return -ESRCH;
 	rc = __atomic_load_n(&t->finished, __ATOMIC_ACQUIRE)
@@ -339,8 +360,12 @@ int thread_set_affinity(struct thread_handle h, uint64_t mask)
 
 	if (mask == THREAD_AFFINITY_ALL)
 		mask = placement_all(cpu_count());
-	if (!placement_mask_valid(mask, cpu_count()))
+	if (!placement_mask_valid(mask, cpu_count())) {
+		audit(AUDIT_REFUSED, "thread_set_affinity(id %lu, 0x%lx): no "
+		      "vCPU, or one past the %u present", h.id, mask,
+		      cpu_count());
 		return -EINVAL;
+	}
 	if (!(t = thread_get(h)))
 		return -ESRCH;
 	rc = __atomic_load_n(&t->finished, __ATOMIC_ACQUIRE)

@@ -8,13 +8,18 @@
 2. A ring far too small (trace_kb=4): the loss is counted and reported,
    the kept events still hold the invariants.
 3. A panic (test=panic): the dump follows the panic report.
-4. The decoder on damaged copies of a real dump (tests/trace/test_trace.py):
+4. The audit log of a boot of the audit suite with alerts on, exported
+   as JSON and CSV: every kind the suite provokes is there, and the
+   wrapped ring's boot recorded its lost events.
+5. The decoder on damaged copies of a real dump (tests/trace/test_trace.py):
    a flipped byte, a cut, a lost or repeated frame, garbage; and the
    checker on broken copies of its events: each must be named, none may
    crash the tool.
 
 Logs and Perfetto JSON go to build/trace/."""
 import concurrent.futures
+import csv
+import json
 import os
 import subprocess
 import sys
@@ -82,22 +87,60 @@ def panic_boot():
     return "panic", ok and c.returncode == 0, out
 
 
+def audit_boot():
+    log = os.path.join(OUT, "audit.log")
+    js, cs = os.path.join(OUT, "audit.json"), os.path.join(OUT, "audit.csv")
+    r = subprocess.run([RUN, "--backend", "qemu-tcg", "--vcpus", "2",
+                        "--timeout", "60", "--quiet", "--log", log,
+                        "--cmdline", "test=audit alert_wake_us=1 alert_rq=2"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    out = r.stdout
+    if r.returncode != 0:
+        return "audit", False, out
+    a = subprocess.run([TRACE, log, "--audit", "--audit-json", js,
+                        "--audit-csv", cs], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    out += a.stdout
+    with open(js) as f:
+        data = json.load(f)
+    with open(cs, newline="") as f:
+        rows = list(csv.DictReader(f))
+    kinds = {r["kind"] for r in data["records"]}
+    want = {"bad_argument", "refused", "guard_page", "canary", "wake_late",
+            "runq_long"}
+    ok = a.returncode == 0 and want <= kinds and \
+        len(rows) == len(data["records"]) == data["summary"]["kept"] and \
+        all(data["summary"][k] > 0 for k in want)
+    if not ok:
+        out += "missing kinds: %s\n" % sorted(want - kinds)
+    w = subprocess.run([TRACE, os.path.join(OUT, "wrap.log"), "--audit"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    if "trace_lost" not in w.stdout:
+        ok = False
+        out += "the wrapped ring's boot has no trace_lost record:\n" + \
+            w.stdout
+    return "audit", ok, out
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     fails = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
         futs = [ex.submit(boot, b) for b in BOOTS]
         futs.append(ex.submit(panic_boot))
-        for f in futs:
-            name, ok, out = f.result()
-            print("%s trace.%s" % ("PASS" if ok else "FAIL", name))
-            if not ok:
-                fails += 1
-                print("  " + out.strip().replace("\n", "\n  ")[-3000:])
-            else:
-                for line in out.splitlines():
-                    if line.startswith(("trace: ", "check: ")):
-                        print("  " + line)
+        results = [f.result() for f in futs]
+    results.append(audit_boot())  # reads the wrap boot's log
+    for name, ok, out in results:
+        print("%s trace.%s" % ("PASS" if ok else "FAIL", name))
+        if not ok:
+            fails += 1
+            print("  " + out.strip().replace("\n", "\n  ")[-3000:])
+        else:
+            for line in out.splitlines():
+                if line.startswith(("trace: ", "check: ", "audit: ")):
+                    print("  " + line)
     r = subprocess.run([sys.executable, os.path.join(
         ROOT, "tests", "trace", "test_trace.py"),
         os.path.join(OUT, "qemu-tcg.log")])

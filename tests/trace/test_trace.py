@@ -11,7 +11,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))), "tools"))
-from lablib import trace  # noqa: E402
+from lablib import audit, trace  # noqa: E402
 
 LOG = None
 
@@ -222,6 +222,32 @@ class Broken(unittest.TestCase):
         later.b = ex.a
         bad = trace.check(self.d, strict=False)
         self.assertTrue(any("after it exited" in b for b in bad), bad)
+
+
+class AuditLog(unittest.TestCase):
+    GOOD = ['AUDIT {"seq":0,"ns":5,"cpu":1,"severity":"warning","kind":'
+            '"refused","tid":1,"thread":"ma\\"in","msg":"x, y"}',
+            'AUDIT-SUMMARY {"canary":0,"refused":1,"dropped":0,"kept":1,'
+            '"panic":0}']
+
+    def test_parse_and_export(self):
+        log = audit.parse(self.GOOD)
+        self.assertEqual(log.problems, [])
+        self.assertEqual(log.records[0]["thread"], 'ma"in')
+        out = io.StringIO()
+        audit.to_csv(log, out)
+        self.assertIn('"x, y"', out.getvalue())
+        self.assertEqual(log.counts(), {"canary": 0, "refused": 1})
+
+    def test_damage_named(self):
+        log = audit.parse([self.GOOD[0][:60]])
+        self.assertTrue(any("unparsable" in p for p in log.problems))
+        log = audit.parse([self.GOOD[0]])
+        self.assertTrue(any("cut short" in p for p in log.problems))
+        log = audit.parse([self.GOOD[1]])
+        self.assertTrue(any("says 1 records kept, 0 read" in p
+                            for p in log.problems))
+        self.assertTrue(audit.to_text(log))
 
 
 if __name__ == "__main__":
