@@ -139,8 +139,10 @@ deps:
 	@tools/deps.sh --arm64
 
 # Everything: both guest architectures, unit tests, every guest suite on
-# every backend, then the latency lab in quick mode, checked for sanity and
-# its exact (icount) figures held to their instruction budgets.
+# every backend, the event trace, the scaling check, then the latency lab
+# in quick mode, checked for sanity and its exact (icount) figures held to
+# their instruction budgets, and its HTML report rendered in headless
+# Chromium (every table and plot drawn; build/lab/report.png).
 test: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory ARCH=arm64 all
@@ -148,8 +150,13 @@ test: deps
 	@$(MAKE) --no-print-directory hvtest fuzz
 	@tools/testall
 	@$(MAKE) --no-print-directory tracetest
-	@tools/lab --quick --check --budgets tests/budgets.cfg
 	@$(MAKE) --no-print-directory scaling
+	@tools/lab --quick --check --budgets tests/budgets.cfg --out build/lab
+	@tools/report-check build/lab
+	@python3 tests/report/broken.py build/lab build/lab-broken; \
+	  if tools/report-check build/lab-broken; then echo "report-check:" \
+	    "a report with an empty plot and an empty table passed"; exit 1; \
+	  else echo "report-check: a broken report fails, as it must"; fi
 	@$(MAKE) --no-print-directory overcommit
 
 # The event trace end to end (tests/trace/check.py): 4-vCPU dumps from

@@ -41,7 +41,7 @@ struct audit_record {
 static struct spinlock lock = SPINLOCK_INIT;
 static struct audit_record ring[AUDIT_KEEP];
 static uint64_t total, counts[AUDIT_NR]; /* under lock */
-static bool rq_over[MAX_CPUS];           /* under that CPU's rq lock */
+static bool rq_over[MAX_CPUS];           /* that CPU only, IRQs off */
 
 uint64_t audit_wake_ns;
 unsigned audit_rq_len;

@@ -37,7 +37,7 @@ extern uint64_t audit_wake_ns;
 extern unsigned audit_rq_len;
 /* A wakeup to run of lat ns (IRQs off, on the vCPU that runs it). */
 void audit_wake_late(uint64_t tid, uint64_t lat);
-/* Run queue of cpu holds nr threads (its lock held). */
+/* Run queue of cpu holds nr threads (sampled at its timer interrupts). */
 void audit_rq(unsigned cpu, unsigned nr);
 
 /* alert_wake_us= and alert_rq= from the command line (boot CPU, before

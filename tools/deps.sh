@@ -15,10 +15,12 @@ DEPS_GROUPS="base arm64"
 # the host itself into Xen: no xen-utils, no grub entry is wanted),
 # Criterion, plots, Debian's kernel tree (a tarball in /usr/src:
 # tools/kvm-selftests builds a few of its KVM selftests from it, against
-# linux-libc-dev's headers), clang with libFuzzer for make fuzz.
+# linux-libc-dev's headers), clang with libFuzzer for make fuzz, headless
+# Chromium to render the lab's HTML report (tools/report-check).
 DEPS_base="gcc make libc6-dev linux-libc-dev qemu-system-x86 libcriterion-dev
 	libxen-dev xen-hypervisor-4.17-amd64 gnuplot-nox python3 cpio git
-	libfdt-dev device-tree-compiler linux-source-6.1 clang libclang-rt-14-dev"
+	libfdt-dev device-tree-compiler linux-source-6.1 clang libclang-rt-14-dev
+	chromium"
 # the arm64 port: cross compiler, qemu-system-aarch64.
 DEPS_arm64="gcc-aarch64-linux-gnu qemu-system-arm"
 # Packages not installed but unpacked (dpkg -x) under build/deps/.

@@ -467,6 +467,10 @@ void sched_timer_interrupt(void)
 		slice_expired(sc, now, this_cpu()->id);
 		sched_balance(sc, this_cpu()->id);
 	}
+	/* Queue length, sampled at each timer interrupt (a busy vCPU takes
+	 * one per slice), off the switch path. */
+	if (jump_alert_on())
+		audit_rq(this_cpu()->id, READ_ONCE(sc->rq.nr));
 	sched_program_timer(sc);
 }
 

@@ -7,7 +7,6 @@
  */
 #include "arch.h"
 #include "guest/trace.h"
-#include "guest/audit.h"
 #include "virt.h"
 #include "guest/inject.h"
 #include "guest/pvspin.h"
@@ -34,8 +33,6 @@ void sched_rq_changed(struct sched_cpu *sc, unsigned cpu)
 {
 	bool waiting = sc->rq.nr_movable != 0;
 
-	if (jump_alert_on())
-		audit_rq(cpu, sc->rq.nr);
 	if (waiting != sc->map_waiting) {
 		sc->map_waiting = waiting;
 		cpumap_set_waiting(&sched_map, cpu, waiting);
