@@ -96,7 +96,7 @@ def wall_rows(all_data, bes):
     return rows
 
 
-def svg_inline(path):
+def svg_inline(path, width=620):
     """An SVG file's <svg> element, its XML prologue and fixed size
     dropped so it scales into the page."""
     with open(path, errors="replace") as f:
@@ -107,11 +107,11 @@ def svg_inline(path):
     s = s[i:]
     head_end = s.find(">")
     head = re.sub(r'\s(width|height)="[^"]*"', "", s[:head_end])
-    return head + ' style="width:620px;height:auto"' + s[head_end:]
+    return head + ' style="width:%dpx;height:auto"' % width + s[head_end:]
 
 
-def figure(fid, path, caption):
-    svg = svg_inline(path)
+def figure(fid, path, caption, width=620):
+    svg = svg_inline(path, width)
     if svg is None:
         return '<p class="bad">%s: not an SVG</p>' % esc(path)
     return '<figure id="%s">%s<figcaption>%s</figcaption></figure>' % (
@@ -175,6 +175,12 @@ def write(outdir, all_data, plots, text, scaling_dir=None):
                     if t.get("json") else "no trace decoded")
             h.append("<p>%s: %s</p><pre>%s</pre>" % (
                 esc(b), link, esc("\n".join(t.get("table", [])))))
+            if t.get("svg") and os.path.exists(os.path.join(outdir,
+                                                            t["svg"])):
+                h.append(figure(t["svg"], os.path.join(outdir, t["svg"]),
+                                "%s: the vCPUs around the slowest wakeup "
+                                "(boxes: thread runs; arrows: wakeup to "
+                                "run)" % b, width=1200))
     else:
         h.append("<p>None in this run (<code>tools/lab --trace</code> adds "
                  "them).</p>")

@@ -639,3 +639,90 @@ def attribution_table(d, n=5, over_ns=None):
             w["total"] / 1e3) + "".join(
             " %10.2f" % (w["parts"][p] / 1e3) for p in PARTS))
     return lines
+
+
+# ---- a timeline picture (SVG), for the report and --svg ----
+
+def _color(tid):
+    if tid == 0:
+        return "#dddddd"
+    h = (tid * 2654435761) & 0xffffffff
+    return "hsl(%d,55%%,62%%)" % (h % 360)
+
+
+def timeline_svg(d, t0=None, t1=None, width=1200, title=None):
+    """The vCPUs as lanes from t0 to t1 (ns; default: the whole trace):
+    a box per thread run, named where it fits, an arrow from each wakeup
+    to the run it caused, a tick per IPI sent and timer fired."""
+    evs = d.all_events()
+    if not evs:
+        return None
+    t0 = evs[0].ns if t0 is None else t0
+    t1 = evs[-1].ns if t1 is None else t1
+    t1 = max(t1, t0 + 1)
+    cpus = sorted(d.events)
+    lane, top, left = 34, 30, 70
+    h = top + lane * len(cpus) + 30
+    x = lambda ns: left + (ns - t0) * (width - left - 10) / (t1 - t0)
+    y = {c: top + i * lane for i, c in enumerate(cpus)}
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'viewBox="0 0 %d %d" font-family="sans-serif" font-size="10">' %
+           (width, h, width, h),
+           '<rect width="100%" height="100%" fill="white"/>',
+           '<text x="%d" y="16" font-size="12">%s (%.1f to %.1f us)</text>'
+           % (left, html_escape(title or "vsched trace"), t0 / 1e3, t1 / 1e3),
+           '<defs><marker id="arr" markerWidth="6" markerHeight="6" refX="5" '
+           'refY="3" orient="auto"><path d="M0,0 L6,3 L0,6 z" '
+           'fill="#333"/></marker></defs>']
+    for c in cpus:
+        out.append('<text x="4" y="%d">vCPU %d</text>' % (y[c] + 18, c))
+        out.append('<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="#eee"/>' %
+                   (left, width - 10, y[c] + lane - 2, y[c] + lane - 2))
+    for cpu, tid, s, e, _, _ in slices(d):
+        if e < t0 or s > t1:
+            continue
+        a, b = x(max(s, t0)), x(min(e, t1))
+        name = d.thread_name(tid, cpu) + ("[%d]" % tid if tid else "")
+        out.append('<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="%s" '
+                   'stroke="#666" stroke-width="0.3"><title>%s: %.2f us'
+                   '</title></rect>' % (a, y[cpu] + 4, max(b - a, 0.5),
+                                        lane - 10, _color(tid),
+                                        html_escape(name), (e - s) / 1e3))
+        if b - a > 6 * len(name):
+            out.append('<text x="%.1f" y="%d">%s</text>' % (
+                a + 2, y[cpu] + lane / 2 + 3, html_escape(name)))
+    pending = {}
+    for e in evs:
+        if not t0 <= e.ns <= t1:
+            continue
+        if e.kind in (0x10, 0x60):
+            pending[e.a] = e
+        elif e.kind == 0x00 and not (e.c >> 17) & 1 and e.b in pending:
+            w = pending.pop(e.b)
+            out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" '
+                       'stroke="#333" stroke-width="0.8" '
+                       'marker-end="url(#arr)"/>' % (
+                           x(w.ns), y[w.cpu] + lane - 6, x(e.ns),
+                           y[e.cpu] + 4))
+        elif e.kind in (0x30, 0x41):
+            col = "#c00" if e.kind == 0x30 else "#06c"
+            out.append('<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" '
+                       'stroke="%s"/>' % (x(e.ns), x(e.ns), y[e.cpu],
+                                          y[e.cpu] + 5, col))
+    out.append('<text x="%d" y="%d" fill="#555">boxes: thread runs; arrows: '
+               'wakeup to run; red ticks: IPIs sent; blue: timer interrupts'
+               '</text>' % (left, h - 8))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def html_escape(s):
+    return (str(s).replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;").replace('"', "&quot;"))
+
+
+def window_around(d, w, span_ns=None):
+    """(t0, t1) around wakeup w (a wakeups() dict): its latency and as
+    much again on each side, at least 20 us."""
+    span = max(span_ns or w["total"], 20000)
+    return w["at"] - span, w["at"] + w["total"] + span
