@@ -75,6 +75,22 @@ class Intact(unittest.TestCase):
                          sorted((w["total"] for w in ws), reverse=True)[:5])
 
 
+    def test_timeline_svg(self):
+        import xml.etree.ElementTree as ET
+        d = trace.decode(lines())
+        w = trace.worst(d, 1)[0]
+        lo, hi = trace.window_around(d, w)
+        root = ET.fromstring(trace.timeline_svg(d, lo, hi, title='a "q"'))
+        ns = "{http://www.w3.org/2000/svg}"
+        runs = [r for r in trace.slices(d) if r[3] >= lo and r[2] <= hi]
+        rects = root.findall(ns + "rect")
+        self.assertEqual(len(rects), len(runs) + 1)  # + the background
+        lanes = {t.text for t in root.findall(ns + "text")
+                 if t.text and t.text.startswith("vCPU ")}
+        self.assertEqual(lanes, {"vCPU %d" % c for c in d.events})
+        self.assertTrue(root.findall(ns + "line"))
+
+
 class Damaged(unittest.TestCase):
     def test_flipped_payload_byte(self):
         ls = lines()
