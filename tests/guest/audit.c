@@ -20,21 +20,6 @@ static uint64_t count(enum audit_kind k)
 	return c.count[k];
 }
 
-static volatile long depth_limit = 1L << 40; /* never reached */
-
-static long __attribute__((noinline)) recurse(volatile char *prev, long d)
-{
-	volatile char buf[512];
-
-	buf[0] = (char)d;
-	buf[511] = prev ? prev[0] : 0;
-	if (d >= depth_limit)
-		return 0;
-	return recurse(buf, d + 1) + buf[7];
-}
-
-static long overflow_fn(void *arg) { return recurse(NULL, 0); }
-
 static long smash_fn(void *arg)
 {
 	*(volatile uint64_t *)sched_current()->stack.base = 0;
@@ -68,7 +53,7 @@ static void refused(void)
 	int r1, r2, r3;
 
 	a.prio = 99;
-	r1 = thread_spawn(overflow_fn, NULL, &a, &h);
+	r1 = thread_spawn(st_overflow_stack, NULL, &a, &h);
 	r2 = thread_set_priority(thread_self(), -5);
 	r3 = thread_set_affinity(thread_self(), 0);
 	report(r1 == -EINVAL && count(AUDIT_BAD_ARG) == bad + 1,
@@ -143,7 +128,7 @@ static void alerts(void)
 static void suite_audit(void)
 {
 	refused();
-	killed("audit.guard_page", overflow_fn, AUDIT_GUARD_PAGE);
+	killed("audit.guard_page", st_overflow_stack, AUDIT_GUARD_PAGE);
 	killed("audit.canary", smash_fn, AUDIT_CANARY);
 	alerts();
 }

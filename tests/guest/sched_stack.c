@@ -23,25 +23,6 @@ static long counter_fn(void *arg)
 	return 42;
 }
 
-static volatile long overflow_limit = 1L << 40; /* never reached */
-
-/* Each frame eats ~512 bytes; no tail call, so it really recurses. */
-static long __attribute__((noinline)) recurse(volatile char *prev, long depth)
-{
-	volatile char buf[512];
-
-	buf[0] = (char)depth;
-	buf[511] = prev ? prev[0] : 0;
-	if (depth >= overflow_limit)
-		return 0;
-	return recurse(buf, depth + 1) + buf[7];
-}
-
-static long overflow_fn(void *arg)
-{
-	return recurse(NULL, 0);
-}
-
 static long smash_canary_fn(void *arg)
 {
 	struct thread *self = sched_current();
@@ -113,7 +94,7 @@ static void guard_unmapped(void)
 static void suite_stack(void)
 {
 	guard_unmapped();
-	kill_test("sched_stack.overflow_killed", overflow_fn);
+	kill_test("sched_stack.overflow_killed", st_overflow_stack);
 	kill_test("sched_stack.canary_killed", smash_canary_fn);
 }
 SUITE("sched_stack", suite_stack);

@@ -85,6 +85,24 @@ void st_spin_ns(uint64_t ns)
 		;
 }
 
+static volatile long overflow_limit = 1L << 40; /* never reached */
+
+static long __attribute__((noinline)) recurse(volatile char *prev, long depth)
+{
+	volatile char buf[512];
+
+	buf[0] = (char)depth;
+	buf[511] = prev ? prev[0] : 0;
+	if (depth >= overflow_limit)
+		return 0;
+	return recurse(buf, depth + 1) + buf[7];
+}
+
+long st_overflow_stack(void *unused)
+{
+	return recurse(NULL, 0);
+}
+
 void st_backoff(uint64_t *ns)
 {
 	*ns = *ns ? MIN(*ns * 2, 8 * MS) : 100 * US;

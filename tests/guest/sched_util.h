@@ -50,6 +50,9 @@ int st_spawn(long (*fn)(void *), void *arg, const char *name, int prio,
  * waiting forever for a thread that does not exist. */
 void st_need(int rc, const char *what);
 void st_spin_ns(uint64_t ns);
+/* A thread body that recurses until its stack overflows into the guard
+ * page (each frame ~512 bytes, no tail call): the thread is killed. */
+long st_overflow_stack(void *unused);
 /* Pin the calling thread to the vCPU it runs on (returned), for code that
  * must know where it runs; st_unpin_self() allows every vCPU again. */
 unsigned st_pin_self(void);
