@@ -229,7 +229,7 @@ static void become_idle(void)
 	idle->cpu = c->id;
 	idle->prio = SCHED_PRIO_IDLE;
 	idle->affinity = 1ull << c->id;
-	idle->stats.last_cpu = c->id;
+	idle->last_cpu = c->id;
 	idle->run_start = virt_clock_ns();
 	sc->steal_run = sc->steal_slice = virt_steal_ns(c->id);
 	ksnprintf(idle->name, sizeof(idle->name), "idle%u", c->id);

@@ -162,15 +162,15 @@ static void put_prev(struct sched_cpu *sc, struct thread *prev,
 		uint64_t stolen = MIN(stolen_since(sc->steal_run, steal), ran);
 
 		ran -= stolen;
-		prev->stats.steal_ns += stolen;
+		prev->acct.steal_ns += stolen;
 	}
-	prev->stats.run_ns += ran;
+	prev->acct.run_ns += ran;
 	if (prev->is_idle)
 		return;
 	if (state == THREAD_RUNNING && why != SCHED_YIELD)
-		prev->stats.switches_preempt++;
+		prev->acct.switches_preempt++;
 	else
-		prev->stats.switches_vol++;
+		prev->acct.switches_vol++;
 	if (state != THREAD_RUNNING)
 		return;
 	if ((prev->affinity >> self) & 1) {
@@ -194,17 +194,17 @@ static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
 	if (next->wake_time) {
 		uint64_t lat = now > next->wake_time ? now - next->wake_time : 0;
 
-		next->stats.wakeups++;
-		next->stats.wake_lat_sum_ns += lat;
-		if (lat > next->stats.wake_lat_max_ns)
-			next->stats.wake_lat_max_ns = lat;
+		next->acct.wakeups++;
+		next->acct.wake_lat_sum_ns += lat;
+		if (lat > next->acct.wake_lat_max_ns)
+			next->acct.wake_lat_max_ns = lat;
 		if (jump_alert_on())
 			audit_wake_late(next->id, lat);
 		next->wake_time = 0;
 	}
-	if (next->stats.last_cpu != self)
-		next->stats.migrations++;
-	next->stats.last_cpu = self;
+	if (next->last_cpu != self)
+		next->acct.migrations++;
+	next->last_cpu = self;
 	sc->slice_end = now + sched_slice_ns;
 	sc->slice_renewed = false;
 	sc->steal_run = steal;

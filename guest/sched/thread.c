@@ -150,7 +150,7 @@ static void thread_setup(struct thread *t, long (*fn)(void *), void *arg,
 	t->affinity = mask;
 	t->rq_node.movable = affinity_movable(mask); /* not queued yet */
 	t->cpu = this_cpu()->id;
-	t->stats.last_cpu = t->cpu;
+	t->last_cpu = t->cpu;
 	spin_init(&t->lock);
 	waitq_init(&t->join_wq);
 	refcount_set(&t->refs, 2); /* alive + the handle */
@@ -392,7 +392,15 @@ int thread_get_stats(struct thread_handle h, struct thread_stats *out)
 
 	if (!t || !out)
 		return t ? -EINVAL : -ESRCH;
-	*out = t->stats;
+	const struct thread_acct *a = &t->acct;
+
+	*out = (struct thread_stats){
+		.switches_vol = a->switches_vol,
+		.switches_preempt = a->switches_preempt, .run_ns = a->run_ns,
+		.steal_ns = a->steal_ns, .wakeups = a->wakeups,
+		.wake_lat_sum_ns = a->wake_lat_sum_ns,
+		.wake_lat_max_ns = a->wake_lat_max_ns,
+		.migrations = a->migrations, .last_cpu = READ_ONCE(t->last_cpu)};
 	out->id = t->id;
 	out->prio = READ_ONCE(t->prio);
 	out->state = __atomic_load_n(&t->state, __ATOMIC_RELAXED);

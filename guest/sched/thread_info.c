@@ -19,13 +19,13 @@ static const char *state_name(int s)
 
 static void print_row(struct thread *t)
 {
-	struct thread_stats *s = &t->stats;
+	struct thread_acct *s = &t->acct;
 	uint64_t avg = s->wakeups ? s->wake_lat_sum_ns / s->wakeups : 0;
 
 	kprintf("%5lu %-16s %-7s %4d %3u %8lu %8lu %10lu %9lu %9lu %9lu %6lu\n",
 		t->id, t->name,
 		state_name(__atomic_load_n(&t->state, __ATOMIC_RELAXED)),
-		t->is_idle ? -1 : t->prio, s->last_cpu, s->switches_vol,
+		t->is_idle ? -1 : t->prio, t->last_cpu, s->switches_vol,
 		s->switches_preempt, s->run_ns / 1000, s->steal_ns / 1000,
 		avg / 1000, s->wake_lat_max_ns / 1000, s->migrations);
 }
@@ -41,7 +41,7 @@ static void print_cpu(unsigned i)
 		"queued %u%s%s timer in %ld us\n", i,
 		sc->started ? "up" : "down", sc->nr_switches, sc->nr_steals,
 		sc->nr_pv_steals, sc->nr_pv_moves, sc->nr_ipis, sc->nr_timer,
-		sched_idle_thread(i)->stats.run_ns / 1000,
+		sched_idle_thread(i)->acct.run_ns / 1000,
 		virt_steal_ns(i) / 1000,
 		virt_vcpu_is_preempted(i) ? " preempted" : "",
 		sc->current ? sc->current->name : "-", READ_ONCE(sc->cur_prio),
