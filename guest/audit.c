@@ -17,6 +17,12 @@
 #include "guest/percpu.h"
 #include "guest/sched/sched.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_NUM("alert_wake_us", 0, 10000000, 0, "audit log: record each "
+	"wakeup that waited longer, us (0: off)"));
+OPTION(OPT_NUM("alert_rq", 0, 100000, 0, "audit log: record a run queue "
+	"growing past this many threads (0: off)"));
+
 static const struct {
 	const char *name, *severity;
 } kinds[AUDIT_NR] = {

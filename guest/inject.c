@@ -6,6 +6,11 @@
 #include "guest/inject.h"
 #include "guest/lib/printf.h"
 #include "guest/percpu.h"
+#include "guest/options.h"
+
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_LIST("inject", inject_name, "break one kernel feature each, on "
+	 "purpose (negative tests)"));
 
 uint32_t inject_mask;
 

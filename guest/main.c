@@ -25,6 +25,10 @@
 #include "guest/trace.h"
 #include "guest/audit.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_BOOL("demo", false, "run a small mixed workload, print the threads"));
+OPTION(OPT_BOOL("threads", false, "print the thread table"));
+
 struct boot_info *boot;               /* what the loader told us */
 struct acpi_madt_info boot_madt;      /* vCPUs found in the MADT */
 

@@ -5,68 +5,10 @@
  */
 #include <string.h>
 
-#include "virt.h"
-#include "guest/bench/bench.h"
 #include "guest/boot.h"
 #include "guest/lib/printf.h"
-#include "guest/inject.h"
 #include "guest/options.h"
 #include "guest/panic.h"
-#include "guest/test.h"
-#include "guest/trace.h"
-
-/* Adding an option is one row here; read it with option_*(). */
-const struct option options[] = {
-	OPT_LIST("test", test_suite_name, "run in-guest suites (PASS/FAIL lines)"),
-	OPT_LIST("bench", bench_name, "run benchmarks (BENCH lines)"),
-	OPT_BOOL("quick", false, "benchmarks: 1/20 of the samples"),
-	OPT_NUM("bench_pct", 1, 10000, 100, "benchmarks: percent of the samples"),
-	OPT_BOOL("demo", false, "run a small mixed workload, print the threads"),
-	OPT_BOOL("threads", false, "print the thread table"),
-	OPT_LIST("trace", trace_group_name, "event trace: on (every group) or "
-		 "groups; dumped at the end of the run and on a panic"),
-	OPT_NUM("alert_wake_us", 0, 10000000, 0, "audit log: record each "
-		"wakeup that waited longer, us (0: off)"),
-	OPT_NUM("alert_rq", 0, 100000, 0, "audit log: record a run queue "
-		"growing past this many threads (0: off)"),
-	OPT_NUM("trace_kb", 4, 4096, 256, "trace: ring size per vCPU, KiB "
-		"(rounded up to a power of two pages)"),
-	OPT_NUM("slice_us", 20, 10000000, 2000, "round-robin time slice, us"),
-	OPT_ENUM("idle", OPT_WORDS("halt", "poll"), "halt",
-		 "what an idle vCPU does"),
-	OPT_NUM("poll_us", 0, 10000000, 0, "idle=halt: poll this long first, us"),
-	OPT_NUM("mutex_spin_us", 0, 10000, 0, "mutex: spin this long on an "
-		"owner running elsewhere before sleeping (0: never)"),
-	OPT_BOOL("pvspin", false, "paravirtual spinlocks: a waiter past "
-		 "pvspin_spins halts until kicked (Xen, KVM)"),
-	OPT_NUM("pvspin_spins", 1, 100000000, 1024, "spins before a "
-		"spinlock waiter halts (pvspin)"),
-	OPT_BOOL("pvyield", true, "directed yield: a vCPU waiting on a "
-		 "preempted vCPU yields to it (KVM, Xen)"),
-	OPT_NUM("stress_ms", 10, 3600000, 1500, "length of the stress suite, ms"),
-	OPT_NUM("many_threads", 1, 1000000, 10000,
-		"threads alive at once in the threads_many suite"),
-	OPT_ENUM_FN("virt", virt_backend_name, NULL,
-		    "force a backend (default: the first detected)"),
-	OPT_BOOL("nopv", false, "KVM: no paravirtual feature at all"),
-	OPT_BOOL("kvmclock", true, "KVM: kvmclock as the clock"),
-	OPT_BOOL("pveoi", true, "KVM: paravirtual EOI"),
-	OPT_BOOL("pvipi", true, "KVM: PV send-IPI hypercall (off by itself "
-		 "where a boot probe finds hypercalls do nothing)"),
-	OPT_BOOL("steal", true, "steal time: KVM's steal-time record, Xen's "
-		 "runstate area (off: none, stalls charged as run time)"),
-	OPT_BOOL("nox2apic", false, "x86: use the xAPIC, not x2APIC"),
-	OPT_BOOL("notscdeadline", false, "x86: LAPIC one-shot, not TSC-deadline"),
-	OPT_LIST("inject", inject_name, "break one kernel feature each, on "
-		 "purpose (negative tests)"),
-	OPT_BOOL("expect_steal", false, "suite steal: the host is overcommitted,"
-		 " steal time must be seen"),
-	OPT_BOOL("strict_timing", false, "timing checks with the tight bounds "
-		 "of an exact (icount) clock"),
-	OPT_ENUM("xen_upcall", OPT_WORDS("auto", "callback"), "auto",
-		 "Xen: event delivery (callback: the domain's callback vector)"),
-};
-const unsigned options_count = ARRAY_SIZE(options);
 
 static const char *const kind_name[] = {
 	[OPTION_BOOL] = "boolean", [OPTION_NUM] = "number",
@@ -75,9 +17,9 @@ static const char *const kind_name[] = {
 
 static const struct option *option_find(const char *name)
 {
-	for (unsigned i = 0; i < options_count; i++)
-		if (!strcmp(options[i].name, name))
-			return &options[i];
+	for (const struct option *o = options_begin(); o < options_end(); o++)
+		if (!strcmp(o->name, name))
+			return o;
 	return NULL;
 }
 
@@ -222,6 +164,43 @@ static int check_words(const struct cmdline *c, char *msg, size_t msglen)
 	return 0;
 }
 
+int options_check_rows(const struct option *b, const struct option *e,
+		       char *msg, size_t msglen)
+{
+	for (const struct option *o = b; o < e; o++) {
+		const char *why = NULL;
+
+		if (!o->name || !*o->name || strchr(o->name, '=') ||
+		    strchr(o->name, ' ') ||
+		    !o->help || !*o->help)
+			why = "a name without '=' or blanks, and a help text";
+		for (const struct option *p = b; !why && p < o; p++)
+			if (!strcmp(p->name, o->name))
+				why = "registered twice";
+		if (why) {
+		} else if (o->kind == OPTION_BOOL && o->def > 1) {
+			why = "a boolean's default is 0 or 1";
+		} else if (o->kind == OPTION_NUM &&
+			   (o->min > o->def || o->def > o->max)) {
+			why = "its default is out of its range";
+		} else if ((o->kind == OPTION_ENUM || o->kind == OPTION_LIST) &&
+			   !option_word(o, 0)) {
+			why = "no words";
+		} else if (o->kind == OPTION_ENUM && o->def_word &&
+			   !word_ok(o, o->def_word, strlen(o->def_word))) {
+			why = "its default is not one of its words";
+		} else if (o->kind > OPTION_LIST) {
+			why = "an unknown kind";
+		}
+		if (why) {
+			ksnprintf(msg, msglen, "option '%s' is malformed (%s)",
+				  o->name ? o->name : "(null)", why);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int options_parse(struct cmdline *c, const char *line, bool truncated,
 		  char *msg, size_t msglen)
 {
@@ -231,7 +210,10 @@ int options_parse(struct cmdline *c, const char *line, bool truncated,
 		msg[0] = 0;
 	if (!line)
 		line = "";
-	if (truncated || strnlen(line, CMDLINE_MAX_LEN + 1) > BOOT_CMDLINE_MAX - 1) {
+	/* A malformed registration is a build bug: every boot says so. */
+	if (options_check_rows(options_begin(), options_end(), msg, msglen)) {
+		rc = -EINVAL;
+	} else if (truncated || strnlen(line, CMDLINE_MAX_LEN + 1) > BOOT_CMDLINE_MAX - 1) {
 		ksnprintf(msg, msglen, "command line too long (max %d characters)",
 			  BOOT_CMDLINE_MAX - 1);
 		rc = -EINVAL;
@@ -285,8 +267,20 @@ void options_usage(void)
 		"NAME counts. BOOL: a bare NAME is on; NAME=1|on|yes|true|y is "
 		"on, NAME=0|off|no|false|n is off.\n",
 		CMDLINE_MAX_ARGS, BOOT_CMDLINE_MAX - 1);
-	for (unsigned i = 0; i < options_count; i++)
-		usage_line(&options[i]);
+	/* By name: each in turn, the least name above the last printed. */
+	for (const char *last = "";;) {
+		const struct option *next = NULL;
+
+		for (const struct option *o = options_begin(); o < options_end();
+		     o++)
+			if (strcmp(o->name, last) > 0 &&
+			    (!next || strcmp(o->name, next->name) < 0))
+				next = o;
+		if (!next)
+			break;
+		usage_line(next);
+		last = next->name;
+	}
 }
 
 /* The row of name, which callers must have spelled right, of this kind. */

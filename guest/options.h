@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Every kernel command-line option in one table (guest/options.c): name,
- * kind, accepted values, default, help. options_parse() judges the whole
- * line once at boot; option_*() read a value, the default when absent.
+ * Kernel command-line options: each registered with OPTION() by the file
+ * that reads it (name, kind, accepted values, default, help), collected by
+ * the linker like SUITE(). options_parse() judges the whole line once at
+ * boot against them; option_*() read a value, the default when absent;
+ * the usage text lists them by name.
  */
 #ifndef GUEST_OPTIONS_H
 #define GUEST_OPTIONS_H
@@ -29,7 +31,7 @@ struct option {
 	const char *help;               /* one line for the usage text */
 };
 
-/* One table row each (see guest/options.c). */
+/* The row of one option (OPTION() registers it). */
 #define OPT_WORDS(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define OPT_BOOL(n, d, h) {.name = n, .kind = OPTION_BOOL, .def = d, .help = h}
 #define OPT_NUM(n, lo, hi, d, h)                                             \
@@ -41,8 +43,25 @@ struct option {
 	{.name = n, .kind = OPTION_ENUM, .word = fn, .def_word = d, .help = h}
 #define OPT_LIST(n, fn, h) {.name = n, .kind = OPTION_LIST, .word = fn, .help = h}
 
-extern const struct option options[];
-extern const unsigned options_count;
+/* Register an option: OPTION(OPT_NUM("slice_us", 20, 10000000, 2000,
+ * "...")); at file scope in the file that reads it. */
+#define OPTION_CAT2(a, b) a##b
+#define OPTION_CAT(a, b) OPTION_CAT2(a, b)
+#define OPTION(row)                                                          \
+	static const struct option OPTION_CAT(option_row_, __COUNTER__)     \
+		__used __section("vsched_options") __aligned(8) = row
+
+/* Every registered option (in link order; the linker makes the bounds). */
+extern const struct option __start_vsched_options[], __stop_vsched_options[];
+#define options_begin() (__start_vsched_options)
+#define options_end() (__stop_vsched_options)
+
+/* Each row of [b, e) well formed: a name without '=' or blanks, help, no
+ * name twice, defaults within range or among the words. 0, or -EINVAL
+ * with the first problem in msg. options_parse() checks the registered
+ * options first. */
+int options_check_rows(const struct option *b, const struct option *e,
+		       char *msg, size_t msglen);
 
 /*
  * Parse line into c and check every word against the table: known name,

@@ -23,6 +23,14 @@
 #include "guest/pvspin.h"
 #include "guest/spinlock.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_BOOL("pvspin", false, "paravirtual spinlocks: a waiter past "
+	 "pvspin_spins halts until kicked (Xen, KVM)"));
+OPTION(OPT_NUM("pvspin_spins", 1, 100000000, 1024, "spins before a "
+	"spinlock waiter halts (pvspin)"));
+OPTION(OPT_BOOL("pvyield", true, "directed yield: a vCPU waiting on a "
+	 "preempted vCPU yields to it (KVM, Xen)"));
+
 bool pvspin_on;
 unsigned pvspin_halted;
 unsigned pvspin_spins = 1024;

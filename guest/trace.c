@@ -29,6 +29,12 @@
 #include "guest/sched/sched.h"
 #include "guest/trace.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_LIST("trace", trace_group_name, "event trace: on (every group) or "
+	 "groups; dumped at the end of the run and on a panic"));
+OPTION(OPT_NUM("trace_kb", 4, 4096, 256, "trace: ring size per vCPU, KiB "
+	"(rounded up to a power of two pages)"));
+
 #define FRAME_EVENTS 12 /* 288 bytes, 384 in base64: one console line */
 
 uint32_t trace_mask;

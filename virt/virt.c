@@ -6,6 +6,12 @@
 #include "guest/lib/printf.h"
 #include "guest/options.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_ENUM_FN("virt", virt_backend_name, NULL,
+	    "force a backend (default: the first detected)"));
+OPTION(OPT_BOOL("steal", true, "steal time: KVM's steal-time record, Xen's "
+	 "runstate area (off: none, stalls charged as run time)"));
+
 const struct virt_ops *virt;
 bool virt_steal_on;
 

@@ -19,6 +19,10 @@
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/traps.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_BOOL("nox2apic", false, "x86: use the xAPIC, not x2APIC"));
+OPTION(OPT_BOOL("notscdeadline", false, "x86: LAPIC one-shot, not TSC-deadline"));
+
 void serial_init(void);
 void smp_setup_bsp(void);
 void paging_init(void);

@@ -19,6 +19,11 @@
 #include "guest/percpu.h"
 #include "guest/sched/sched.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_LIST("bench", bench_name, "run benchmarks (BENCH lines)"));
+OPTION(OPT_BOOL("quick", false, "benchmarks: 1/20 of the samples"));
+OPTION(OPT_NUM("bench_pct", 1, 10000, 100, "benchmarks: percent of the samples"));
+
 static uint64_t ns_per_cyc_32, cyc_per_ns_32, ts_cost_cyc;
 uint64_t bench_sane_cycles = UINT64_MAX;
 

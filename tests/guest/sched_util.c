@@ -9,6 +9,10 @@
 #include "guest/test.h"
 #include "tests/guest/sched_util.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_BOOL("strict_timing", false, "timing checks with the tight bounds "
+	 "of an exact (icount) clock"));
+
 /* ~1000 simple loop iterations take about this long under QEMU TCG. */
 #define ST_REF_NS 20000ull
 

@@ -40,6 +40,10 @@
 #include "guest/test.h"
 #include "tests/guest/sched_util.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_BOOL("expect_steal", false, "suite steal: the host is overcommitted,"
+	 " steal time must be seen"));
+
 #define SPINNER_PRIO 2
 
 static volatile bool stop;

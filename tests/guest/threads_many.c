@@ -16,6 +16,10 @@
 #include "tests/guest/sched_util.h"
 #include "virt.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_NUM("many_threads", 1, 1000000, 10000,
+	"threads alive at once in the threads_many suite"));
+
 static struct sem gate;
 static volatile unsigned started;
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host tests of the command-line option table (guest/options.c): every
- * option with good and bad values, the whole-line limits, the values read
- * back, the usage text. Suite, benchmark and backend names come from small
- * fake tables here (the guest's come from its registries).
+ * Host tests of the command-line option parser (guest/options.c): every
+ * registered option with good and bad values, the whole-line limits, the
+ * values read back, the usage text, the check of the rows themselves. The
+ * guest's options are registered by the files that read them; this test
+ * registers copies of some of them (same shapes, same names) with OPTION(),
+ * and its suite, benchmark and backend names come from small fake tables.
  */
 #include <criterion/criterion.h>
 #include <signal.h>
@@ -25,7 +27,24 @@ const char *bench_name(unsigned i) { return i < 2 ? benches[i] : NULL; }
 const char *virt_backend_name(unsigned i) { return i < 3 ? backends[i] : NULL; }
 static const char *const injections[] = {"join_twice_ok", "no_slice"};
 const char *inject_name(unsigned i) { return i < 2 ? injections[i] : NULL; }
-const char *trace_group_name(unsigned i) { return i < 1 ? "on" : NULL; }
+
+OPTION(OPT_LIST("test", test_suite_name, "run in-guest suites (PASS/FAIL lines)"));
+OPTION(OPT_LIST("bench", bench_name, "run benchmarks (BENCH lines)"));
+OPTION(OPT_BOOL("quick", false, "benchmarks: 1/20 of the samples"));
+OPTION(OPT_NUM("bench_pct", 1, 10000, 100, "benchmarks: percent of the samples"));
+OPTION(OPT_NUM("slice_us", 20, 10000000, 2000, "round-robin time slice, us"));
+OPTION(OPT_ENUM("idle", OPT_WORDS("halt", "poll"), "halt", "what an idle vCPU does"));
+OPTION(OPT_NUM("poll_us", 0, 10000000, 0, "idle=halt: poll this long first, us"));
+OPTION(OPT_NUM("stress_ms", 10, 3600000, 1500, "length of the stress suite, ms"));
+OPTION(OPT_ENUM_FN("virt", virt_backend_name, NULL, "force a backend"));
+OPTION(OPT_BOOL("nopv", false, "KVM: no paravirtual feature at all"));
+OPTION(OPT_BOOL("kvmclock", true, "KVM: kvmclock as the clock"));
+OPTION(OPT_BOOL("pveoi", true, "KVM: paravirtual EOI"));
+OPTION(OPT_BOOL("pvipi", true, "KVM: PV send-IPI hypercall"));
+OPTION(OPT_BOOL("steal", true, "steal time"));
+OPTION(OPT_BOOL("nox2apic", false, "x86: use the xAPIC, not x2APIC"));
+OPTION(OPT_BOOL("notscdeadline", false, "x86: LAPIC one-shot, not TSC-deadline"));
+OPTION(OPT_LIST("inject", inject_name, "break one kernel feature each"));
 
 static char out[16384];
 static size_t out_len;
@@ -99,13 +118,15 @@ static const char *word_at(const struct option *o, unsigned i)
 /* ---- the table itself ---- */
 Test(options, table_is_well_formed)
 {
-	cr_assert_gt(options_count, 0);
-	for (unsigned i = 0; i < options_count; i++) {
-		const struct option *o = &options[i];
+	char msg[160];
 
-		cr_assert(o->name && *o->name && o->help && *o->help, "row %u", i);
-		for (unsigned j = 0; j < i; j++)
-			cr_assert_str_neq(o->name, options[j].name, "duplicate");
+	cr_assert_gt(options_end() - options_begin(), 10);
+	cr_assert_eq(options_check_rows(options_begin(), options_end(), msg,
+					sizeof(msg)), 0, "%s", msg);
+	for (const struct option *o = options_begin(); o < options_end(); o++) {
+		cr_assert(o->name && *o->name && o->help && *o->help);
+		for (const struct option *p = options_begin(); p < o; p++)
+			cr_assert_str_neq(o->name, p->name, "duplicate");
 		for (const char *p = o->name; *p; p++)
 			cr_assert(*p != '=' && *p != ' ', "%s", o->name);
 		switch (o->kind) {
@@ -226,9 +247,7 @@ static void list_cases(const struct option *o)
 
 Test(options, every_option_good_and_bad_values)
 {
-	for (unsigned i = 0; i < options_count; i++) {
-		const struct option *o = &options[i];
-
+	for (const struct option *o = options_begin(); o < options_end(); o++) {
 		switch (o->kind) {
 		case OPTION_BOOL: bool_cases(o); break;
 		case OPTION_NUM: num_cases(o); break;
@@ -342,14 +361,17 @@ Test(options, usage_lists_every_option_and_the_bool_rule)
 	out_len = 0;
 	out[0] = 0;
 	options_usage();
-	for (unsigned i = 0; i < options_count; i++) {
+	for (const struct option *o = options_begin(); o < options_end(); o++) {
 		char want[64];
 
-		snprintf(want, sizeof(want), "\n  %s", options[i].name);
-		cr_assert(strstr(out, want), "usage lacks %s", options[i].name);
-		cr_assert(strstr(out, options[i].help), "usage lacks %s's help",
-			  options[i].name);
+		snprintf(want, sizeof(want), "\n  %s", o->name);
+		cr_assert(strstr(out, want), "usage lacks %s", o->name);
+		cr_assert(strstr(out, o->help), "usage lacks %s's help", o->name);
 	}
+	/* By name: "bench" before "bench_pct" before "idle" before "virt". */
+	cr_assert(strstr(out, "\n  bench=") < strstr(out, "\n  bench_pct=") &&
+		  strstr(out, "\n  bench_pct=") < strstr(out, "\n  idle=") &&
+		  strstr(out, "\n  idle=") < strstr(out, "\n  virt="));
 	cr_assert(strstr(out, "a bare NAME is on"));
 	cr_assert(strstr(out, "NAME=0|off|no|false|n is off"));
 	cr_assert(strstr(out, "slice_us=N"));
@@ -368,4 +390,35 @@ Test(options, reading_as_the_wrong_kind_panics, .signal = SIGABRT)
 {
 	good("");
 	option_bool("slice_us");
+}
+
+/* A malformed registration is refused, with its name and why. */
+static const struct option word[] = {
+	OPT_ENUM("e", OPT_WORDS("x", "y"), "z", "x")};
+static const struct option ok[] = {
+	OPT_ENUM("e", OPT_WORDS("x", "y"), "y", "x"), OPT_NUM("n", 5, 9, 9, "x")};
+
+Test(options, malformed_rows_are_named)
+{
+	static const struct option dup[] = {
+		OPT_BOOL("a", false, "x"), OPT_BOOL("a", true, "y")};
+	static const struct option eq[] = {OPT_BOOL("a=b", false, "x")};
+	static const struct option nohelp[] = {OPT_BOOL("a", false, "")};
+	static const struct option range[] = {OPT_NUM("n", 5, 9, 10, "x")};
+	static const struct option boolean[] = {OPT_BOOL("b", 2, "x")};
+	char msg[160];
+
+#define BAD(rows, why)                                                         \
+	do {                                                                   \
+		cr_assert_eq(options_check_rows(rows, rows + ARRAY_SIZE(rows), \
+						msg, sizeof(msg)), -EINVAL);   \
+		cr_assert(strstr(msg, why), "%s", msg);                       \
+	} while (0)
+	BAD(dup, "'a' is malformed (registered twice)");
+	BAD(eq, "without '='");
+	BAD(nohelp, "help text");
+	BAD(range, "'n' is malformed (its default is out of its range)");
+	BAD(boolean, "0 or 1");
+	BAD(word, "not one of its words");
+	cr_assert_eq(options_check_rows(ok, ok + 2, msg, sizeof(msg)), 0);
 }

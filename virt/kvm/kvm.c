@@ -25,6 +25,13 @@
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/traps.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_BOOL("nopv", false, "KVM: no paravirtual feature at all"));
+OPTION(OPT_BOOL("kvmclock", true, "KVM: kvmclock as the clock"));
+OPTION(OPT_BOOL("pveoi", true, "KVM: paravirtual EOI"));
+OPTION(OPT_BOOL("pvipi", true, "KVM: PV send-IPI hypercall (off by itself "
+	 "where a boot probe finds hypercalls do nothing)"));
+
 /* this_cpu()->virt[] slots */
 #define KVM_PCPU_CLOCK 0   /* 4 words: struct vcpu_time_info */
 #define KVM_PCPU_EOI 4     /* low 32 bits: the PV EOI word */

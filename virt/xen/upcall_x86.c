@@ -14,6 +14,10 @@
 #include "arch/x86_64/asm.h"
 #include "arch/x86_64/traps.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_ENUM("xen_upcall", OPT_WORDS("auto", "callback"), "auto",
+	 "Xen: event delivery (callback: the domain's callback vector)"));
+
 static enum {
 	UPCALL_NONE,
 	UPCALL_VECTOR,   /* per vCPU: HVMOP_set_evtchn_upcall_vector */
