@@ -49,9 +49,20 @@ struct option {
 #define OPTION_CAT(a, b) OPTION_CAT2(a, b)
 #define OPTION(row)                                                          \
 	static const struct option OPTION_CAT(option_row_, __COUNTER__)     \
-		__used __section("vsched_options") __aligned(8) = row
+		__used __section(OPTION_SECTION) __aligned(8) = row
+/* The guest's linker scripts place .options between the two bounds. A
+ * section named like a C identifier would get them from GNU ld by itself
+ * (the host tests rely on that), but ld then sizes arm64's relocations
+ * before it adds the ones of such a section: head.S's __rela_end fell 55
+ * relocations short of the end, and a relocated image ran with stale GOT
+ * entries. */
+#ifdef HOST_TEST
+#define OPTION_SECTION "vsched_options"
+#else
+#define OPTION_SECTION ".options"
+#endif
 
-/* Every registered option (in link order; the linker makes the bounds). */
+/* Every registered option (in link order). */
 extern const struct option __start_vsched_options[], __stop_vsched_options[];
 #define options_begin() (__start_vsched_options)
 #define options_end() (__stop_vsched_options)

@@ -23,7 +23,19 @@ GUEST_SRCS += arch/arm64/head.S arch/arm64/entry.S arch/arm64/switch.S \
 	virt/xen/common.c virt/xen/runstate.c virt/xen/evtchn.c virt/xen/ipi.c virt/xen/console.c \
 	virt/xen/arm64.c
 
+# head.S applies the relocations from __rela_start to __rela_end: they must
+# span the whole of .rela.dyn (GNU ld once placed __rela_end before the
+# relocations it added last), or a relocated image (Xen's dom0) runs with
+# stale pointers. The build fails instead.
 $(BUILD)/vsched.bin: $(BUILD)/vsched.elf
+	@end=$$(aarch64-linux-gnu-nm $< | awk '$$3 == "__rela_end" {print $$1}'); \
+	set -- $$(aarch64-linux-gnu-readelf -SW $< | \
+	  awk '{ for (i = 1; i < NF; i++) if ($$i == ".rela.dyn") \
+	    print $$(i + 2), $$(i + 4) }'); \
+	sect=$$(printf "%016x" $$((0x$$1 + 0x$$2))); \
+	if [ "$$end" != "$$sect" ]; then echo "$<: __rela_end $$end is not" \
+	  "the end of .rela.dyn ($$sect): head.S would skip relocations" >&2; \
+	  exit 1; fi
 	$(OBJCOPY_arm64) -O binary $< $@
 
 $(LIBFDT_A):
