@@ -18,8 +18,11 @@ struct cpu {
 	uint32_t hw_id;         /* APIC id (x86) or MPIDR (arm64) */
 	volatile bool online;   /* set by the CPU itself once in its idle loop */
 	void *fault_ctx;        /* arch_fault_try() recovery state, or NULL */
-	uintptr_t arch[16];     /* opaque per-CPU words owned by arch/ */
-	uintptr_t virt[16];     /* opaque per-CPU words owned by virt/ */
+	/* Room for arch/'s struct arch_pcpu (arch/<arch>/pcpu.h) and the
+	 * backend's (struct xen_pcpu, struct kvm_pcpu), each overlaid with
+	 * a static size check where it is defined. */
+	uint64_t arch[16] __aligned(16);
+	uint64_t virt[16] __aligned(16);
 	uint64_t irq_count;     /* interrupts taken (statistics) */
 	uint64_t ipi_count[4];  /* IPIs received, per enum ipi_kind */
 	uint64_t timer_count;   /* one-shot timer interrupts taken */

@@ -25,11 +25,9 @@
 /* struct cpu offsets (guest/percpu.h, checked in smp.c). */
 #define CPU_OFF_FAULT_CTX_ASM 24
 #define CPU_OFF_ARCH_ASM 32
-/* this_cpu()->arch[] slots: 0..13 the arch_fault_try() context. */
-#define PCPU_FAULT_WORDS 14
-#define PCPU_EMERG_SP 14   /* top of this CPU's stack for stack overflows */
-#define PCPU_GICR 15       /* this CPU's redistributor (RD frame) */
-#define CPU_OFF_EMERG_SP_ASM (CPU_OFF_ARCH_ASM + 8 * PCPU_EMERG_SP)
+/* this_cpu()->arch holds struct arch_pcpu (pcpu.h): the fault context
+ * (14 words), then the emergency stack top (checked there). */
+#define CPU_OFF_EMERG_SP_ASM (CPU_OFF_ARCH_ASM + 8 * 14)
 
 #define BOOT_STACK_SIZE 16384
 

@@ -11,6 +11,7 @@
 #include "arch/arm64/cpu.h"
 #include "arch/arm64/dt.h"
 #include "arch/arm64/gic.h"
+#include "arch/arm64/pcpu.h"
 
 #define GICD_CTLR 0x0000
 #define GICD_CTLR_RWP (1u << 31)
@@ -49,7 +50,7 @@ static int wait_clear(uintptr_t base, unsigned off, uint32_t bits)
 
 static uintptr_t rd_base(void)
 {
-	return this_cpu()->arch[PCPU_GICR];
+	return arch_pcpu(this_cpu())->gicr;
 }
 
 /* The redistributor whose affinity is this CPU's MPIDR, or 0. */
@@ -76,7 +77,7 @@ int gic_init_cpu(void)
 
 	if (!rd)
 		return -ENODEV;
-	c->arch[PCPU_GICR] = rd;
+	arch_pcpu(c)->gicr = rd;
 	wr32(rd, GICR_WAKER, rd32(rd, GICR_WAKER) & ~GICR_WAKER_SLEEP);
 	if (wait_clear(rd, GICR_WAKER, GICR_WAKER_ASLEEP))
 		return -ETIMEDOUT;

@@ -12,10 +12,10 @@
 #include "arch/arm64/gic.h"
 #include "arch/arm64/psci.h"
 #include "arch/arm64/timer.h"
+#include "arch/arm64/pcpu.h"
 
 _Static_assert(offsetof(struct cpu, fault_ctx) == CPU_OFF_FAULT_CTX_ASM, "switch.S");
 _Static_assert(offsetof(struct cpu, arch) == CPU_OFF_ARCH_ASM, "switch.S");
-_Static_assert(PCPU_EMERG_SP < 16 && PCPU_GICR < 16, "struct cpu arch[]");
 
 #define EMERG_STACK_ORDER 1 /* 8 KiB: report a stack overflow */
 static uint8_t bsp_emerg_stack[PAGE_SIZE << EMERG_STACK_ORDER] __aligned(16);
@@ -48,7 +48,7 @@ long psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 
 static void cpu_setup(struct cpu *c, void *emerg_top)
 {
-	c->arch[PCPU_EMERG_SP] = (uintptr_t)emerg_top;
+	arch_pcpu(c)->emerg_sp = (uintptr_t)emerg_top;
 	write_sysreg(c, tpidr_el1);
 }
 
@@ -69,7 +69,7 @@ int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
 		return -ENODEV;
 	if (!emerg)
 		return -ENOMEM;
-	c->arch[PCPU_EMERG_SP] = emerg + (PAGE_SIZE << EMERG_STACK_ORDER);
+	arch_pcpu(c)->emerg_sp = emerg + (PAGE_SIZE << EMERG_STACK_ORDER);
 	/* The new CPU starts with its MMU off: make what it reads before
 	 * turning it on (its struct cpu comes later, with the MMU on)
 	 * reach memory. Only the stack top travels, in x0. */
@@ -92,7 +92,7 @@ __noreturn void arch_secondary_main(void)
 			c = cpu_get(i);
 	if (!c)
 		arch_halt_forever();
-	cpu_setup(c, (void *)c->arch[PCPU_EMERG_SP]);
+	cpu_setup(c, (void *)arch_pcpu(c)->emerg_sp);
 	if (gic_init_cpu())
 		arch_halt_forever();
 	timer_init_cpu();

@@ -35,8 +35,8 @@ thread_trampoline:
 	blr	x19
 	brk	#1
 
-/* int arch_fault_try(void): save a resume point in this_cpu()->arch[0..13]
- * and point this_cpu()->fault_ctx at it. */
+/* int arch_fault_try(void): save a resume point in struct fault_ctx at the
+ * start of this_cpu()->arch (pcpu.h) and point this_cpu()->fault_ctx at it. */
 	.globl arch_fault_try
 arch_fault_try:
 	mrs	x0, tpidr_el1

@@ -8,6 +8,7 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/asm.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/pcpu.h"
 
 #define APIC_BASE_X2APIC (1u << 10)
 #define APIC_BASE_ENABLE (1u << 11)
@@ -106,12 +107,12 @@ void apic_send_others(uint32_t icr_lo)
 
 void apic_set_pv_eoi(volatile uint32_t *word)
 {
-	this_cpu()->arch[PCPU_PV_EOI] = (uintptr_t)word;
+	arch_pcpu(this_cpu())->pv_eoi = word;
 }
 
 void apic_eoi(void)
 {
-	volatile uint32_t *pv = (volatile uint32_t *)this_cpu()->arch[PCPU_PV_EOI];
+	volatile uint32_t *pv = arch_pcpu(this_cpu())->pv_eoi;
 
 	/* KVM sets bit 0 when the EOI may be skipped; clearing it atomically
 	 * tells KVM we took that path (pairs with KVM's check on entry). */

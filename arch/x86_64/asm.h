@@ -31,10 +31,7 @@
 #define CPU_OFF_FAULT_CTX_ASM 24
 #define CPU_OFF_ARCH_ASM 32
 
-/* this_cpu()->arch[] slots */
-#define PCPU_FAULT_CTX 0 /* 9 words: arch_fault_try() resume point */
-#define PCPU_PV_EOI 12   /* KVM PV EOI word, or 0 */
-#define PCPU_TLB_GEN 13  /* last TLB shootdown generation seen */
-#define PCPU_IRQ_REGS 14 /* struct arch_regs * of the interrupt being handled */
+/* this_cpu()->arch holds struct arch_pcpu (pcpu.h), the fault context
+ * first. */
 
 #define VEC_TLB 0xf8

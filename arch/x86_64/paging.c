@@ -11,6 +11,7 @@
 #include "arch/x86_64/asm.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/traps.h"
+#include "arch/x86_64/pcpu.h"
 
 #define PTE_P 0x1ull
 #define PTE_W 0x2ull
@@ -86,14 +87,14 @@ static void tlb_flush_irq(struct arch_regs *r)
 {
 	write_cr3(read_cr3());
 	/* Release pairs with the acquire loads in arch_unmap_page(). */
-	__atomic_store_n(&this_cpu()->arch[PCPU_TLB_GEN], tlb_gen, __ATOMIC_RELEASE);
+	__atomic_store_n(&arch_pcpu(this_cpu())->tlb_gen, tlb_gen, __ATOMIC_RELEASE);
 }
 
 static void shootdown(void)
 {
 	uint64_t gen = ++tlb_gen;
 
-	__atomic_store_n(&this_cpu()->arch[PCPU_TLB_GEN], gen, __ATOMIC_RELAXED);
+	__atomic_store_n(&arch_pcpu(this_cpu())->tlb_gen, gen, __ATOMIC_RELAXED);
 	if (cpu_online_count() < 2)
 		return;
 	apic_send_others(APIC_DM_FIXED | VEC_TLB);
@@ -101,7 +102,7 @@ static void shootdown(void)
 		struct cpu *c = cpu_get(i);
 
 		while (c->online &&
-		       __atomic_load_n(&c->arch[PCPU_TLB_GEN], __ATOMIC_ACQUIRE) < gen)
+		       __atomic_load_n(&arch_pcpu(c)->tlb_gen, __ATOMIC_ACQUIRE) < gen)
 			arch_cpu_relax();
 	}
 }

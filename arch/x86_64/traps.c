@@ -11,6 +11,7 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/traps.h"
+#include "arch/x86_64/pcpu.h"
 
 struct idt_entry {
 	uint16_t off_lo, sel;
@@ -131,13 +132,13 @@ void arch_trap(struct arch_regs *r)
 		return;
 	/* For handlers that must see what they interrupted (IRQs stay off
 	 * in a handler: no nesting to undo). */
-	this_cpu()->arch[PCPU_IRQ_REGS] = (uintptr_t)r;
+	arch_pcpu(this_cpu())->irq_regs = r;
 	if (irq_handlers[v])
 		irq_handlers[v](r);
 	else
 		kprintf("vCPU %u: unexpected interrupt vector %u\n",
 			this_cpu()->id, v);
-	this_cpu()->arch[PCPU_IRQ_REGS] = 0;
+	arch_pcpu(this_cpu())->irq_regs = NULL;
 	apic_eoi();
 	kernel_irq_exit();
 }

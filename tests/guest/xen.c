@@ -93,12 +93,12 @@ static void check_madt_uids(void)
 	       "%u of %u MADT entries have ACPI uid != position", bad, idx);
 }
 
-/* The port of word k of CPU c's per-CPU words: VIRQ_TIMER, then IPIs. */
+/* Port k of CPU c: VIRQ_TIMER, then the IPIs. */
 static unsigned port_of(unsigned c, unsigned k)
 {
-	unsigned slot = k ? XEN_PCPU_IPI_PORT + k - 1 : XEN_PCPU_TIMER_PORT;
+	struct xen_pcpu *x = xen_pcpu(cpu_get(c));
 
-	return (unsigned)xen_pcpu(cpu_get(c))[slot];
+	return k ? x->ipi_port[k - 1] : x->timer_port;
 }
 
 static void check_ports(void)
@@ -138,7 +138,7 @@ static void check_mask(void)
 {
 	unsigned self = this_cpu()->id, target = (self + 1) % cpu_count();
 	struct cpu *t = cpu_get(target);
-	unsigned port = (unsigned)xen_pcpu(t)[XEN_PCPU_IPI_PORT + IPI_RESCHED];
+	unsigned port = xen_pcpu(t)->ipi_port[IPI_RESCHED];
 	volatile uint64_t *count = &t->ipi_count[IPI_RESCHED];
 	uint64_t before;
 	bool held, pending, came;
@@ -159,13 +159,12 @@ static void check_mask(void)
 static void print_counters(void)
 {
 	for (unsigned c = 0; c < cpu_count(); c++) {
-		uintptr_t *w = xen_pcpu(cpu_get(c));
+		struct xen_pcpu *w = xen_pcpu(cpu_get(c));
 
 		report_info("xen.events", "vCPU %u: %lu upcalls, %lu events,"
 			    " timer early %lu, stale %lu; upcalls at a hlt"
-			    " in an sti shadow %lu", c, w[XEN_PCPU_UPCALLS],
-			    w[XEN_PCPU_EVENTS], w[XEN_PCPU_TIMER_EARLY],
-			    w[XEN_PCPU_TIMER_STALE], w[XEN_PCPU_HLT_SKIPS]);
+			    " in an sti shadow %lu", c, w->upcalls, w->events,
+			    w->timer_early, w->timer_stale, w->hlt_skips);
 	}
 	report(xen_evtchn_unknown_events() == 0, "xen.no_stray_events",
 	       "%lu events on ports nobody bound", xen_evtchn_unknown_events());

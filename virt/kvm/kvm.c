@@ -22,6 +22,7 @@
 #include "virt/pvclock.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/pcpu.h"
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/traps.h"
 
@@ -32,9 +33,18 @@ OPTION(OPT_BOOL("pveoi", true, "KVM: paravirtual EOI"));
 OPTION(OPT_BOOL("pvipi", true, "KVM: PV send-IPI hypercall (off by itself "
 	 "where a boot probe finds hypercalls do nothing)"));
 
-/* this_cpu()->virt[] slots */
-#define KVM_PCPU_CLOCK 0   /* 4 words: struct vcpu_time_info */
-#define KVM_PCPU_EOI 4     /* low 32 bits: the PV EOI word */
+/* The backend's per-CPU state, overlaid on this_cpu()->virt. */
+struct kvm_pcpu {
+	struct vcpu_time_info clock; /* kvmclock, registered per vCPU */
+	uint32_t eoi;                /* the PV EOI word */
+};
+_Static_assert(sizeof(struct kvm_pcpu) <= sizeof(((struct cpu *)0)->virt),
+	       "struct kvm_pcpu in struct cpu's virt area");
+
+static inline struct kvm_pcpu *kvm_pcpu(struct cpu *c)
+{
+	return (struct kvm_pcpu *)c->virt;
+}
 
 static bool use_clock, use_eoi, use_ipi, use_steal, use_unhalt, use_yield;
 static bool amd;
@@ -75,7 +85,7 @@ static bool feature_on(uint32_t features, unsigned bit, const char *key)
 
 static struct vcpu_time_info *my_clock(void)
 {
-	return (struct vcpu_time_info *)&this_cpu()->virt[KVM_PCPU_CLOCK];
+	return &kvm_pcpu(this_cpu())->clock;
 }
 
 static uint64_t kvm_clock_ns(void)
@@ -175,7 +185,7 @@ static volatile bool probe_stuck;
 
 static void probe_timer(void)
 {
-	struct arch_regs *r = (void *)this_cpu()->arch[PCPU_IRQ_REGS];
+	struct arch_regs *r = arch_pcpu(this_cpu())->irq_regs;
 
 	if (r && r->rip == probe_rip) {
 		r->rip += 3; /* both instructions are 3 bytes */
@@ -254,7 +264,7 @@ static void kvm_cpu_init(void)
 	 * off); the TSC frequency is known by now. */
 	none_cpu_init_clock();
 	if (use_eoi) {
-		volatile uint32_t *w = (volatile uint32_t *)&this_cpu()->virt[KVM_PCPU_EOI];
+		volatile uint32_t *w = &kvm_pcpu(this_cpu())->eoi;
 
 		*w = 0;
 		wrmsr(MSR_KVM_PV_EOI_EN, (uintptr_t)w | KVM_MSR_ENABLED);

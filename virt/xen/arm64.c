@@ -52,7 +52,7 @@ static void xen_cpu_init(void)
 	struct cpu *c = this_cpu();
 	int rc;
 
-	if (!xen_pcpu(c)[XEN_PCPU_VCPU_INFO])
+	if (!xen_pcpu(c)->vcpu_info)
 		xen_vcpu_info_register(c);
 	xen_evtchn_clear_pending(c);
 	irq_set_handler(dt.xen_evtchn_intid, evtchn_irq);

@@ -71,7 +71,7 @@ void xen_vcpu_info_register(struct cpu *c)
 
 	if (rc)
 		xen_fail("VCPUOP_register_vcpu_info", rc);
-	xen_pcpu(c)[XEN_PCPU_VCPU_INFO] = (uintptr_t)vi;
+	xen_pcpu(c)->vcpu_info = vi;
 }
 
 void xen_version_string(char *buf, size_t n)

@@ -18,10 +18,10 @@ static bool port_bits(unsigned port, bool *masked)
 static void debug_event(unsigned port, uintptr_t arg)
 {
 	struct cpu *c = this_cpu();
-	uintptr_t *w = xen_pcpu(c);
-	volatile struct vcpu_info *vi = (void *)w[XEN_PCPU_VCPU_INFO];
-	unsigned tport = (unsigned)w[XEN_PCPU_TIMER_PORT];
-	uint64_t now = xen_clock_ns(), d = w[XEN_PCPU_DEADLINE];
+	struct xen_pcpu *w = xen_pcpu(c);
+	volatile struct vcpu_info *vi = w->vcpu_info;
+	unsigned tport = w->timer_port;
+	uint64_t now = xen_clock_ns(), d = w->deadline;
 	bool masked, pending = port_bits(tport, &masked);
 
 	kprintf("xen-debug: vCPU %u: clock %lu ns, deadline %ld ns from now%s;"
@@ -31,11 +31,11 @@ static void debug_event(unsigned port, uintptr_t arg)
 		now, d == VIRT_NO_DEADLINE ? 0 : (long)(d - now),
 		d == VIRT_NO_DEADLINE ? " (none armed)" : "", tport, pending,
 		masked, vi->evtchn_upcall_pending, vi->evtchn_pending_sel,
-		w[XEN_PCPU_UPCALLS], w[XEN_PCPU_EVENTS],
-		w[XEN_PCPU_TIMER_EARLY], w[XEN_PCPU_TIMER_STALE],
-		w[XEN_PCPU_HLT_SKIPS]);
+		w->upcalls, w->events,
+		w->timer_early, w->timer_stale,
+		w->hlt_skips);
 	{
-		unsigned rp = (unsigned)w[XEN_PCPU_IPI_PORT];
+		unsigned rp = w->ipi_port[IPI_RESCHED];
 		bool m2, p2 = port_bits(rp, &m2);
 		uint32_t irr7 = (uint32_t)rdmsr(0x827), isr7 = (uint32_t)rdmsr(0x817);
 		kprintf("xen-debug: vCPU %u: resched port %u pending %d masked %d; sched ipi_pending %lx polling %d cur_prio %d; irr7 %x isr7 %x\n",

@@ -27,7 +27,7 @@ static void dispatch(struct cpu *c, unsigned port)
 {
 	struct port_handler *h = &handlers[port];
 
-	xen_pcpu(c)[XEN_PCPU_EVENTS]++;
+	xen_pcpu(c)->events++;
 	h->fn(port, h->arg);
 }
 
@@ -67,10 +67,10 @@ static void scan_word(struct cpu *c, unsigned w)
  * the reschedule the timer asked for. */
 void xen_evtchn_upcall(struct cpu *c)
 {
-	volatile struct vcpu_info *vi = (void *)xen_pcpu(c)[XEN_PCPU_VCPU_INFO];
+	volatile struct vcpu_info *vi = xen_pcpu(c)->vcpu_info;
 	xen_ulong_t sel;
 
-	xen_pcpu(c)[XEN_PCPU_UPCALLS]++;
+	xen_pcpu(c)->upcalls++;
 	/* Clear the flag before reading the selector: Xen sets the flag
 	 * again for any event it posts after this (struct vcpu_info in
 	 * xen/xen.h). */
@@ -87,7 +87,7 @@ void xen_evtchn_upcall(struct cpu *c)
 
 void xen_evtchn_clear_pending(struct cpu *c)
 {
-	volatile struct vcpu_info *vi = (void *)xen_pcpu(c)[XEN_PCPU_VCPU_INFO];
+	volatile struct vcpu_info *vi = xen_pcpu(c)->vcpu_info;
 
 	/* Registration marks everything pending "so nothing is lost"; none
 	 * of this vCPU's ports exist yet, and a stale selector would stop

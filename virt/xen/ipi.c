@@ -25,7 +25,7 @@ static void stray_kick(unsigned port, uintptr_t arg)
  * masked): that is a wakeup without a kick, not a lost one. */
 int xen_pv_wait(void)
 {
-	unsigned port = (unsigned)xen_pcpu(this_cpu())[XEN_PCPU_KICK_PORT];
+	unsigned port = xen_pcpu(this_cpu())->kick_port;
 	evtchn_port_t p = port;
 	struct sched_poll poll = {.nr_ports = 1};
 
@@ -43,7 +43,7 @@ int xen_pv_wait(void)
 void xen_pv_kick(unsigned cpu)
 {
 	struct cpu *c = cpu_get(cpu);
-	unsigned port = c ? (unsigned)READ_ONCE(xen_pcpu(c)[XEN_PCPU_KICK_PORT]) : 0;
+	unsigned port = c ? READ_ONCE(xen_pcpu(c)->kick_port) : 0;
 
 	if (port)
 		xen_evtchn_send(port);
@@ -74,14 +74,14 @@ int xen_ipi_cpu_init(void)
 		port = xen_evtchn_bind_ipi(xen_vcpu_id(c), ipi_event, k);
 		if (port < 0)
 			return port;
-		WRITE_ONCE(xen_pcpu(c)[XEN_PCPU_IPI_PORT + k], (unsigned)port);
+		WRITE_ONCE(xen_pcpu(c)->ipi_port[k], (unsigned)port);
 	}
 	port = xen_evtchn_bind_ipi(xen_vcpu_id(c), stray_kick, 0);
 	if (port < 0)
 		return port;
 	xen_evtchn_mask((unsigned)port);
 	xen_evtchn_test_and_clear((unsigned)port);
-	WRITE_ONCE(xen_pcpu(c)[XEN_PCPU_KICK_PORT], (unsigned)port);
+	WRITE_ONCE(xen_pcpu(c)->kick_port, (unsigned)port);
 	return 0;
 }
 
@@ -92,7 +92,7 @@ void xen_send_ipi(unsigned cpu, enum ipi_kind kind)
 
 	if (!c || kind >= IPI_NR)
 		return;
-	port = READ_ONCE(xen_pcpu(c)[XEN_PCPU_IPI_PORT + kind]);
+	port = READ_ONCE(xen_pcpu(c)->ipi_port[kind]);
 	if (port)
 		xen_evtchn_send(port);
 }

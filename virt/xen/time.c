@@ -24,7 +24,7 @@ static char desc[128];
 static const volatile struct vcpu_time_info *my_time(void)
 {
 	struct cpu *c = this_cpu();
-	struct vcpu_info *vi = (void *)xen_pcpu(c)[XEN_PCPU_VCPU_INFO];
+	struct vcpu_info *vi = xen_pcpu(c)->vcpu_info;
 	unsigned legacy = xen_vcpu_id(c) % XEN_LEGACY_MAX_VCPUS;
 
 	/* Before VCPUOP_register_vcpu_info, Xen updates the legacy slot. */
@@ -107,7 +107,7 @@ void xen_set_deadline(uint64_t deadline_ns)
 {
 	unsigned long f = arch_irq_save();
 	struct cpu *c = this_cpu();
-	uintptr_t *armed = &xen_pcpu(c)[XEN_PCPU_DEADLINE];
+	uint64_t *armed = &xen_pcpu(c)->deadline;
 
 	if (*armed != deadline_ns) { /* else already armed in Xen */
 		*armed = deadline_ns;
@@ -125,19 +125,19 @@ void xen_set_deadline(uint64_t deadline_ns)
  * deadline (our clock and Xen's disagree by a hair) re-arms. */
 static void timer_event(unsigned port, uintptr_t arg)
 {
-	uintptr_t *w = xen_pcpu(this_cpu());
-	uint64_t deadline = w[XEN_PCPU_DEADLINE];
+	struct xen_pcpu *w = xen_pcpu(this_cpu());
+	uint64_t deadline = w->deadline;
 
 	if (deadline == VIRT_NO_DEADLINE) {
-		w[XEN_PCPU_TIMER_STALE]++;
+		w->timer_stale++;
 		return;
 	}
 	if (xen_clock_ns() < deadline) {
-		w[XEN_PCPU_TIMER_EARLY]++;
+		w->timer_early++;
 		arm(deadline);
 		return;
 	}
-	w[XEN_PCPU_DEADLINE] = VIRT_NO_DEADLINE;
+	w->deadline = VIRT_NO_DEADLINE;
 	kernel_timer_interrupt();
 }
 
@@ -150,11 +150,11 @@ void xen_time_cpu_init(void)
 	if (rc)
 		xen_fail("VCPUOP_stop_periodic_timer", rc);
 	xen_vcpu_op(VCPUOP_stop_singleshot_timer, vcpu, NULL);
-	xen_pcpu(c)[XEN_PCPU_DEADLINE] = VIRT_NO_DEADLINE;
+	xen_pcpu(c)->deadline = VIRT_NO_DEADLINE;
 	rc = xen_evtchn_bind_virq(VIRQ_TIMER, vcpu, timer_event, 0);
 	if (rc < 0)
 		xen_fail("EVTCHNOP_bind_virq(VIRQ_TIMER)", rc);
-	xen_pcpu(c)[XEN_PCPU_TIMER_PORT] = (unsigned)rc;
+	xen_pcpu(c)->timer_port = (unsigned)rc;
 }
 
 bool xen_timer_uses_evtchn(void) { return true; }

@@ -37,7 +37,7 @@ static void skip_hlt(struct cpu *c, struct arch_regs *regs)
 
 	if (ip[0] == 0xf4) { /* hlt */
 		regs->rip++;
-		xen_pcpu(c)[XEN_PCPU_HLT_SKIPS]++;
+		xen_pcpu(c)->hlt_skips++;
 	}
 }
 

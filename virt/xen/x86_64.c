@@ -135,7 +135,7 @@ static void xen_cpu_init(void)
 	int rc;
 
 	check_vcpu_id(c);
-	if (!xen_pcpu(c)[XEN_PCPU_VCPU_INFO])
+	if (!xen_pcpu(c)->vcpu_info)
 		xen_vcpu_info_register(c);
 	rc = xen_upcall_cpu_init(xen_vcpu_id(c));
 	if (rc)

@@ -28,25 +28,28 @@
 #include "guest/percpu.h"
 #include "virt/xen/hypercall.h"
 
-/* this_cpu()->virt[] words; a vCPU writes its own, except that the boot
- * CPU may fill them for a vCPU it has not started yet. */
-enum xen_pcpu_word {
-	XEN_PCPU_VCPU_INFO,   /* struct vcpu_info * registered with Xen */
-	XEN_PCPU_TIMER_PORT,  /* VIRQ_TIMER event channel, 0 = none */
-	XEN_PCPU_DEADLINE,    /* armed one-shot (clock ns) or NO_DEADLINE */
-	XEN_PCPU_UPCALLS,     /* upcall vector interrupts taken */
-	XEN_PCPU_EVENTS,      /* events dispatched to a handler */
-	XEN_PCPU_TIMER_EARLY, /* timer events before the deadline (re-armed) */
-	XEN_PCPU_TIMER_STALE, /* timer events with nothing armed */
-	XEN_PCPU_HLT_SKIPS,   /* upcalls taken in an sti shadow, at a hlt */
-	XEN_PCPU_KICK_PORT,   /* masked event channel a pv_wait polls, 0 = none */
-	XEN_PCPU_IPI_PORT,    /* + enum ipi_kind: IPI event channels */
-	XEN_PCPU_NR = XEN_PCPU_IPI_PORT + IPI_NR,
+/* The backend's per-CPU state, overlaid on this_cpu()->virt. A vCPU
+ * writes its own, except that the boot CPU may fill it for a vCPU it has
+ * not started yet. */
+struct xen_pcpu {
+	struct vcpu_info *vcpu_info; /* registered with Xen */
+	uint64_t deadline;           /* armed one-shot (clock ns) or NO_DEADLINE */
+	uint64_t upcalls;            /* upcall vector interrupts taken */
+	uint64_t events;             /* events dispatched to a handler */
+	uint64_t timer_early;        /* timer events before the deadline */
+	uint64_t timer_stale;        /* timer events with nothing armed */
+	uint64_t hlt_skips;          /* upcalls taken in an sti shadow, at a hlt */
+	unsigned timer_port;         /* VIRQ_TIMER event channel, 0 = none */
+	unsigned kick_port;          /* masked channel a pv_wait polls, 0 = none */
+	unsigned ipi_port[IPI_NR];   /* by enum ipi_kind, 0 = none */
 };
-_Static_assert(XEN_PCPU_NR <= ARRAY_SIZE(((struct cpu *)0)->virt),
-	       "virt/xen per-CPU words");
+_Static_assert(sizeof(struct xen_pcpu) <= sizeof(((struct cpu *)0)->virt),
+	       "struct xen_pcpu in struct cpu's virt area");
 
-static inline uintptr_t *xen_pcpu(struct cpu *c) { return c->virt; }
+static inline struct xen_pcpu *xen_pcpu(struct cpu *c)
+{
+	return (struct xen_pcpu *)c->virt;
+}
 
 /* common.c: what x86 and arm64 do alike. */
 extern bool xen_is_dom0;

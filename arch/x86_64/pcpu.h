@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* x86-64's per-CPU state, overlaid on this_cpu()->arch (guest/percpu.h). */
+#ifndef ARCH_X86_64_PCPU_H
+#define ARCH_X86_64_PCPU_H
+
+#include "types.h"
+#include "guest/percpu.h"
+#include "arch/x86_64/asm.h"
+
+struct arch_regs;
+
+/* arch_fault_try()'s resume point, stored and loaded by switch.S. */
+struct fault_ctx {
+	uintptr_t rbx, rbp, r12, r13, r14, r15, rsp, rip, rflags;
+};
+
+struct arch_pcpu {
+	struct fault_ctx fault;      /* first: switch.S finds it at CPU_OFF_ARCH */
+	volatile uint32_t *pv_eoi;   /* KVM PV EOI word, or NULL */
+	uint64_t tlb_gen;            /* last TLB shootdown generation seen */
+	struct arch_regs *irq_regs;  /* the interrupt being handled, or NULL */
+};
+_Static_assert(sizeof(struct arch_pcpu) <= sizeof(((struct cpu *)0)->arch),
+	       "struct arch_pcpu in struct cpu's arch area");
+_Static_assert(offsetof(struct arch_pcpu, fault) == 0 &&
+		       offsetof(struct fault_ctx, rflags) == 64,
+	       "switch.S: arch_fault_try, fault_resume");
+
+static inline struct arch_pcpu *arch_pcpu(struct cpu *c)
+{
+	return (struct arch_pcpu *)c->arch;
+}
+
+#endif
