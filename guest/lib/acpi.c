@@ -243,24 +243,3 @@ int acpi_parse_madt(uint64_t rsdp_pa, struct acpi_madt_info *out)
 		memset(out, 0, sizeof(*out));
 	return ret;
 }
-
-uint64_t acpi_scan_rsdp(uint64_t pa, uint64_t len)
-{
-	uint64_t p = ALIGN_UP(pa, 16), end = pa + len;
-
-	if (end < pa)
-		end = UINT64_MAX;
-	if (!p)
-		p = 16;
-	for (; p < end && end - p >= RSDP_V1_LEN; p += 16) {
-		const struct acpi_rsdp *r = phys(p);
-
-		if (memcmp(r->signature, "RSD PTR ", 8) || !sum_ok(r, 20))
-			continue;
-		if (r->revision >= 2 && (end - p < sizeof(*r) ||
-					 r->length > end - p || rsdp_check(r)))
-			continue;
-		return p;
-	}
-	return 0;
-}

@@ -126,8 +126,4 @@ int acpi_find_table(uint64_t rsdp_pa, const char *sig, uint64_t *pa);
  */
 int acpi_parse_madt(uint64_t rsdp_pa, struct acpi_madt_info *out);
 
-/* Legacy search: the first valid RSDP on a 16-byte boundary in
- * [pa, pa + len), or 0. */
-uint64_t acpi_scan_rsdp(uint64_t pa, uint64_t len);
-
 #endif

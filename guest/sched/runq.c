@@ -15,18 +15,6 @@ void runq_init(struct runq *rq)
 		rq->level[i].head = rq->level[i].tail = NULL;
 }
 
-struct runq_node *runq_pop(struct runq *rq)
-{
-	int top = prio_bitmap_highest(&rq->map);
-	struct runq_node *n;
-
-	if (top < 0)
-		return NULL;
-	n = container_of(rq->level[top].head, struct runq_node, link);
-	runq_remove(rq, n);
-	return n;
-}
-
 struct runq_node *runq_find(struct runq *rq,
 			    bool (*ok)(struct runq_node *n, void *arg),
 			    void *arg)

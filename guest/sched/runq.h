@@ -67,8 +67,6 @@ static inline int runq_top(const struct runq *rq)
 {
 	return prio_bitmap_highest(&rq->map);
 }
-/* Remove and return the head of the highest level, NULL if empty. */
-struct runq_node *runq_pop(struct runq *rq);
 /* Highest-priority, oldest node for which ok() is true (not removed). */
 struct runq_node *runq_find(struct runq *rq,
 			    bool (*ok)(struct runq_node *n, void *arg),

@@ -468,29 +468,3 @@ Test(acpi, more_cpus_than_max)
 	cr_assert_eq(info.apic_ids[MAX_CPUS - 1], MAX_CPUS);
 	cr_assert_eq(info.enabled_mask, UINT64_MAX);
 }
-
-Test(acpi, scan_for_rsdp)
-{
-	struct acpi_madt_info info;
-	struct acpi_header *madt;
-	struct madt_b m = { 0 };
-	struct acpi_rsdp *good;
-	uint8_t *area = take(4096);
-
-	add_lapic(&m, 0, ACPI_MADT_CPU_ENABLED);
-	madt = mk_madt(&m);
-	good = mk_rsdp(2, NULL, mk_root(true, &madt, 1));
-	cr_assert_eq(acpi_scan_rsdp(pa(area), 4096), 0);
-	/* A signature with a bad checksum first, then a valid copy. */
-	memcpy(area + 48, good, sizeof(*good));
-	area[48 + 8] ^= 1;
-	memcpy(area + 1024 + 8, good, sizeof(*good)); /* not 16-aligned */
-	memcpy(area + 2048, good, sizeof(*good));
-	cr_assert_eq(acpi_scan_rsdp(pa(area), 4096), pa(area + 2048));
-	cr_assert_eq(acpi_parse_madt(acpi_scan_rsdp(pa(area), 4096), &info), 0);
-	cr_assert_eq(info.ncpus, 1);
-	/* A v2 RSDP cut by the end of the area is not taken. */
-	cr_assert_eq(acpi_scan_rsdp(pa(area), 2048 + 30), 0);
-	memcpy(area + 4096 - 32, good, 32); /* the rest would be unmapped */
-	cr_assert_eq(acpi_scan_rsdp(pa(area + 2064), 4096 - 2064), 0);
-}

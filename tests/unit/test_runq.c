@@ -16,6 +16,19 @@ static struct item *item_of(struct runq_node *n)
 	return n ? container_of(n, struct item, node) : NULL;
 }
 
+/* What the scheduler's pick does: the head of the highest level, out. */
+static struct runq_node *runq_pop(struct runq *rq)
+{
+	int top = runq_top(rq);
+	struct runq_node *n;
+
+	if (top < 0)
+		return NULL;
+	n = container_of(rq->level[top].head, struct runq_node, link);
+	runq_remove(rq, n);
+	return n;
+}
+
 Test(runq, empty)
 {
 	struct runq rq;
