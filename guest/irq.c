@@ -14,7 +14,6 @@ void kernel_timer_interrupt(void)
 	void (*hook)(void) = c->timer_hook;
 
 	c->timer_count++;
-	trace(TR_TIMER_FIRE, 0, 0, 0);
 	/* A test's raw hook is one-shot; the scheduler then re-arms its own
 	 * next event, which the test's deadline replaced. */
 	if (hook) {

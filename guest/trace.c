@@ -48,7 +48,7 @@ struct trace_ring {
 	uint64_t seen[LEDGER_NR]; /* the vCPU's ledger at its last event */
 	uint64_t own_reads;     /* trapping clock reads of the tracer itself */
 	/* At the start, then the counts from there to the stop: */
-	uint64_t timers0, ledger0[LEDGER_NR];
+	uint64_t timers0, ledger0[LEDGER_NR]; /* timers: the scheduler's */
 	uint64_t switches, timers, hv[LEDGER_NR];
 };
 
@@ -188,7 +188,7 @@ void trace_init(void)
 	for (unsigned i = 0; i < cpu_count(); i++) {
 		struct cpu *c = cpu_get(i);
 
-		rings[i].timers0 = c->timer_count;
+		rings[i].timers0 = c->sched.nr_timer;
 		for (unsigned k = 0; k < LEDGER_NR; k++)
 			rings[i].ledger0[k] = rings[i].seen[k] = c->ledger[k];
 	}
@@ -218,7 +218,7 @@ static void take_counts(unsigned i)
 
 	r->stopped = true;
 	r->switches = c->sched.nr_switches;
-	r->timers = c->timer_count - r->timers0;
+	r->timers = c->sched.nr_timer - r->timers0;
 	for (unsigned k = 0; k < LEDGER_NR; k++)
 		r->hv[k] = c->ledger[k] - r->ledger0[k];
 	r->hv[LEDGER_TSC] -= r->own_reads;

@@ -259,7 +259,10 @@ def check(d, strict=None):
                 "checked)"] if strict else []
         return bad
     running = {}   # tid -> cpu it runs on
-    may_run = {}   # tid -> True / False (blocked) / "dead"
+    # tid -> True (runnable), False (blocked: needs a wakeup), "waking"
+    # (switched out WAKING: a racing waker's wakeup or, when its affinity
+    # moved it, a migrate follows), "dead"
+    may_run = {}
     # A ring that wrapped lost its oldest events: before the latest such
     # ring's first event, any vCPU's record may miss what another did.
     start = max((evs[0].ts for c, evs in d.events.items()
@@ -273,8 +276,8 @@ def check(d, strict=None):
                     e.ns / 1e3, e.cpu, e.name, d.thread_name(e.a)))
             may_run[e.a] = True
         elif e.kind in (0x20, 0x21, 0x22):    # push, steal, migrate
-            if may_run.get(e.a) is False:
-                may_run[e.a] = True           # a racing waker's migrate
+            if may_run.get(e.a) == "waking":
+                may_run[e.a] = True
         elif e.kind == 0x00:                  # switch
             prev, nxt = e.a, e.b
             prev_idle, next_idle = (e.c >> 16) & 1, (e.c >> 17) & 1
@@ -286,8 +289,8 @@ def check(d, strict=None):
                                                     d.thread_name(prev),
                                                     e.cpu, running[prev]))
                 running.pop(prev, None)
-                may_run[prev] = ("dead" if state == 5 else
-                                 state == 2)  # ready: runnable again
+                may_run[prev] = {5: "dead", 2: True,  # ready: runnable
+                                  1: "waking"}.get(state, False)
             if not next_idle:
                 where = running.get(nxt)
                 if where is not None:
@@ -300,7 +303,7 @@ def check(d, strict=None):
                     bad.append("%.3f us vCPU %d: %s switched in after it "
                                "exited" % (e.ns / 1e3, e.cpu,
                                            d.thread_name(nxt)))
-                elif ok is False:
+                elif ok is False or ok == "waking":
                     bad.append("%.3f us vCPU %d: %s switched in without a "
                                "wakeup since it blocked" % (
                                    e.ns / 1e3, e.cpu, d.thread_name(nxt)))
