@@ -23,13 +23,18 @@ void kernel_timer_interrupt(void)
 	sched_timer_interrupt();
 }
 
-void kernel_ipi(unsigned kind)
-{
-	struct cpu *c = this_cpu();
+static void ipi_dispatch(struct cpu *c, unsigned kind);
 
-	if (kind < ARRAY_SIZE(c->ipi_count))
-		c->ipi_count[kind]++;
+/* kernel_ipi() with tracing on: the event, then the handler. */
+static __attribute__((noinline, cold)) void kernel_ipi_traced(struct cpu *c,
+								unsigned kind)
+{
 	trace(TR_IPI_RECV, kind, 0, 0);
+	ipi_dispatch(c, kind);
+}
+
+static void ipi_dispatch(struct cpu *c, unsigned kind)
+{
 	switch (kind) {
 	case IPI_RESCHED:
 		sched_resched_ipi();
@@ -44,6 +49,20 @@ void kernel_ipi(unsigned kind)
 			c->ping_hook();
 		break;
 	}
+}
+
+void kernel_ipi(unsigned kind)
+{
+	struct cpu *c = this_cpu();
+
+	if (kind < ARRAY_SIZE(c->ipi_count))
+		c->ipi_count[kind]++;
+	/* Traced out of line: a site with the call inline would cost every
+	 * IPI a saved register pair (the handlers are tail calls). */
+	if (__builtin_expect(trace_on(), 0))
+		kernel_ipi_traced(c, kind);
+	else
+		ipi_dispatch(c, kind);
 }
 
 void kernel_irq_exit(void) { sched_irq_exit(); }
