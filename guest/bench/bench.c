@@ -17,7 +17,7 @@
 #include "guest/mm/heap.h"
 #include "guest/options.h"
 #include "guest/percpu.h"
-#include "guest/sched/sched.h"
+#include "guest/sched/thread.h"
 
 /* Command-line options read here (guest/options.h). */
 OPTION(OPT_LIST("bench", bench_name, "run benchmarks (BENCH lines)"));
@@ -162,7 +162,7 @@ static void print_json(const struct bench *b, const struct bench_ctx *c,
 		st->max, st->exact ? "true" : "false", c->clock_errors,
 		bench_cycles_to_ns(ts_cost_cyc), arch_counter_name,
 		ledger_tsc_traps ? "true" : "false", arch_cycles_hz(), idle_policy(),
-		sched_slice_ns / 1000, mark, b->what);
+		thread_slice_ns() / 1000, mark, b->what);
 }
 
 /* One line of counts: "cpu":-1 is the sum, then each vCPU with any; and
@@ -396,7 +396,7 @@ int bench_run(const char *spec)
 	clock_setup();
 	kprintf("bench: virt %s, %u vCPUs, cycles %lu Hz, timestamp cost %lu ns, "
 		"idle=%s, slice %lu us\n", virt->name, cpu_count(), arch_cycles_hz(),
-		bench_cycles_to_ns(ts_cost_cyc), idle_policy(), sched_slice_ns / 1000);
+		bench_cycles_to_ns(ts_cost_cyc), idle_policy(), thread_slice_ns() / 1000);
 	kprintf("  %-18s %8s %9s %9s %9s %9s %9s %10s\n", "benchmark", "n", "min",
 		"p50", "p90", "p99", "p99.9", "max");
 	for (unsigned t = 0; t < ARRAY_SIZE(tabs); t++)

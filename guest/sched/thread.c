@@ -419,6 +419,11 @@ unsigned thread_cpu(void)
 	return this_cpu()->id;
 }
 
+uint64_t thread_slice_ns(void)
+{
+	return sched_slice_ns;
+}
+
 void thread_get_counts(struct thread_counts *c)
 {
 	c->spawned = __atomic_load_n(&counts.spawned, __ATOMIC_RELAXED);

@@ -81,6 +81,7 @@ int thread_set_affinity(struct thread_handle h, uint64_t mask);
 int thread_get_stats(struct thread_handle h, struct thread_stats *out);
 const char *thread_name(struct thread_handle h);
 unsigned thread_cpu(void); /* vCPU the caller runs on now */
+uint64_t thread_slice_ns(void); /* the round-robin time slice (slice_us=) */
 
 /* Global counters (statistics and tests). */
 struct thread_counts {
