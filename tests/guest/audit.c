@@ -65,17 +65,6 @@ static void refused(void)
 	       ref, count(AUDIT_REFUSED));
 }
 
-static struct sem ping, pong;
-
-static long ponger(void *arg)
-{
-	for (int i = 0; i < 20; i++) {
-		sem_wait(&ping);
-		sem_post(&pong);
-	}
-	return 0;
-}
-
 static volatile bool spin_stop;
 
 static long spinner(void *arg)
@@ -91,14 +80,12 @@ static void alerts(void)
 	uint64_t late = count(AUDIT_WAKE_LATE), rq = count(AUDIT_RUNQ_LONG);
 	unsigned n = cpu_count(), me = st_pin_self(), other = (me + 1) % n;
 	struct thread_handle h, s[5];
+	struct st_pingpong p;
 
-	sem_init(&ping, 0);
-	sem_init(&pong, 0);
-	st_spawn(ponger, NULL, "ponger", SCHED_PRIO_DEFAULT, 1ull << other, &h);
-	for (int i = 0; i < 20; i++) {
-		sem_post(&ping);
-		sem_wait(&pong);
-	}
+	st_pingpong_init(&p, 20);
+	st_spawn(st_pong, &p, "pong", SCHED_PRIO_DEFAULT, 1ull << other, &h);
+	for (int i = 0; i < 20; i++)
+		st_ping(&p);
 	thread_join(h, NULL);
 	spin_stop = false;
 	for (int i = 0; i < 5; i++)

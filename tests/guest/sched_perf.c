@@ -120,33 +120,15 @@ static uint64_t yield_round_trip(void)
 	return med;
 }
 
-struct pp {
-	struct sem a, b;
-	unsigned n;
-};
-
-static long pong_fn(void *arg)
-{
-	struct pp *p = arg;
-	unsigned i;
-
-	for (i = 0; i < p->n; i++) {
-		sem_wait(&p->a);
-		sem_post(&p->b);
-	}
-	return 0;
-}
-
 static long ping_fn(void *arg)
 {
-	struct pp *p = arg;
+	struct st_pingpong *p = arg;
 	unsigned i;
 
-	for (i = 0; i < p->n; i++) {
+	for (i = 0; i < p->rounds; i++) {
 		uint64_t t0 = virt_clock_ns();
 
-		sem_post(&p->a);
-		sem_wait(&p->b);
+		st_ping(p);
 		if (i < RT_MAX)
 			rt_samples[i] = virt_clock_ns() - t0;
 	}
@@ -166,24 +148,22 @@ static long ping_fn(void *arg)
 static void wake_round_trip(const char *name, unsigned cpu_a, unsigned cpu_b,
 			    uint64_t floor, unsigned factor)
 {
-	struct pp p;
+	struct st_pingpong p;
 	struct thread_handle ha, hb;
 	uint64_t med;
 
-	sem_init(&p.a, 0);
-	sem_init(&p.b, 0);
-	p.n = st_scale(3000, 30);
-	st_spawn(pong_fn, &p, "pong", 20, 1ull << cpu_b, &hb);
+	st_pingpong_init(&p, st_scale(3000, 30));
+	st_spawn(st_pong, &p, "pong", 20, 1ull << cpu_b, &hb);
 	st_spawn(ping_fn, &p, "ping", 20, 1ull << cpu_a, &ha);
 	thread_join(ha, NULL);
 	thread_join(hb, NULL);
-	med = median_of(p.n);
+	med = median_of(p.rounds);
 	if (factor)
 		report(med <= factor * floor, name, "median wake round trip "
 		       "%lu ns over %u x the yield round trip (%lu ns)", med,
 		       factor, floor);
 	report_info(name, "vCPU %u <-> %u: median %lu ns per wake round trip "
-		    "(2 wakeups, %u rounds)%s", cpu_a, cpu_b, med, p.n,
+		    "(2 wakeups, %u rounds)%s", cpu_a, cpu_b, med, p.rounds,
 		    factor ? "" : "; bound checked with strict_timing only");
 }
 

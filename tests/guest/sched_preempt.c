@@ -295,27 +295,10 @@ static void migrate_self_and_running(void)
 	thread_join(h, NULL);
 }
 
-struct pingpong {
-	struct sem a, b;
-	unsigned rounds;
-};
-
-static long pong_fn(void *arg)
-{
-	struct pingpong *p = arg;
-	unsigned i;
-
-	for (i = 0; i < p->rounds; i++) {
-		sem_wait(&p->a);
-		sem_post(&p->b);
-	}
-	return 0;
-}
-
 /* A thread blocked on another vCPU is woken across vCPUs by IPI. */
 static void cross_cpu_wake(void)
 {
-	struct pingpong p;
+	struct st_pingpong p;
 	struct thread_handle h;
 	uint64_t ipis0 = 0, ipis1 = 0, t0;
 	unsigned i, need, other = last_cpu();
@@ -325,17 +308,13 @@ static void cross_cpu_wake(void)
 		return;
 	}
 	thread_set_affinity(thread_self(), 1);
-	sem_init(&p.a, 0);
-	sem_init(&p.b, 0);
-	p.rounds = st_scale(2000, 20);
+	st_pingpong_init(&p, st_scale(2000, 20));
 	for (i = 0; i < cpu_count(); i++)
 		ipis0 += cpu_get(i)->sched.nr_ipis;
-	st_spawn(pong_fn, &p, "pong", SCHED_PRIO_DEFAULT, 1ull << other, &h);
+	st_spawn(st_pong, &p, "pong", SCHED_PRIO_DEFAULT, 1ull << other, &h);
 	t0 = virt_clock_ns();
-	for (i = 0; i < p.rounds; i++) {
-		sem_post(&p.a);
-		sem_wait(&p.b);
-	}
+	for (i = 0; i < p.rounds; i++)
+		st_ping(&p);
 	t0 = virt_clock_ns() - t0;
 	thread_join(h, NULL);
 	for (i = 0; i < cpu_count(); i++)

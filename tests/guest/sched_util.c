@@ -89,6 +89,30 @@ void st_spin_ns(uint64_t ns)
 		;
 }
 
+void st_pingpong_init(struct st_pingpong *p, unsigned rounds)
+{
+	sem_init(&p->a, 0);
+	sem_init(&p->b, 0);
+	p->rounds = rounds;
+}
+
+long st_pong(void *arg)
+{
+	struct st_pingpong *p = arg;
+
+	for (unsigned i = 0; i < p->rounds; i++) {
+		sem_wait(&p->a);
+		sem_post(&p->b);
+	}
+	return 0;
+}
+
+void st_ping(struct st_pingpong *p)
+{
+	sem_post(&p->a);
+	sem_wait(&p->b);
+}
+
 static volatile long overflow_limit = 1L << 40; /* never reached */
 
 static long __attribute__((noinline)) recurse(volatile char *prev, long depth)

@@ -50,6 +50,15 @@ int st_spawn(long (*fn)(void *), void *arg, const char *name, int prio,
  * waiting forever for a thread that does not exist. */
 void st_need(int rc, const char *what);
 void st_spin_ns(uint64_t ns);
+/* Ping-pong between two threads over two semaphores: st_pong() (a thread
+ * body, arg the struct) answers rounds pings; st_ping() is one round. */
+struct st_pingpong {
+	struct sem a, b;  /* ping -> pong, pong -> ping */
+	unsigned rounds;  /* pongs st_pong() answers */
+};
+void st_pingpong_init(struct st_pingpong *p, unsigned rounds);
+long st_pong(void *arg);
+void st_ping(struct st_pingpong *p);
 /* A thread body that recurses until its stack overflows into the guard
  * page (each frame ~512 bytes, no tail call): the thread is killed. */
 long st_overflow_stack(void *unused);
