@@ -6,6 +6,7 @@
  */
 #include "arch.h"
 #include "guest/mm/page.h"
+#include "guest/mm/pt.h"
 #include "guest/spinlock.h"
 #include "arch/arm64/cpu.h"
 
@@ -23,34 +24,28 @@ static struct spinlock pt_lock = SPINLOCK_INIT;
 uintptr_t arch_stack_area_base(void) { return STACK_AREA_BASE; }
 size_t arch_stack_area_size(void) { return STACK_AREA_SIZE; }
 
-static uint64_t *table_of(uint64_t entry)
+static uint64_t table_entry(uint64_t pa) { return pa | PTE_VALID | PTE_TABLE; }
+
+static bool block_entry(uint64_t e)
 {
-	return (uint64_t *)(uintptr_t)(entry & PTE_ADDR);
+	return (e & PTE_TYPE_MASK) != PTE_TYPE_TABLE;
 }
 
-/* The L3 slot for va, creating intermediate tables if create. */
-static uint64_t *pte_slot(uintptr_t va, bool create)
+static uint64_t page_entry(uint64_t pa, unsigned flags)
 {
-	uint64_t *t = boot_l0;
-
-	for (int shift = 39; shift > 12; shift -= 9) {
-		uint64_t *e = &t[(va >> shift) & 511];
-
-		if (!(*e & PTE_VALID)) {
-			uint64_t pa;
-
-			if (!create || !(pa = page_alloc_zeroed(0)))
-				return NULL;
-			/* The zeroed table is visible to the walker first. */
-			dsb(ishst);
-			*e = pa | PTE_VALID | PTE_TABLE;
-		}
-		if ((*e & PTE_TYPE_MASK) != PTE_TYPE_TABLE)
-			return NULL; /* inside a block: not ours */
-		t = table_of(*e);
-	}
-	return &t[(va >> 12) & 511];
+	return pa | PTE_PAGE_ATTRS |
+	       PTE_ATTR(flags & ARCH_MAP_NOCACHE ? MT_NORMAL_NC : MT_NORMAL) |
+	       (flags & ARCH_MAP_WRITE ? 0 : PTE_RDONLY);
 }
+
+/* The zeroed table is visible to the walker before it is linked in. */
+static void before_link(void) { dsb(ishst); }
+
+static const struct pt_format format = {
+	.root = boot_l0, .valid = PTE_VALID, .addr = PTE_ADDR,
+	.table = table_entry, .block = block_entry, .page = page_entry,
+	.before_link = before_link,
+};
 
 static bool in_window(uintptr_t va)
 {
@@ -59,21 +54,13 @@ static bool in_window(uintptr_t va)
 
 int arch_map_page(uintptr_t va, uint64_t pa, unsigned flags)
 {
-	if (!in_window(va) || !IS_ALIGNED(va, PAGE_SIZE) ||
-	    !IS_ALIGNED(pa, PAGE_SIZE) || (pa & ~PTE_ADDR))
-		return -EINVAL;
-	unsigned long f = spin_lock_irqsave(&pt_lock);
-	uint64_t *pte = pte_slot(va, true);
-	int rc = 0;
+	unsigned long f;
+	int rc;
 
-	if (!pte)
-		rc = -ENOMEM;
-	else if (*pte & PTE_VALID)
-		rc = -EEXIST;
-	else
-		*pte = pa | PTE_PAGE_ATTRS |
-		       PTE_ATTR(flags & ARCH_MAP_NOCACHE ? MT_NORMAL_NC : MT_NORMAL) |
-		       (flags & ARCH_MAP_WRITE ? 0 : PTE_RDONLY);
+	if (!in_window(va))
+		return -EINVAL;
+	f = spin_lock_irqsave(&pt_lock);
+	rc = pt_map(&format, va, pa, flags);
 	/* An invalid entry is never cached in a TLB: a barrier suffices. */
 	dsb(ishst);
 	isb();
@@ -90,7 +77,7 @@ int arch_unmap_page(uintptr_t va)
 		return -EINVAL;
 	unsigned long f = spin_lock_irqsave(&pt_lock);
 
-	pte = pte_slot(va, false);
+	pte = pt_slot(&format, va, false);
 	if (!pte || !(*pte & PTE_VALID)) {
 		rc = -ENOENT;
 	} else {
@@ -104,20 +91,4 @@ int arch_unmap_page(uintptr_t va)
 	return rc;
 }
 
-bool arch_va_mapped(uintptr_t va)
-{
-	uint64_t *t = boot_l0;
-
-	if (va >> 48)
-		return false;
-	for (int shift = 39; shift >= 12; shift -= 9) {
-		uint64_t e = t[(va >> shift) & 511];
-
-		if (!(e & PTE_VALID))
-			return false;
-		if (shift == 12 || (e & PTE_TYPE_MASK) != PTE_TYPE_TABLE)
-			return true;
-		t = table_of(e);
-	}
-	return false;
-}
+bool arch_va_mapped(uintptr_t va) { return pt_mapped(&format, va); }

@@ -5,6 +5,7 @@
  */
 #include "arch.h"
 #include "guest/mm/page.h"
+#include "guest/mm/pt.h"
 #include "guest/percpu.h"
 #include "guest/spinlock.h"
 #include "arch/x86_64/apic.h"
@@ -30,32 +31,19 @@ static volatile uint64_t tlb_gen; /* bumped per shootdown, under pt_lock */
 uintptr_t arch_stack_area_base(void) { return STACK_AREA_BASE; }
 size_t arch_stack_area_size(void) { return STACK_AREA_SIZE; }
 
-static uint64_t *table_of(uint64_t entry)
+static uint64_t table_entry(uint64_t pa) { return pa | PTE_P | PTE_W; }
+static bool block_entry(uint64_t e) { return e & PTE_PS; }
+
+static uint64_t page_entry(uint64_t pa, unsigned flags)
 {
-	return (uint64_t *)(uintptr_t)(entry & PTE_ADDR);
+	return pa | PTE_P | PTE_NX | (flags & ARCH_MAP_WRITE ? PTE_W : 0) |
+	       (flags & ARCH_MAP_NOCACHE ? PTE_PCD : 0);
 }
 
-/* The PTE slot for va, creating intermediate tables if create. */
-static uint64_t *pte_slot(uintptr_t va, bool create)
-{
-	uint64_t *t = boot_pml4;
-
-	for (int shift = 39; shift > 12; shift -= 9) {
-		uint64_t *e = &t[(va >> shift) & 511];
-
-		if (!(*e & PTE_P)) {
-			uint64_t pa;
-
-			if (!create || !(pa = page_alloc_zeroed(0)))
-				return NULL;
-			*e = pa | PTE_P | PTE_W;
-		}
-		if (*e & PTE_PS)
-			return NULL; /* inside a large page: not ours */
-		t = table_of(*e);
-	}
-	return &t[(va >> 12) & 511];
-}
+static const struct pt_format format = {
+	.root = boot_pml4, .valid = PTE_P, .addr = PTE_ADDR,
+	.table = table_entry, .block = block_entry, .page = page_entry,
+};
 
 static bool in_window(uintptr_t va)
 {
@@ -64,21 +52,13 @@ static bool in_window(uintptr_t va)
 
 int arch_map_page(uintptr_t va, uint64_t pa, unsigned flags)
 {
-	if (!in_window(va) || !IS_ALIGNED(va, PAGE_SIZE) ||
-	    !IS_ALIGNED(pa, PAGE_SIZE) || (pa & ~PTE_ADDR))
-		return -EINVAL;
-	unsigned long f = spin_lock_irqsave(&pt_lock);
-	uint64_t *pte = pte_slot(va, true);
-	int rc = 0;
+	unsigned long f;
+	int rc;
 
-	if (!pte)
-		rc = -ENOMEM;
-	else if (*pte & PTE_P)
-		rc = -EEXIST;
-	else
-		*pte = pa | PTE_P | PTE_NX |
-		       (flags & ARCH_MAP_WRITE ? PTE_W : 0) |
-		       (flags & ARCH_MAP_NOCACHE ? PTE_PCD : 0);
+	if (!in_window(va))
+		return -EINVAL;
+	f = spin_lock_irqsave(&pt_lock);
+	rc = pt_map(&format, va, pa, flags);
 	spin_unlock_irqrestore(&pt_lock, f);
 	return rc;
 }
@@ -124,7 +104,7 @@ int arch_unmap_page(uintptr_t va)
 		arch_irq_restore(f);
 		arch_cpu_relax();
 	}
-	pte = pte_slot(va, false);
+	pte = pt_slot(&format, va, false);
 	if (!pte || !(*pte & PTE_P)) {
 		rc = -ENOENT;
 	} else {
@@ -136,23 +116,7 @@ int arch_unmap_page(uintptr_t va)
 	return rc;
 }
 
-bool arch_va_mapped(uintptr_t va)
-{
-	uint64_t *t = boot_pml4;
-
-	if (va >= 0x0000800000000000ull) /* only the lower half is used */
-		return false;
-	for (int shift = 39; shift >= 12; shift -= 9) {
-		uint64_t e = t[(va >> shift) & 511];
-
-		if (!(e & PTE_P))
-			return false;
-		if (shift == 12 || (e & PTE_PS))
-			return true;
-		t = table_of(e);
-	}
-	return false;
-}
+bool arch_va_mapped(uintptr_t va) { return pt_mapped(&format, va); }
 
 void paging_init(void)
 {

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The 4-level, 4 KiB-granule page-table walk that x86-64 and arm64 share
+ * for the thread-stack window (arch/<arch>/paging.c): the arch gives its
+ * root and its entry formats, pt.c walks, creates tables and maps. Locking,
+ * TLB invalidation and the window itself stay with the arch. Both arches
+ * index levels by va bits 47..39, 38..30, 29..21, 20..12.
+ */
+#ifndef GUEST_MM_PT_H
+#define GUEST_MM_PT_H
+
+#include "types.h"
+
+struct pt_format {
+	uint64_t *root;         /* the top-level table (PML4, L0) */
+	uint64_t valid;         /* the present / valid bit */
+	uint64_t addr;          /* mask of the next table's or page's address */
+	/* An entry pointing at a new (zeroed) table at pa. */
+	uint64_t (*table)(uint64_t pa);
+	/* Whether a valid upper-level entry maps a large block (not a table). */
+	bool (*block)(uint64_t e);
+	/* A last-level entry for pa, with ARCH_MAP_* flags. */
+	uint64_t (*page)(uint64_t pa, unsigned flags);
+	/* Before a new table is linked in (arm64: the walker must see it
+	 * zeroed); may be NULL. */
+	void (*before_link)(void);
+};
+
+/* The last-level slot for va, creating intermediate tables when create
+ * (page_alloc_zeroed); NULL if out of memory, or va lies in a block. */
+uint64_t *pt_slot(const struct pt_format *f, uintptr_t va, bool create);
+/* Map va -> pa (4 KiB, both aligned, pa within f->addr) in an empty slot:
+ * 0, -EINVAL, -ENOMEM (no memory for a table, or va inside a block),
+ * -EEXIST. The caller holds its page-table lock. */
+int pt_map(const struct pt_format *f, uintptr_t va, uint64_t pa,
+	   unsigned flags);
+/* Whether va is mapped by a page or a block (lower half only). */
+bool pt_mapped(const struct pt_format *f, uintptr_t va);
+
+#endif
