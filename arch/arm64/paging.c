@@ -41,31 +41,23 @@ static uint64_t page_entry(uint64_t pa, unsigned flags)
 /* The zeroed table is visible to the walker before it is linked in. */
 static void before_link(void) { dsb(ishst); }
 
+/* An invalid entry is never cached in a TLB: a barrier suffices. */
+static void after_map(void)
+{
+	dsb(ishst);
+	isb();
+}
+
 static const struct pt_format format = {
+	.base = STACK_AREA_BASE, .size = STACK_AREA_SIZE, .lock = &pt_lock,
 	.root = boot_l0, .valid = PTE_VALID, .addr = PTE_ADDR,
 	.table = table_entry, .block = block_entry, .page = page_entry,
-	.before_link = before_link,
+	.before_link = before_link, .after_map = after_map,
 };
-
-static bool in_window(uintptr_t va)
-{
-	return va >= STACK_AREA_BASE && va - STACK_AREA_BASE < STACK_AREA_SIZE;
-}
 
 int arch_map_page(uintptr_t va, uint64_t pa, unsigned flags)
 {
-	unsigned long f;
-	int rc;
-
-	if (!in_window(va))
-		return -EINVAL;
-	f = spin_lock_irqsave(&pt_lock);
-	rc = pt_map(&format, va, pa, flags);
-	/* An invalid entry is never cached in a TLB: a barrier suffices. */
-	dsb(ishst);
-	isb();
-	spin_unlock_irqrestore(&pt_lock, f);
-	return rc;
+	return pt_map(&format, va, pa, flags);
 }
 
 int arch_unmap_page(uintptr_t va)
@@ -73,7 +65,7 @@ int arch_unmap_page(uintptr_t va)
 	uint64_t *pte;
 	int rc = 0;
 
-	if (!in_window(va))
+	if (!pt_in_window(&format, va))
 		return -EINVAL;
 	unsigned long f = spin_lock_irqsave(&pt_lock);
 

@@ -41,26 +41,14 @@ static uint64_t page_entry(uint64_t pa, unsigned flags)
 }
 
 static const struct pt_format format = {
+	.base = STACK_AREA_BASE, .size = STACK_AREA_SIZE, .lock = &pt_lock,
 	.root = boot_pml4, .valid = PTE_P, .addr = PTE_ADDR,
 	.table = table_entry, .block = block_entry, .page = page_entry,
 };
 
-static bool in_window(uintptr_t va)
-{
-	return va >= STACK_AREA_BASE && va - STACK_AREA_BASE < STACK_AREA_SIZE;
-}
-
 int arch_map_page(uintptr_t va, uint64_t pa, unsigned flags)
 {
-	unsigned long f;
-	int rc;
-
-	if (!in_window(va))
-		return -EINVAL;
-	f = spin_lock_irqsave(&pt_lock);
-	rc = pt_map(&format, va, pa, flags);
-	spin_unlock_irqrestore(&pt_lock, f);
-	return rc;
+	return pt_map(&format, va, pa, flags);
 }
 
 static void tlb_flush_irq(struct arch_regs *r)
@@ -95,7 +83,7 @@ int arch_unmap_page(uintptr_t va)
 	uint64_t *pte;
 	int rc = 0;
 
-	if (!in_window(va))
+	if (!pt_in_window(&format, va))
 		return -EINVAL;
 	for (;;) {
 		f = arch_irq_save();

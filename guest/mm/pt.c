@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The shared page-table walk (see pt.h). */
+#include "arch.h"
 #include "guest/mm/page.h"
 #include "guest/mm/pt.h"
 
@@ -31,20 +32,40 @@ uint64_t *pt_slot(const struct pt_format *f, uintptr_t va, bool create)
 	return &t[(va >> 12) & 511];
 }
 
+bool pt_in_window(const struct pt_format *f, uintptr_t va)
+{
+	return va >= f->base && va - f->base < f->size;
+}
+
 int pt_map(const struct pt_format *f, uintptr_t va, uint64_t pa,
 	   unsigned flags)
 {
+	unsigned long irq;
 	uint64_t *pte;
+	int rc = 0;
 
-	if (!IS_ALIGNED(va, PAGE_SIZE) || !IS_ALIGNED(pa, PAGE_SIZE) ||
-	    (pa & ~f->addr))
+	if (!pt_in_window(f, va) || !IS_ALIGNED(va, PAGE_SIZE) ||
+	    !IS_ALIGNED(pa, PAGE_SIZE) || (pa & ~f->addr))
 		return -EINVAL;
+	/* IRQs on while waiting: the holder may be an x86 unmap waiting for
+	 * this CPU to take its TLB-shootdown IPI. */
+	for (;;) {
+		irq = arch_irq_save();
+		if (spin_trylock(f->lock))
+			break;
+		arch_irq_restore(irq);
+		arch_cpu_relax();
+	}
 	if (!(pte = pt_slot(f, va, true)))
-		return -ENOMEM;
-	if (*pte & f->valid)
-		return -EEXIST;
-	*pte = f->page(pa, flags);
-	return 0;
+		rc = -ENOMEM;
+	else if (*pte & f->valid)
+		rc = -EEXIST;
+	else
+		*pte = f->page(pa, flags);
+	if (f->after_map)
+		f->after_map();
+	spin_unlock_irqrestore(f->lock, irq);
+	return rc;
 }
 
 bool pt_mapped(const struct pt_format *f, uintptr_t va)

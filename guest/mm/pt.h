@@ -10,8 +10,11 @@
 #define GUEST_MM_PT_H
 
 #include "types.h"
+#include "guest/spinlock.h"
 
 struct pt_format {
+	uintptr_t base, size;   /* the window pt_map() maps in */
+	struct spinlock *lock;  /* the arch's page-table lock */
 	uint64_t *root;         /* the top-level table (PML4, L0) */
 	uint64_t valid;         /* the present / valid bit */
 	uint64_t addr;          /* mask of the next table's or page's address */
@@ -24,14 +27,19 @@ struct pt_format {
 	/* Before a new table is linked in (arm64: the walker must see it
 	 * zeroed); may be NULL. */
 	void (*before_link)(void);
+	/* After a mapping, lock held (arm64: its barriers); may be NULL. */
+	void (*after_map)(void);
 };
+
+bool pt_in_window(const struct pt_format *f, uintptr_t va);
 
 /* The last-level slot for va, creating intermediate tables when create
  * (page_alloc_zeroed); NULL if out of memory, or va lies in a block. */
 uint64_t *pt_slot(const struct pt_format *f, uintptr_t va, bool create);
-/* Map va -> pa (4 KiB, both aligned, pa within f->addr) in an empty slot:
- * 0, -EINVAL, -ENOMEM (no memory for a table, or va inside a block),
- * -EEXIST. The caller holds its page-table lock. */
+/* Map va -> pa (4 KiB, both aligned, va in the window, pa within
+ * f->addr) in an empty slot, under f->lock with IRQs off (waiting for it
+ * with IRQs on): 0, -EINVAL,
+ * -ENOMEM (no memory for a table, or va inside a block), -EEXIST. */
 int pt_map(const struct pt_format *f, uintptr_t va, uint64_t pa,
 	   unsigned flags);
 /* Whether va is mapped by a page or a block (lower half only). */

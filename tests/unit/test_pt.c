@@ -11,6 +11,7 @@
 #include "arch.h"
 #include "guest/mm/page.h"
 #include "guest/mm/pt.h"
+#include "guest/spinlock.h"
 
 #define V 0x1ull             /* valid */
 #define T 0x2ull             /* table (upper levels) */
@@ -29,8 +30,10 @@ static uint64_t page(uint64_t pa, unsigned flags)
 }
 static void before_link(void) { links++; }
 
+static struct spinlock lock = SPINLOCK_INIT;
 static struct pt_format fmt = {
-	.valid = V, .addr = ADDR, .table = table, .block = block,
+	.base = 0x0000008000000000ull, .size = 0x0000008000000000ull,
+	.lock = &lock, .valid = V, .addr = ADDR, .table = table, .block = block,
 	.page = page, .before_link = before_link,
 };
 
@@ -81,13 +84,16 @@ Test(pt, refusals)
 	cr_assert_eq(pt_map(&fmt, va, 0x1000, 0), 0);
 	cr_assert_eq(pt_map(&fmt, va, 0x2000, 0), -EEXIST);
 	cr_assert_not(pt_mapped(&fmt, 1ull << 47), "upper half");
+	cr_assert_eq(pt_map(&fmt, 0x1000, 0x1000, 0), -EINVAL, "below the window");
+	cr_assert_eq(pt_map(&fmt, 0x0000010000000000ull, 0x1000, 0), -EINVAL,
+		     "past the window");
 }
 
 Test(pt, a_block_is_mapped_but_not_walked_into)
 {
-	uintptr_t va = 0x0000004000000000ull; /* root slot 0: a block there */
+	uintptr_t va = 0x0000008000000000ull; /* root slot 1: a block there */
 
-	root[0] = 0x0 | V; /* valid, not a table: a block */
+	root[1] = 0x0 | V; /* valid, not a table: a block */
 	cr_assert(pt_mapped(&fmt, va));
 	cr_assert_null(pt_slot(&fmt, va, true));
 	cr_assert_eq(pt_map(&fmt, va, 0x1000, 0), -ENOMEM);
