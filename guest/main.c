@@ -26,7 +26,8 @@
 #include "guest/audit.h"
 
 /* Command-line options read here (guest/options.h). */
-OPTION(OPT_BOOL("demo", false, "run a small mixed workload, print the threads"));
+OPTION(OPT_BOOL("demo", false,
+		"run a small mixed workload, print the threads"));
 OPTION(OPT_BOOL("threads", false, "print the thread table"));
 
 struct boot_info *boot;               /* what the loader told us */

@@ -213,7 +213,8 @@ int options_parse(struct cmdline *c, const char *line, bool truncated,
 	/* A malformed registration is a build bug: every boot says so. */
 	if (options_check_rows(options_begin(), options_end(), msg, msglen)) {
 		rc = -EINVAL;
-	} else if (truncated || strnlen(line, CMDLINE_MAX_LEN + 1) > BOOT_CMDLINE_MAX - 1) {
+	} else if (truncated ||
+		   strnlen(line, CMDLINE_MAX_LEN + 1) > BOOT_CMDLINE_MAX - 1) {
 		ksnprintf(msg, msglen, "command line too long (max %d characters)",
 			  BOOT_CMDLINE_MAX - 1);
 		rc = -EINVAL;
@@ -271,8 +272,8 @@ void options_usage(void)
 	for (const char *last = "";;) {
 		const struct option *next = NULL;
 
-		for (const struct option *o = options_begin(); o < options_end();
-		     o++)
+		for (const struct option *o = options_begin();
+		     o < options_end(); o++)
 			if (strcmp(o->name, last) > 0 &&
 			    (!next || strcmp(o->name, next->name) < 0))
 				next = o;

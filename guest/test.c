@@ -10,7 +10,8 @@
 #include "guest/options.h"
 
 /* Command-line options read here (guest/options.h). */
-OPTION(OPT_LIST("test", test_suite_name, "run in-guest suites (PASS/FAIL lines)"));
+OPTION(OPT_LIST("test", test_suite_name,
+		"run in-guest suites (PASS/FAIL lines)"));
 
 extern const struct suite __suites_start[], __suites_end[];
 static unsigned passed, failed;

@@ -178,9 +178,10 @@ void trace_init(void)
 		ok++;
 	}
 	patched = jump_enable(JUMP_TRACE);
-	kprintf("trace: %u sites, groups 0x%x (%s), %u KiB = %u events per vCPU on %u "
-		"of %u vCPUs\n", patched, mask, v, (unsigned)((PAGE_SIZE << order) / 1024),
-		rings[0].n, ok, cpu_count());
+	kprintf("trace: %u sites, groups 0x%x (%s), %u KiB = %u events per "
+		"vCPU on %u of %u vCPUs\n", patched, mask, v,
+		(unsigned)((PAGE_SIZE << order) / 1024), rings[0].n, ok,
+		cpu_count());
 	/* The counts start with the trace (IRQs off: only this CPU runs
 	 * yet). Release: the rings are set up before anyone sees the
 	 * mask. */
@@ -278,7 +279,8 @@ static unsigned dump_ring(unsigned cpu, const struct trace_ring *r)
 				at = 0;
 		}
 		done += k;
-		len = ksnprintf(line, sizeof(line), "c=%u f=%u d=", cpu, frames);
+		len = ksnprintf(line, sizeof(line), "c=%u f=%u d=", cpu,
+				frames);
 		base64(line + len, (const uint8_t *)buf, k * sizeof(buf[0]));
 		kprintf("TRACE %s k=%08x\n", line, crc32(line, strlen(line)));
 	}
@@ -312,9 +314,10 @@ void trace_dump(bool panicking)
 	__atomic_store_n(&trace_mask, 0, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < cpu_count(); i++)
 		if (rings[i].written > rings[i].n)
-			audit(AUDIT_TRACE_LOST, "trace: vCPU %u overwrote %lu of "
-			      "%lu events (trace_kb= is too small)", i,
-			      rings[i].written - rings[i].n, rings[i].written);
+			audit(AUDIT_TRACE_LOST, "trace: vCPU %u overwrote "
+			      "%lu of %lu events (trace_kb= is too small)", i,
+			      rings[i].written - rings[i].n,
+			      rings[i].written);
 	thread_get_counts(&tc);
 	kprintf("TRACE-BEGIN v=1 cpus=%u hz=%lu event_bytes=%u ring_events=%u "
 		"groups=0x%x panic=%d\n", cpu_count(), arch_cycles_hz(),
@@ -345,10 +348,10 @@ void trace_dump(bool panicking)
 	if (!panicking) { /* the registry lock may be held by a stopped CPU */
 		thread_registry_lock();
 		for (t = NULL; (t = thread_registry_next(t));)
-			kprintf("TRACE-THREAD id=%lu cpu=%u prio=%d switches=%lu "
-				"name=%s\n", t->id, t->last_cpu, t->prio,
-				t->acct.switches_vol + t->acct.switches_preempt,
-				t->name);
+			kprintf("TRACE-THREAD id=%lu cpu=%u prio=%d "
+				"switches=%lu name=%s\n", t->id, t->last_cpu,
+				t->prio, t->acct.switches_vol +
+				t->acct.switches_preempt, t->name);
 		thread_registry_unlock();
 	}
 	kprintf("TRACE-END frames=%u spawned=%lu\n", frames, tc.spawned);

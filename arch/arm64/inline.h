@@ -38,7 +38,7 @@ static inline struct cpu *this_cpu(void)
 	__asm__ goto("1: nop\n\t"                                           \
 		     ".pushsection .jump_sites, \"a\"\n\t"                    \
 		     ".balign 4\n\t"                                           \
-		     ".long 1b - ., %l1 - ., %c0\n\t"                           \
+		     ".long 1b - ., %l1 - ., %c0\n\t"                          \
 		     ".popsection" : : "i"(key) : : label)
 
 #endif

@@ -21,7 +21,8 @@
 
 /* Command-line options read here (guest/options.h). */
 OPTION(OPT_BOOL("nox2apic", false, "x86: use the xAPIC, not x2APIC"));
-OPTION(OPT_BOOL("notscdeadline", false, "x86: LAPIC one-shot, not TSC-deadline"));
+OPTION(OPT_BOOL("notscdeadline", false,
+		"x86: LAPIC one-shot, not TSC-deadline"));
 
 void serial_init(void);
 void smp_setup_bsp(void);

@@ -55,22 +55,24 @@ static void tlb_flush_irq(struct arch_regs *r)
 {
 	write_cr3(read_cr3());
 	/* Release pairs with the acquire loads in arch_unmap_page(). */
-	__atomic_store_n(&arch_pcpu(this_cpu())->tlb_gen, tlb_gen, __ATOMIC_RELEASE);
+	__atomic_store_n(&arch_pcpu(this_cpu())->tlb_gen, tlb_gen,
+			 __ATOMIC_RELEASE);
 }
 
 static void shootdown(void)
 {
 	uint64_t gen = ++tlb_gen;
 
-	__atomic_store_n(&arch_pcpu(this_cpu())->tlb_gen, gen, __ATOMIC_RELAXED);
+	__atomic_store_n(&arch_pcpu(this_cpu())->tlb_gen, gen,
+			 __ATOMIC_RELAXED);
 	if (cpu_online_count() < 2)
 		return;
 	apic_send_others(APIC_DM_FIXED | VEC_TLB);
 	for (unsigned i = 0; i < cpu_count(); i++) {
 		struct cpu *c = cpu_get(i);
 
-		while (c->online &&
-		       __atomic_load_n(&arch_pcpu(c)->tlb_gen, __ATOMIC_ACQUIRE) < gen)
+		while (c->online && __atomic_load_n(&arch_pcpu(c)->tlb_gen,
+						    __ATOMIC_ACQUIRE) < gen)
 			arch_cpu_relax();
 	}
 }

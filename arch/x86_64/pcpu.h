@@ -15,7 +15,7 @@ struct fault_ctx {
 };
 
 struct arch_pcpu {
-	struct fault_ctx fault;      /* first: switch.S finds it at CPU_OFF_ARCH */
+	struct fault_ctx fault;      /* first: switch.S's CPU_OFF_ARCH */
 	volatile uint32_t *pv_eoi;   /* KVM PV EOI word, or NULL */
 	uint64_t tlb_gen;            /* last TLB shootdown generation seen */
 	struct arch_regs *irq_regs;  /* the interrupt being handled, or NULL */

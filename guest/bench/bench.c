@@ -22,7 +22,8 @@
 /* Command-line options read here (guest/options.h). */
 OPTION(OPT_LIST("bench", bench_name, "run benchmarks (BENCH lines)"));
 OPTION(OPT_BOOL("quick", false, "benchmarks: 1/20 of the samples"));
-OPTION(OPT_NUM("bench_pct", 1, 10000, 100, "benchmarks: percent of the samples"));
+OPTION(OPT_NUM("bench_pct", 1, 10000, 100,
+	       "benchmarks: percent of the samples"));
 
 static uint64_t ns_per_cyc_32, cyc_per_ns_32, ts_cost_cyc;
 uint64_t bench_sane_cycles = UINT64_MAX;
@@ -396,7 +397,8 @@ int bench_run(const char *spec)
 	clock_setup();
 	kprintf("bench: virt %s, %u vCPUs, cycles %lu Hz, timestamp cost %lu ns, "
 		"idle=%s, slice %lu us\n", virt->name, cpu_count(), arch_cycles_hz(),
-		bench_cycles_to_ns(ts_cost_cyc), idle_policy(), thread_slice_ns() / 1000);
+		bench_cycles_to_ns(ts_cost_cyc), idle_policy(),
+		thread_slice_ns() / 1000);
 	kprintf("  %-18s %8s %9s %9s %9s %9s %9s %10s\n", "benchmark", "n", "min",
 		"p50", "p90", "p99", "p99.9", "max");
 	for (unsigned t = 0; t < ARRAY_SIZE(tabs); t++)

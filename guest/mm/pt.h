@@ -20,7 +20,7 @@ struct pt_format {
 	uint64_t addr;          /* mask of the next table's or page's address */
 	/* An entry pointing at a new (zeroed) table at pa. */
 	uint64_t (*table)(uint64_t pa);
-	/* Whether a valid upper-level entry maps a large block (not a table). */
+	/* Whether a valid upper-level entry maps a block (not a table). */
 	bool (*block)(uint64_t e);
 	/* A last-level entry for pa, with ARCH_MAP_* flags. */
 	uint64_t (*page)(uint64_t pa, unsigned flags);

@@ -20,7 +20,8 @@
 OPTION(OPT_NUM("slice_us", 20, 10000000, 2000, "round-robin time slice, us"));
 OPTION(OPT_ENUM("idle", OPT_WORDS("halt", "poll"), "halt",
 	 "what an idle vCPU does"));
-OPTION(OPT_NUM("poll_us", 0, 10000000, 0, "idle=halt: poll this long first, us"));
+OPTION(OPT_NUM("poll_us", 0, 10000000, 0,
+	       "idle=halt: poll this long first, us"));
 OPTION(OPT_NUM("mutex_spin_us", 0, 10000, 0, "mutex: spin this long on an "
 	"owner running elsewhere before sleeping (0: never)"));
 

@@ -185,8 +185,8 @@ int mutex_unlock(struct mutex *m)
 
 	if (m->owner != sched_current()) {
 		spin_unlock_irqrestore(&m->lock, f);
-		audit(AUDIT_BAD_ARG, "mutex_unlock(0x%lx) by a thread that does "
-		      "not hold it", (unsigned long)(uintptr_t)m);
+		audit(AUDIT_BAD_ARG, "mutex_unlock(0x%lx) by a thread that "
+		      "does not hold it", (unsigned long)(uintptr_t)m);
 		return -EPERM;
 	}
 	handoff(m);

@@ -91,7 +91,7 @@ struct thread {
 	struct waitq join_wq;           /* joiners wait here for finished */
 	struct stack stack;             /* its stack; none for idle */
 	union {
-		struct sched_link all_link; /* alive: all threads, threads_lock */
+		struct sched_link all_link; /* alive: threads_lock */
 		struct thread *pool_next;   /* freed: the pool, tcb lock */
 	};
 	uint64_t run_start;             /* own CPU: switch-in time */

@@ -400,7 +400,8 @@ int thread_get_stats(struct thread_handle h, struct thread_stats *out)
 		.steal_ns = a->steal_ns, .wakeups = a->wakeups,
 		.wake_lat_sum_ns = a->wake_lat_sum_ns,
 		.wake_lat_max_ns = a->wake_lat_max_ns,
-		.migrations = a->migrations, .last_cpu = READ_ONCE(t->last_cpu)};
+		.migrations = a->migrations,
+		.last_cpu = READ_ONCE(t->last_cpu)};
 	out->id = t->id;
 	out->prio = READ_ONCE(t->prio);
 	out->state = __atomic_load_n(&t->state, __ATOMIC_RELAXED);

@@ -100,7 +100,7 @@ static void alerts(void)
 	rq = count(AUDIT_RUNQ_LONG) - rq;
 	if (!audit_wake_ns && !audit_rq_len) {
 		report(!late && !rq, "audit.no_alerts_unasked",
-		       "%lu wake and %lu run-queue alerts with no threshold set",
+		       "%lu wake and %lu run-queue alerts, no threshold set",
 		       late, rq);
 		return;
 	}

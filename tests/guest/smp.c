@@ -265,9 +265,9 @@ static long clock_rounds(void *arg)
 		unsigned turn = (unsigned)i * n + self, seen = ~0u, now;
 		uint64_t t, c, since = 0;
 
-		/* Gives up only when the turns stop moving for 20 s (a vCPU that
-		 * never runs): with 16 vCPUs of nested Xen on 2 host CPUs the
-		 * 800 turns take longer than any fixed bound on the whole. */
+		/* Gives up only when the turns stop moving for 20 s (a vCPU
+		 * that never runs): with 16 vCPUs of nested Xen on 2 host
+		 * CPUs the 800 turns take longer than any fixed bound. */
 		while ((now = __atomic_load_n(&clock_turn, __ATOMIC_ACQUIRE)) !=
 		       turn) {
 			if (now != seen) {

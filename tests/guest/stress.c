@@ -17,7 +17,8 @@
 #include "tests/guest/sched_util.h"
 
 /* Command-line options read here (guest/options.h). */
-OPTION(OPT_NUM("stress_ms", 10, 3600000, 1500, "length of the stress suite, ms"));
+OPTION(OPT_NUM("stress_ms", 10, 3600000, 1500,
+	       "length of the stress suite, ms"));
 
 #define SPAWNERS_MAX 8
 #define SLOTS 512 /* children alive per spawner at most */

@@ -65,13 +65,14 @@ static void workload(void)
 	for (unsigned i = 0; i < RING; i++)
 		sem_init(&w.token[i], i == 0);
 	for (unsigned i = 0; i < RING; i++)
-		st_spawn(member, (void *)(uintptr_t)i, "ring", SCHED_PRIO_DEFAULT,
-			 1ull << (i % n), &h[i]);
+		st_spawn(member, (void *)(uintptr_t)i, "ring",
+			 SCHED_PRIO_DEFAULT, 1ull << (i % n), &h[i]);
 	for (unsigned i = 0; i < 4; i++)
 		st_spawn(contender, (void *)(uintptr_t)(i + 100), "contender",
 			 SCHED_PRIO_DEFAULT, 0, &h[RING + i]);
 	for (unsigned i = 0; i < RING + 4; i++)
-		if (thread_join(h[i], &res) || (i >= RING && res != i - RING + 100))
+		if (thread_join(h[i], &res) ||
+		    (i >= RING && res != i - RING + 100))
 			bad++;
 	report(!bad && w.shared == (RING + 4) * ROUNDS, "trace.workload",
 	       "%ld joins failed, %lu increments of %u", bad, w.shared,
