@@ -8,8 +8,9 @@
  *       panic=0|1
  *   TRACE-CPU cpu=C ring=R written=W kept=K lost=L switches=S timers=I
  *       hv=N/N/...  (R: slots, 0 if it got no memory; S, I, N: context
- *       switches, timer interrupts, transitions by ledger kind, from the
- *       start to the vCPU's stop, to compare with its events)
+ *       switches, the scheduler's timer interrupts, transitions by
+ *       ledger kind, from the start to the vCPU's stop, to compare with
+ *       its events)
  *   TRACE c=C f=F d=BASE64 k=CRC32     (F: frame number on vCPU C;
  *       d: up to 12 events, oldest first; k: CRC-32 of "c=C f=F d=...")
  *   TRACE-THREAD id=I cpu=C prio=P switches=S name=NAME
