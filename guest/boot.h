@@ -29,6 +29,7 @@ struct boot_info {
 	/* vCPUs the firmware tables list, in table order: filled by arch
 	 * code from the device tree, or by cpus_setup() from the ACPI MADT. */
 	const char *cpus_source;   /* "MADT", "DT", or NULL: none */
+	uint64_t madt_pa;          /* the MADT the list came from, or 0 */
 	unsigned nr_cpus;
 	uint32_t cpu_hw_ids[MAX_CPUS]; /* APIC ids / MPIDR affinities */
 	unsigned nr_mem;

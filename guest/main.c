@@ -12,7 +12,6 @@
 #include "guest/inject.h"
 #include "guest/kernel.h"
 #include "guest/ledger.h"
-#include "guest/lib/acpi.h"
 #include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
 #include "guest/mm/heap.h"
@@ -31,7 +30,6 @@ OPTION(OPT_BOOL("demo", false,
 OPTION(OPT_BOOL("threads", false, "print the thread table"));
 
 struct boot_info *boot;               /* what the loader told us */
-struct acpi_madt_info boot_madt;      /* vCPUs found in the MADT */
 
 /* Why options_parse() refused the command line ("" if it did not). */
 static char cmdline_error[640];
@@ -95,25 +93,13 @@ static void memory_setup(struct boot_info *bi)
 		panic("no usable RAM in the boot memory map (%u entries)", bi->nr_mem);
 }
 
-/* The vCPUs: the list arch code took from the device tree, or else the
- * ACPI MADT's, copied into the boot info. The boot CPU stays number 0. */
+/* The vCPUs the arch found (x86-64: the ACPI MADT, arm64: the device
+ * tree) into the per-CPU table. The boot CPU stays number 0. */
 static void cpus_setup(void)
 {
 	uint32_t self = cpu_get(0)->hw_id;
 	unsigned next = 1;
 
-	if (!boot->cpus_source) {
-		int rc = acpi_parse_madt(boot->rsdp_pa, &boot_madt);
-
-		boot->cpus_source = "MADT";
-		if (rc) {
-			kprintf("vsched: no usable ACPI MADT (%d): running on 1 vCPU\n", rc);
-			return;
-		}
-		boot->nr_cpus = MIN(boot_madt.ncpus, (unsigned)MAX_CPUS);
-		for (unsigned i = 0; i < boot->nr_cpus; i++)
-			boot->cpu_hw_ids[i] = boot_madt.apic_ids[i];
-	}
 	for (unsigned i = 0; i < boot->nr_cpus; i++)
 		if (boot->cpu_hw_ids[i] != self)
 			cpu_register(next++, boot->cpu_hw_ids[i]);

@@ -9,6 +9,7 @@
 
 #include "arch.h"
 #include "guest/boot.h"
+#include "guest/lib/acpi.h"
 #include "guest/lib/printf.h"
 #include "guest/options.h"
 #include "guest/percpu.h"
@@ -31,6 +32,26 @@ extern char __kernel_start[], __kernel_end[];
 extern char thread_trampoline[];
 
 static struct boot_info boot_info;
+
+/* The vCPU list from the ACPI MADT into the boot info, as arm64's fdt.c
+ * takes it from the device tree. After the backend's init: under Xen
+ * its quirks apply first. */
+static void cpus_from_madt(struct boot_info *bi)
+{
+	static struct acpi_madt_info madt;
+	int rc = acpi_parse_madt(bi->rsdp_pa, &madt);
+
+	bi->cpus_source = "MADT";
+	if (rc) {
+		kprintf("vsched: no usable ACPI MADT (%d): running on 1 vCPU\n",
+			rc);
+		return;
+	}
+	bi->madt_pa = madt.madt_pa;
+	bi->nr_cpus = MIN(madt.ncpus, (unsigned)MAX_CPUS);
+	for (unsigned i = 0; i < bi->nr_cpus; i++)
+		bi->cpu_hw_ids[i] = madt.apic_ids[i];
+}
 
 int arch_jump_patch(void *site, void *target)
 {
@@ -129,6 +150,7 @@ void arch_init(void)
 	paging_init();
 	ksnprintf(describe_buf, sizeof(describe_buf), "%s, %s",
 		  apic_is_x2apic() ? "x2apic" : "xapic", timer_describe());
+	cpus_from_madt(&boot_info);
 }
 
 const char *arch_describe(void) { return describe_buf; }

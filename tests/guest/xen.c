@@ -8,6 +8,7 @@
 
 #include "arch.h"
 #include "virt.h"
+#include "guest/boot.h"
 #include "guest/ipi.h"
 #include "guest/lib/acpi.h"
 #include "guest/percpu.h"
@@ -22,7 +23,7 @@
 #pragma weak xen_evtchn_is_pending
 #pragma weak xen_evtchn_unknown_events
 
-extern struct acpi_madt_info boot_madt;
+extern struct boot_info *boot;
 
 #define MS 1000000ull
 
@@ -66,7 +67,7 @@ static void check_vcpu_ids(void)
 /* ACPI processor uids of the MADT's x2APIC/LAPIC entries, in table order. */
 static void check_madt_uids(void)
 {
-	const struct acpi_madt *m = (const void *)(uintptr_t)boot_madt.madt_pa;
+	const struct acpi_madt *m = (const void *)(uintptr_t)boot->madt_pa;
 	const uint8_t *p = (const uint8_t *)m;
 	unsigned off = sizeof(*m), idx = 0, bad = 0;
 
