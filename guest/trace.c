@@ -22,6 +22,7 @@
 #include "guest/audit.h"
 #include "guest/ipi.h"
 #include "guest/ledger.h"
+#include "guest/lib/cmdline.h"
 #include "guest/lib/crc32.h"
 #include "guest/lib/printf.h"
 #include "guest/mm/page.h"
@@ -54,6 +55,12 @@ struct trace_ring {
 };
 
 static struct trace_ring rings[MAX_CPUS];
+
+/* Events a full ring overwrote. */
+static uint64_t ring_lost(const struct trace_ring *r)
+{
+	return r->written > r->n ? r->written - r->n : 0;
+}
 
 static const char *const group_names[TRG_NR] = {
 	[TRG_SWITCH] = "switch", [TRG_WAKEUP] = "wakeup",
@@ -136,18 +143,11 @@ static uint32_t parse_groups(const char *v)
 {
 	uint32_t m = 0;
 
-	if (!strcmp(v, "all"))
+	if (!strcmp(v, "all") || cmdline_list_has(v, "on"))
 		return (1u << TRG_NR) - 1;
-	for (const char *p = v; *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		for (unsigned i = 0; trace_group_name(i); i++)
-			if (strlen(trace_group_name(i)) == len &&
-			    !strncmp(trace_group_name(i), p, len))
-				m |= i ? 1u << (i - 1) : (1u << TRG_NR) - 1;
-		p += len + (p[len] == ',');
-	}
+	for (unsigned g = 0; g < TRG_NR; g++)
+		if (cmdline_list_has(v, group_names[g]))
+			m |= 1u << g;
 	return m;
 }
 
@@ -204,8 +204,7 @@ void trace_get_counts(struct trace_counts *c)
 	c->per_cpu = rings[0].n;
 	for (unsigned i = 0; i < cpu_count(); i++) {
 		c->written += rings[i].written;
-		if (rings[i].written > rings[i].n)
-			c->lost += rings[i].written - rings[i].n;
+		c->lost += ring_lost(&rings[i]);
 	}
 }
 
@@ -264,8 +263,8 @@ static size_t base64(char *out, const uint8_t *in, size_t n)
 /* One ring, oldest kept event first; returns its frame count. */
 static unsigned dump_ring(unsigned cpu, const struct trace_ring *r)
 {
-	uint64_t kept = MIN(r->written, (uint64_t)r->n);
-	uint32_t at = (uint32_t)(r->written > r->n ? r->pos : 0);
+	uint64_t kept = r->written - ring_lost(r);
+	uint32_t at = (uint32_t)(ring_lost(r) ? r->pos : 0);
 	struct trace_event buf[FRAME_EVENTS];
 	char line[440];
 	unsigned frames = 0;
@@ -314,11 +313,10 @@ void trace_dump(bool panicking)
 	}
 	__atomic_store_n(&trace_mask, 0, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < cpu_count(); i++)
-		if (rings[i].written > rings[i].n)
+		if (ring_lost(&rings[i]))
 			audit(AUDIT_TRACE_LOST, "trace: vCPU %u overwrote "
 			      "%lu of %lu events (trace_kb= is too small)", i,
-			      rings[i].written - rings[i].n,
-			      rings[i].written);
+			      ring_lost(&rings[i]), rings[i].written);
 	thread_get_counts(&tc);
 	kprintf("TRACE-BEGIN v=1 cpus=%u hz=%lu event_bytes=%u ring_events=%u "
 		"groups=0x%x panic=%d\n", cpu_count(), arch_cycles_hz(),
@@ -326,8 +324,6 @@ void trace_dump(bool panicking)
 		panicking);
 	for (unsigned i = 0; i < cpu_count(); i++) {
 		const struct trace_ring *r = &rings[i];
-		uint64_t kept = MIN(r->written, (uint64_t)r->n);
-
 		char hv[LEDGER_NR * 21 + 1];
 		int n = 0;
 
@@ -336,16 +332,13 @@ void trace_dump(bool panicking)
 				       k ? "/" : "", r->hv[k]);
 		kprintf("TRACE-CPU cpu=%u ring=%u written=%lu kept=%lu "
 			"lost=%lu switches=%lu timers=%lu hv=%s\n", i, r->n,
-			r->written, kept, r->written - kept, r->switches,
-			r->timers, hv);
+			r->written, r->written - ring_lost(r), ring_lost(r),
+			r->switches, r->timers, hv);
 	}
 	for (unsigned i = 0; i < cpu_count(); i++)
 		frames += dump_ring(i, &rings[i]);
-	for (unsigned i = 0; i < cpu_count(); i++) {
-		t = sched_idle_thread(i);
-		kprintf("TRACE-THREAD id=%lu cpu=%u prio=-1 switches=-1 "
-			"name=idle/%u\n", t->id, i, i);
-	}
+	/* The idle threads have no line: id 0 on every vCPU, the decoder
+	 * names them idle/N by the vCPU. */
 	if (!panicking) { /* the registry lock may be held by a stopped CPU */
 		thread_registry_lock();
 		for (t = NULL; (t = thread_registry_next(t));)
