@@ -8,10 +8,12 @@ TRACE-END) is decoded as far as it goes: every problem is a line in
 Dump.problems and the rest of the events are kept."""
 import base64
 import binascii
+import bisect
 import json
 import re
 import struct
 import zlib
+from html import escape
 
 EVENT = struct.Struct("<QIIIBBH")  # ts, a, b, c, kind, flags, seq
 assert EVENT.size == 24
@@ -565,10 +567,13 @@ def wakeups(d):
     idle halt or poll, the time the target ran other threads, and the
     rest (the switch itself, and any wait for a slice end)."""
     evs = d.all_events()
-    by_cpu = {c: v for c, v in d.events.items()}
+    # Per vCPU, the events' and the runs' start times, for bisect: each
+    # wakeup looks only at its own window.
+    ns = {c: [e.ns for e in v] for c, v in d.events.items()}
     runs = {}
     for cpu, tid, s, e, _, _ in slices(d):
         runs.setdefault(cpu, []).append((s, e, tid))
+    starts = {c: [r[0] for r in v] for c, v in runs.items()}
     out = []
     pending = {}
     for e in evs:
@@ -576,14 +581,15 @@ def wakeups(d):
             pending[e.a] = e
         elif e.kind == 0x00 and not (e.c >> 17) & 1 and e.b in pending:
             w = pending.pop(e.b)
-            out.append(_attribute(d, w, e, by_cpu, runs))
+            out.append(_attribute(d, w, e, ns, runs, starts))
     return out
 
 
-def _first(evs, kind, t0, t1, pred=lambda e: True):
-    for e in evs:
-        if e.ns < t0:
-            continue
+def _first(d, ns, cpu, kind, t0, t1, pred=lambda e: True):
+    """vCPU cpu's first event of kind in [t0, t1] for which pred holds."""
+    evs = d.events.get(cpu, [])
+    for i in range(bisect.bisect_left(ns.get(cpu, []), t0), len(evs)):
+        e = evs[i]
         if e.ns > t1:
             return None
         if e.kind == kind and pred(e):
@@ -591,28 +597,37 @@ def _first(evs, kind, t0, t1, pred=lambda e: True):
     return None
 
 
-def _attribute(d, w, sw, by_cpu, runs):
+def _attribute(d, w, sw, ns, runs, starts):
     tgt = sw.cpu
     total = sw.ns - w.ns
     parts = dict.fromkeys(PARTS, 0)
     mark = w.ns
     if tgt != w.cpu:
-        send = _first(by_cpu.get(w.cpu, []), 0x30, w.ns, sw.ns,
+        send = _first(d, ns, w.cpu, 0x30, w.ns, sw.ns,
                       lambda e: e.a == tgt and e.b == 0)
         if send:
             parts["waker->ipi"] = send.ns - w.ns
             mark = send.ns
-            recv = _first(by_cpu.get(tgt, []), 0x31, send.ns, sw.ns,
+            recv = _first(d, ns, tgt, 0x31, send.ns, sw.ns,
                           lambda e: e.a == 0)
             if recv:
                 parts["ipi flight"] = recv.ns - send.ns
                 mark = recv.ns
-    idle = _first(by_cpu.get(tgt, []), 0x51, mark, sw.ns)
+    idle = _first(d, ns, tgt, 0x51, mark, sw.ns)
     if idle:
         parts["idle exit"] = idle.ns - mark
         mark = idle.ns
-    queued = sum(max(0, min(e, sw.ns) - max(s, w.ns))
-                 for s, e, tid in runs.get(tgt, []) if tid and tid != w.a)
+    # The target's runs of other threads overlapping [wakeup, switch-in]
+    # (a vCPU's runs follow each other: from the last that starts before
+    # the wakeup on).
+    rs = runs.get(tgt, [])
+    queued = 0
+    for s, e, tid in rs[max(0, bisect.bisect_right(starts.get(tgt, []),
+                                                   w.ns) - 1):]:
+        if s >= sw.ns:
+            break
+        if tid and tid != w.a:
+            queued += max(0, min(e, sw.ns) - max(s, w.ns))
     parts["queued"] = min(queued, max(0, sw.ns - mark))
     parts["switch"] = max(0, sw.ns - mark - parts["queued"])
     return {"thread": d.thread_name(w.a), "id": w.a, "from": w.cpu,
@@ -673,7 +688,7 @@ def timeline_svg(d, t0=None, t1=None, width=1200, title=None):
            (width, h, width, h),
            '<rect width="100%" height="100%" fill="white"/>',
            '<text x="%d" y="16" font-size="12">%s (%.1f to %.1f us)</text>'
-           % (left, html_escape(title or "vsched trace"), t0 / 1e3, t1 / 1e3),
+           % (left, escape(title or "vsched trace"), t0 / 1e3, t1 / 1e3),
            '<defs><marker id="arr" markerWidth="6" markerHeight="6" refX="5" '
            'refY="3" orient="auto"><path d="M0,0 L6,3 L0,6 z" '
            'fill="#333"/></marker></defs>']
@@ -690,10 +705,10 @@ def timeline_svg(d, t0=None, t1=None, width=1200, title=None):
                    'stroke="#666" stroke-width="0.3"><title>%s: %.2f us'
                    '</title></rect>' % (a, y[cpu] + 4, max(b - a, 0.5),
                                         lane - 10, _color(tid),
-                                        html_escape(name), (e - s) / 1e3))
+                                        escape(name), (e - s) / 1e3))
         if b - a > 6 * len(name):
             out.append('<text x="%.1f" y="%d">%s</text>' % (
-                a + 2, y[cpu] + lane / 2 + 3, html_escape(name)))
+                a + 2, y[cpu] + lane / 2 + 3, escape(name)))
     pending = {}
     for e in evs:
         if not t0 <= e.ns <= t1:
@@ -717,11 +732,6 @@ def timeline_svg(d, t0=None, t1=None, width=1200, title=None):
                '</text>' % (left, h - 8))
     out.append("</svg>")
     return "\n".join(out)
-
-
-def html_escape(s):
-    return (str(s).replace("&", "&amp;").replace("<", "&lt;")
-            .replace(">", "&gt;").replace('"', "&quot;"))
 
 
 def window_around(d, w, span_ns=None):
