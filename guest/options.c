@@ -164,34 +164,38 @@ static int check_words(const struct cmdline *c, char *msg, size_t msglen)
 	return 0;
 }
 
+/* What is wrong with row o of [b, e), or NULL. */
+static const char *row_problem(const struct option *b, const struct option *o)
+{
+	if (!o->name || !*o->name || strchr(o->name, '=') ||
+	    strchr(o->name, ' ') || !o->help || !*o->help)
+		return "a name without '=' or blanks, and a help text";
+	for (const struct option *p = b; p < o; p++)
+		if (!strcmp(p->name, o->name))
+			return "registered twice";
+	switch (o->kind) {
+	case OPTION_BOOL:
+		return o->def > 1 ? "a boolean's default is 0 or 1" : NULL;
+	case OPTION_NUM:
+		return o->min > o->def || o->def > o->max
+			       ? "its default is out of its range" : NULL;
+	case OPTION_ENUM:
+	case OPTION_LIST:
+		if (!option_word(o, 0))
+			return "no words";
+		return o->kind == OPTION_ENUM && o->def_word &&
+			       !word_ok(o, o->def_word, strlen(o->def_word))
+			       ? "its default is not one of its words" : NULL;
+	}
+	return "an unknown kind";
+}
+
 int options_check_rows(const struct option *b, const struct option *e,
 		       char *msg, size_t msglen)
 {
 	for (const struct option *o = b; o < e; o++) {
-		const char *why = NULL;
+		const char *why = row_problem(b, o);
 
-		if (!o->name || !*o->name || strchr(o->name, '=') ||
-		    strchr(o->name, ' ') ||
-		    !o->help || !*o->help)
-			why = "a name without '=' or blanks, and a help text";
-		for (const struct option *p = b; !why && p < o; p++)
-			if (!strcmp(p->name, o->name))
-				why = "registered twice";
-		if (why) {
-		} else if (o->kind == OPTION_BOOL && o->def > 1) {
-			why = "a boolean's default is 0 or 1";
-		} else if (o->kind == OPTION_NUM &&
-			   (o->min > o->def || o->def > o->max)) {
-			why = "its default is out of its range";
-		} else if ((o->kind == OPTION_ENUM || o->kind == OPTION_LIST) &&
-			   !option_word(o, 0)) {
-			why = "no words";
-		} else if (o->kind == OPTION_ENUM && o->def_word &&
-			   !word_ok(o, o->def_word, strlen(o->def_word))) {
-			why = "its default is not one of its words";
-		} else if (o->kind > OPTION_LIST) {
-			why = "an unknown kind";
-		}
 		if (why) {
 			ksnprintf(msg, msglen, "option '%s' is malformed (%s)",
 				  o->name ? o->name : "(null)", why);
