@@ -501,14 +501,14 @@ void sched_thread_fault(unsigned vector, uintptr_t addr)
 	if (!t || t->is_idle || sc->prev)
 		return; /* nobody to blame, or inside the switch itself */
 	bool guard = stack_guard_hit(&t->stack, addr);
+	const char *what = guard ? "stack overflow into its guard page"
+				 : "fault";
 
 	kprintf("sched: killed thread '%s' (id %lu) on vCPU %u: %s at address "
-		"0x%lx (vector %u)\n", t->name, t->id, this_cpu()->id,
-		guard ? "stack overflow into its guard page" : "fault", addr,
-		vector);
+		"0x%lx (vector %u)\n", t->name, t->id, this_cpu()->id, what,
+		addr, vector);
 	audit(guard ? AUDIT_GUARD_PAGE : AUDIT_FAULT, "killed: %s at 0x%lx "
-	      "(vector %u)", guard ? "stack overflow into its guard page" :
-	      "fault", addr, vector);
+	      "(vector %u)", what, addr, vector);
 	t->killed = true;
 	sched_exit_current();
 }
