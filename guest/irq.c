@@ -23,16 +23,6 @@ void kernel_timer_interrupt(void)
 	sched_timer_interrupt();
 }
 
-static void ipi_dispatch(struct cpu *c, unsigned kind);
-
-/* kernel_ipi() with tracing on: the event, then the handler. */
-static __attribute__((noinline, cold)) void kernel_ipi_traced(struct cpu *c,
-								unsigned kind)
-{
-	trace(TR_IPI_RECV, kind, 0, 0);
-	ipi_dispatch(c, kind);
-}
-
 static void ipi_dispatch(struct cpu *c, unsigned kind)
 {
 	switch (kind) {
@@ -49,6 +39,14 @@ static void ipi_dispatch(struct cpu *c, unsigned kind)
 			c->ping_hook();
 		break;
 	}
+}
+
+/* kernel_ipi() with tracing on: the event, then the handler. */
+static __attribute__((noinline, cold)) void kernel_ipi_traced(struct cpu *c,
+								unsigned kind)
+{
+	trace(TR_IPI_RECV, kind, 0, 0);
+	ipi_dispatch(c, kind);
 }
 
 void kernel_ipi(unsigned kind)
