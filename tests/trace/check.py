@@ -41,6 +41,12 @@ BOOTS = [
 ]
 
 
+def sh(cmd):
+    """cmd's exit status and its output, stderr in it."""
+    return subprocess.run(cmd, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+
+
 def boot(b):
     name, arch, backend, vcpus, extra, want = b
     log = os.path.join(OUT, name + ".log")
@@ -48,13 +54,11 @@ def boot(b):
            "--timeout", "240", "--quiet", "--log", log,
            "--trace", os.path.join(OUT, name + ".json"),
            "--cmdline", "test=trace trace=on " + extra]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
+    r = sh(cmd)
     out = r.stdout
     if r.returncode != 0:
         return name, False, out
-    c = subprocess.run([TRACE, log, "--check"], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True)
+    c = sh([TRACE, log, "--check"])
     out += c.stdout
     ok = c.returncode == 0 and ("check: PASS (%s" % want) in c.stdout
     if name == "wrap" and ok:
@@ -67,11 +71,9 @@ def boot(b):
 
 def panic_boot():
     log = os.path.join(OUT, "panic.log")
-    r = subprocess.run([RUN, "--backend", "qemu-tcg", "--vcpus", "4",
-                        "--timeout", "60", "--quiet", "--log", log,
-                        "--expect-exit", "3", "--cmdline",
-                        "test=panic trace=on"], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True)
+    r = sh([RUN, "--backend", "qemu-tcg", "--vcpus", "4", "--timeout", "60",
+            "--quiet", "--log", log, "--expect-exit", "3", "--cmdline",
+            "test=panic trace=on"])
     out = r.stdout
     if r.returncode != 0:
         return "panic", False, out
@@ -80,8 +82,7 @@ def panic_boot():
     at = text.find("PANIC on vCPU")
     ok = at >= 0 and text.find("TRACE-BEGIN", at) > at and \
         "panic=1" in text
-    c = subprocess.run([TRACE, log, "--check"], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True)
+    c = sh([TRACE, log, "--check"])
     out += c.stdout
     ok = ok and "check: PASS (invariants only: a panic's dump)" in c.stdout
     return "panic", ok and c.returncode == 0, out
@@ -90,17 +91,13 @@ def panic_boot():
 def audit_boot():
     log = os.path.join(OUT, "audit.log")
     js, cs = os.path.join(OUT, "audit.json"), os.path.join(OUT, "audit.csv")
-    r = subprocess.run([RUN, "--backend", "qemu-tcg", "--vcpus", "2",
-                        "--timeout", "60", "--quiet", "--log", log,
-                        "--cmdline", "test=audit alert_wake_us=1 alert_rq=2"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
+    r = sh([RUN, "--backend", "qemu-tcg", "--vcpus", "2", "--timeout", "60",
+            "--quiet", "--log", log,
+            "--cmdline", "test=audit alert_wake_us=1 alert_rq=2"])
     out = r.stdout
     if r.returncode != 0:
         return "audit", False, out
-    a = subprocess.run([TRACE, log, "--audit", "--audit-json", js,
-                        "--audit-csv", cs], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True)
+    a = sh([TRACE, log, "--audit", "--audit-json", js, "--audit-csv", cs])
     out += a.stdout
     with open(js) as f:
         data = json.load(f)
@@ -114,9 +111,7 @@ def audit_boot():
         all(data["summary"][k] > 0 for k in want)
     if not ok:
         out += "missing kinds: %s\n" % sorted(want - kinds)
-    w = subprocess.run([TRACE, os.path.join(OUT, "wrap.log"), "--audit"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
+    w = sh([TRACE, os.path.join(OUT, "wrap.log"), "--audit"])
     if "trace_lost" not in w.stdout:
         ok = False
         out += "the wrapped ring's boot has no trace_lost record:\n" + \
