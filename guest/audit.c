@@ -52,6 +52,12 @@ static bool rq_over[MAX_CPUS];           /* that CPU only, IRQs off */
 uint64_t audit_wake_ns;
 unsigned audit_rq_len;
 
+/* Records the ring overwrote (lock held): the kept ones start there. */
+static uint64_t dropped(void)
+{
+	return total > AUDIT_KEEP ? total - AUDIT_KEEP : 0;
+}
+
 const char *audit_kind_name(unsigned k)
 {
 	return k < AUDIT_NR ? kinds[k].name : NULL;
@@ -124,7 +130,7 @@ void audit_get_counts(struct audit_counts *c)
 	unsigned long f = spin_lock_irqsave(&lock);
 
 	memcpy(c->count, counts, sizeof(counts));
-	c->dropped = total > AUDIT_KEEP ? total - AUDIT_KEEP : 0;
+	c->dropped = dropped();
 	spin_unlock_irqrestore(&lock, f);
 }
 
@@ -165,7 +171,7 @@ void audit_dump(bool panicking)
 		arch_irq_restore(f);
 		return;
 	}
-	first = total > AUDIT_KEEP ? total - AUDIT_KEEP : 0;
+	first = dropped();
 	for (uint64_t i = first; i < total; i++) {
 		const struct audit_record *r = &ring[i % AUDIT_KEEP];
 
