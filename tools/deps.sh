@@ -32,10 +32,11 @@ DEPS_arm64="gcc-aarch64-linux-gnu qemu-system-arm"
 # libfdt-dev:arm64's static libfdt.a; Xen for arm64 boots in
 # qemu-system-aarch64 (tools/xen/boot --arch arm64); tools/xen/boot
 # --icount with 2+ CPUs needs QEMU 8.1 or later, Debian 12 has 7.2:
-# bookworm-backports' qemu-system-arm, whose libraries are a subset of
-# those of Debian 12's qemu-system-arm (DEPS_arm64), and which needs no
-# file of qemu-system-common or qemu-system-data for that boot.
-DEBS_base=""
+# bookworm-backports' qemu-system-x86 and qemu-system-arm, whose libraries
+# are a subset of those of Debian 12's qemu-system-x86 (DEPS_base) and
+# qemu-system-arm (DEPS_arm64). They read their firmware (SeaBIOS,
+# multiboot_dma.bin) from Debian 12's packages, in the same places.
+DEBS_base="qemu-x86=qemu-system-x86/bookworm-backports"
 DEBS_arm64="libfdt-dev:arm64 xen-hypervisor-4.17-arm64:arm64
 	qemu=qemu-system-arm/bookworm-backports"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
