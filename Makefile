@@ -70,7 +70,7 @@ TSANBUILD := build/tsan
 TSAN_CFLAGS := $(UNIT_BASE_CFLAGS) -fsanitize=thread
 TSAN_BINS := $(addprefix $(TSANBUILD)/tsan_,$(TSAN_TESTS))
 
-.PHONY: overcommit all unit tsan test run bench deps clean scaling tracetest
+.PHONY: overcommit all unit tsan test run bench deps clean scaling tracetest hosttest
 all: $(KERNEL) $(ARCH_IMAGES) $(HV)
 
 # Public ABI headers (Xen from libxen-dev, Linux UAPI for KVM) are reached
@@ -147,7 +147,7 @@ test: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory ARCH=arm64 all
 	@tools/kvm-selftests --check-samples
-	@$(MAKE) --no-print-directory hvtest fuzz
+	@$(MAKE) --no-print-directory hvtest fuzz hosttest
 	@tools/testall
 	@$(MAKE) --no-print-directory tracetest
 	@$(MAKE) --no-print-directory scaling
@@ -158,6 +158,11 @@ test: deps
 	    "a report with an empty plot and an empty table passed"; exit 1; \
 	  else echo "report-check: a broken report fails, as it must"; fi
 	@$(MAKE) --no-print-directory overcommit
+
+# The host toolkit (tools/hostkit): the backend registry, the manifest
+# parser on the real manifest and on broken ones, tools/testall's counts.
+hosttest:
+	@python3 -m unittest discover -s tests/hostkit
 
 # The event trace end to end (tests/trace/check.py): 4-vCPU dumps from
 # qemu-tcg, Xen and arm64 (QEMU and Xen) decode whole and hold every

@@ -6,21 +6,17 @@
 VSCHED_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VSCHED_TOOLS=$VSCHED_ROOT/tools
 
-# Every backend tools/run knows. A new backend is one word here plus a
-# backend_cmd_<name> function in tools/run. xen: real Xen (Debian's 4.17)
-# in QEMU TCG with the guest as its dom0 (tools/xen/boot). The -icount
-# backends are the same machines under QEMU's instruction counting
-# (-icount shift=0,sleep=off): one guest instruction is one nanosecond of
-# virtual time, so time-based figures are exact instruction counts and the
-# host's load cannot disturb them.
-VSCHED_BACKENDS="qemu-tcg qemu-icount qemu-kvm hv xen xen-icount"
-# Guest architectures (build/ARCH/), and the backends each one runs on
-# here: arm64 only under emulation on this x86-64 machine.
-VSCHED_ARCHES="x86_64 arm64"
-VSCHED_BACKENDS_x86_64="qemu-tcg qemu-icount qemu-kvm hv xen xen-icount"
-VSCHED_BACKENDS_arm64="qemu-tcg qemu-icount xen xen-icount"
-# QEMU's option for the -icount backends (tools/xen/boot --icount too).
-VSCHED_ICOUNT="shift=0,sleep=off"
+# Every backend tools/run knows, the guest architectures, and which
+# backends boot each (VSCHED_BACKENDS_<arch>), from the registry
+# tools/hostkit/backends.py; a new backend is one entry there plus a
+# backend_cmd_<name> function in tools/run. VSCHED_ICOUNT is QEMU's
+# option for the -icount backends (tools/xen/boot --icount too).
+_vsched_vars=$(python3 "$VSCHED_TOOLS/hostkit/backends.py" --shell) || {
+	echo "${0##*/}: cannot read tools/hostkit/backends.py (python3)" >&2
+	exit 2
+}
+eval "$_vsched_vars"
+unset _vsched_vars
 
 EXIT_USAGE=2		# bad arguments or missing image/binary
 EXIT_SKIP=77		# backend unavailable here (automake's "skipped")
@@ -109,8 +105,8 @@ image_arch()
 # backend_needs_kvm NAME: the backend runs guest code on /dev/kvm.
 backend_needs_kvm()
 {
-	case $1 in
-	qemu-kvm | hv) return 0 ;;
+	case " $VSCHED_KVM_BACKENDS " in
+	*" $1 "*) return 0 ;;
 	esac
 	return 1
 }

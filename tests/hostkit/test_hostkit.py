@@ -1,0 +1,183 @@
+# SPDX-License-Identifier: MIT
+"""The host toolkit (tools/hostkit): the backend registry, the manifest
+parser and tools/testall, on the real manifest and on broken ones.
+Run: python3 -m unittest discover -s tests/hostkit (make hosttest)."""
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from hostkit import backends, manifest  # noqa: E402
+
+TESTALL = os.path.join(ROOT, "tools/testall")
+IMAGE = os.path.join(ROOT, "build/x86_64/vsched.elf")
+
+
+def write(d, text):
+    path = os.path.join(d, "m.cfg")
+    with open(path, "w") as f:
+        f.write(textwrap.dedent(text))
+    return path
+
+
+class Registry(unittest.TestCase):
+    def test_lib_sh_reads_the_registry(self):
+        out = subprocess.run(
+            ["bash", "-c", '. tools/lib.sh; echo "$VSCHED_BACKENDS|'
+             '$VSCHED_BACKENDS_arm64|$VSCHED_ARCHES"; backend_needs_kvm hv '
+             '&& ! backend_needs_kvm xen && echo kvm-ok'],
+            cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        line, kvm = out.splitlines()
+        self.assertEqual(line, "%s|%s|%s" % (
+            " ".join(backends.BACKENDS), " ".join(backends.backends_of(
+                "arm64")), " ".join(backends.ARCHES)))
+        self.assertEqual(kvm, "kvm-ok")
+
+    def test_arm64_has_no_kvm_backend(self):
+        self.assertNotIn("hv", backends.backends_of("arm64"))
+        self.assertNotIn("qemu-kvm", backends.backends_of("arm64"))
+
+
+class RealManifest(unittest.TestCase):
+    def test_loads_and_expands(self):
+        entries = manifest.load(os.path.join(ROOT, "tests/guest/suites.cfg"))
+        runs = manifest.expand(entries)
+        self.assertGreaterEqual(len(runs), 100)
+        for r in runs:
+            self.assertIn(r.arch, backends.BACKENDS[r.backend].arches)
+            self.assertEqual(r.name.startswith("arm64."), r.arch == "arm64")
+        # One entry, both arches: the arm64 rows are not copies.
+        alls = [r for r in runs if r.entry.name == "all"]
+        self.assertEqual({r.arch for r in alls}, {"x86_64", "arm64"})
+        self.assertNotIn("hv", {r.backend for r in alls
+                                if r.arch == "arm64"})
+        inj = [r for r in runs if "inject" in r.entry.groups]
+        self.assertTrue(inj and all(r.entry.expect_exit == 1 or
+                                    r.entry.name == "inj.unknown"
+                                    for r in inj))
+
+
+class BadManifests(unittest.TestCase):
+    GOOD = """\
+        [a]
+        suite = all
+        vcpus = 1
+        backends = qemu-tcg
+        timeout = 10
+        """
+
+    def fails(self, text, *words):
+        with tempfile.TemporaryDirectory() as d:
+            path = write(d, text)
+            with self.assertRaises(manifest.ManifestError) as cm:
+                manifest.expand(manifest.load(path))
+        for w in words:
+            self.assertIn(w, str(cm.exception))
+        return str(cm.exception)
+
+    def test_good(self):
+        with tempfile.TemporaryDirectory() as d:
+            runs = manifest.expand(manifest.load(write(d, self.GOOD)))
+        self.assertEqual([(r.name, r.backend, r.vcpus) for r in runs],
+                         [("a", "qemu-tcg", 1)])
+        self.assertEqual(runs[0].entry.cmdline, "test=all")
+
+    def test_unknown_key(self):
+        self.fails(self.GOOD + "colour = red\n", "[a]", "unknown key",
+                   "colour")
+
+    def test_unknown_backend(self):
+        self.fails(self.GOOD.replace("qemu-tcg", "qemu-tcg bochs"),
+                   "unknown backend 'bochs'")
+
+    def test_arch_without_backend(self):
+        self.fails(self.GOOD.replace("qemu-tcg", "hv") + "arch = arm64\n",
+                   "none of its backends boots arm64")
+
+    def test_bad_numbers(self):
+        self.fails(self.GOOD.replace("vcpus = 1", "vcpus = 0"), "vcpus")
+        self.fails(self.GOOD.replace("vcpus = 1", "vcpus = 65"), "vcpus")
+        self.fails(self.GOOD.replace("timeout = 10", "timeout = soon"),
+                   "timeout", "soon")
+        self.fails(self.GOOD + "expect_exit = 300\n", "expect_exit")
+
+    def test_missing_keys(self):
+        self.fails(self.GOOD.replace("timeout = 10\n", ""), "no timeout")
+        self.fails(self.GOOD.replace("suite = all\n", ""),
+                   "neither suite nor cmdline")
+
+    def test_bad_regex(self):
+        self.fails(self.GOOD + "expect = (unclosed\n", "bad expect regex")
+
+    def test_duplicates(self):
+        self.fails(self.GOOD + "\n" + self.GOOD, "'a'", "already exists")
+        self.fails(self.GOOD + "[a.b]\nsuite = x\nvcpus = 1\nbackends = "
+                   "qemu-tcg\ntimeout = 1\n[a.b]\n", "a.b")
+
+    def test_clash_of_run_names(self):
+        self.fails(self.GOOD + "arch = x86_64 arm64\n[arm64.a]\nsuite = x"
+                   "\nvcpus = 1\nbackends = qemu-tcg\ntimeout = 1\n",
+                   "both make the run arm64.a")
+
+    def test_not_ini(self):
+        self.fails("all 1 qemu-tcg 10 test=all\n", "section")
+
+
+@unittest.skipUnless(os.path.exists(IMAGE), "no guest image (make)")
+class Testall(unittest.TestCase):
+    def run_testall(self, text, *args):
+        with tempfile.TemporaryDirectory() as d:
+            return subprocess.run(
+                [TESTALL, "--manifest", write(d, text)] + list(args),
+                cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    # A bad option value stops the boot with exit code 2 at once: one run
+    # that expects it passes, the same boot without expect_exit fails.
+    RUNS = """\
+        [refused]
+        cmdline = test=all slice_us=abc
+        vcpus = 1
+        backends = qemu-tcg
+        timeout = 20
+        expect_exit = 2
+        expect = slice_us=abc: not a number
+        groups = g1
+
+        [broken]
+        cmdline = test=all slice_us=abc
+        vcpus = 1
+        backends = qemu-tcg
+        timeout = 20
+        groups = g2
+        """
+
+    def test_counts_pass_and_fail(self):
+        p = self.run_testall(self.RUNS, "--jobs", "2")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("1 passed, 1 failed", p.stdout)
+        self.assertRegex(p.stdout, r"(?m)^refused +qemu-tcg +1 +PASS")
+        self.assertRegex(p.stdout, r"(?m)^broken +qemu-tcg +1 +FAIL")
+        self.assertIn("--- last 30 console lines of build/test-logs/"
+                      "broken-qemu-tcg-1.log ---", p.stdout)
+
+    def test_group_filter(self):
+        p = self.run_testall(self.RUNS, "-g", "g1")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("1 passed, 0 failed", p.stdout)
+        p = self.run_testall(self.RUNS, "-g", "g3")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no group 'g3'", p.stderr)
+
+    def test_bad_manifest_is_a_usage_error(self):
+        p = self.run_testall(self.RUNS + "colour = red\n", "--list")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("[broken]: unknown key colour", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

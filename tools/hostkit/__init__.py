@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+"""vsched's host toolkit: the backend registry and the test manifest."""
