@@ -12,7 +12,10 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-from hostkit import backends, manifest  # noqa: E402
+import contextlib  # noqa: E402
+import io  # noqa: E402
+
+from hostkit import backends, manifest, run  # noqa: E402
 
 TESTALL = os.path.join(ROOT, "tools/testall")
 IMAGE = os.path.join(ROOT, "build/x86_64/vsched.elf")
@@ -29,14 +32,14 @@ class Registry(unittest.TestCase):
     def test_lib_sh_reads_the_registry(self):
         out = subprocess.run(
             ["bash", "-c", '. tools/lib.sh; echo "$VSCHED_BACKENDS|'
-             '$VSCHED_BACKENDS_arm64|$VSCHED_ARCHES"; backend_needs_kvm hv '
-             '&& ! backend_needs_kvm xen && echo kvm-ok'],
+             '$VSCHED_BACKENDS_arm64|$VSCHED_ARCHES"; is_backend hv '
+             '&& ! is_backend bochs && echo known-ok'],
             cwd=ROOT, capture_output=True, text=True, check=True).stdout
         line, kvm = out.splitlines()
         self.assertEqual(line, "%s|%s|%s" % (
             " ".join(backends.BACKENDS), " ".join(backends.backends_of(
                 "arm64")), " ".join(backends.ARCHES)))
-        self.assertEqual(kvm, "kvm-ok")
+        self.assertEqual(kvm, "known-ok")
 
     def test_arm64_has_no_kvm_backend(self):
         self.assertNotIn("hv", backends.backends_of("arm64"))
@@ -126,6 +129,96 @@ class BadManifests(unittest.TestCase):
 
     def test_not_ini(self):
         self.fails("all 1 qemu-tcg 10 test=all\n", "section")
+
+
+class Verdicts(unittest.TestCase):
+    """tools/run's verdict on a backend's status and console, for every
+    way a run can end (hostkit/run.py judge())."""
+
+    def judge(self, backend, rc, text, *opts):
+        with tempfile.TemporaryDirectory() as d:
+            res = os.path.join(d, "res")
+            r = run.Run(run.parse(["--backend", backend, "--quiet",
+                                   "--result", res] + list(opts)))
+            r.secs = "1.0"
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), \
+                    self.assertRaises(SystemExit) as cm:
+                r.judge(rc, text, "/nonexistent", False)
+            with open(res) as f:
+                fields = dict(ln.rstrip("\n").split("=", 1) for ln in f)
+        return cm.exception.code, out.getvalue().strip(), fields
+
+    def test_pass(self):
+        code, line, f = self.judge("qemu-tcg", 1, "PASS a\n3 passed, 0 failed\n")
+        self.assertEqual(code, 0)
+        self.assertIn("PASS (3 passed, 0 failed, 1.0 s)", line)
+        self.assertEqual((f["status"], f["passed"], f["failed"]),
+                         ("PASS", "3", "0"))
+
+    def test_failed_checks(self):
+        code, line, _ = self.judge("qemu-tcg", 3,
+                                   "FAIL a: x\n3 passed, 1 failed\n")
+        self.assertEqual(code, 1)
+        self.assertIn("1 check failed; guest exit code 1", line)
+
+    def test_fail_line_beside_a_clean_summary(self):
+        code, line, _ = self.judge("hv", 0, "FAIL a\n3 passed, 0 failed\n")
+        self.assertEqual(code, 1)
+        self.assertIn("summary says 0 failed but the log has 1 FAIL lines",
+                      line)
+
+    def test_no_summary(self):
+        code, line, _ = self.judge("qemu-tcg", 1, "booted\n")
+        self.assertEqual(code, 1)
+        self.assertIn("no summary line", line)
+
+    def test_no_checks(self):
+        self.assertIn("no checks ran",
+                      self.judge("hv", 0, "0 passed, 0 failed\n")[1])
+
+    def test_timeout(self):
+        code, line, _ = self.judge("qemu-tcg", 124, "", "--timeout", "7")
+        self.assertEqual(code, 1)
+        self.assertIn("timeout after 7 s", line)
+        line = self.judge("hv", 124, "", "--timeout", "7")[1]
+        self.assertIn("(hv ignored its --timeout)", line)
+
+    def test_qemu_own_failures(self):
+        self.assertIn("QEMU quit without an exit code",
+                      self.judge("qemu-tcg", 0, "")[1])
+        line = self.judge("qemu-icount", 1, "qemu-system-x86_64: warning: x"
+                          "\nqemu-system-x86_64: -foo: invalid option\n")[1]
+        self.assertIn("qemu-system-x86_64: -foo: invalid option", line)
+        self.assertNotIn("warning", line)
+
+    def test_backend_errors(self):
+        line = self.judge("hv", 3, "hv: vcpus=1\nhv: KVM_RUN: EFAULT\n")[1]
+        self.assertIn("hv exit status 3: hv: KVM_RUN: EFAULT", line)
+        line = self.judge("xen", 3, "xen-boot: FAILED: Xen panicked\n")[1]
+        self.assertIn("tools/xen/boot exit status 3: Xen panicked", line)
+
+    def test_negative(self):
+        code, line, _ = self.judge("qemu-tcg", 5, "x: refused\n",
+                                   "--expect-exit", "2", "--expect",
+                                   "^x: ref")
+        self.assertEqual(code, 0)
+        self.assertIn("exit code 2 as expected", line)
+        code, line, _ = self.judge("qemu-tcg", 1, "x: refused\n",
+                                   "--expect-exit", "2", "--expect", "^y")
+        self.assertEqual(code, 1)
+        self.assertIn("guest exit code 0, expected 2; no line matches '^y'",
+                      line)
+
+    def test_usage_errors(self):
+        for argv in (["--backend", "bochs"], ["--vcpus", "2"],
+                     ["--backend", "hv", "--arch", "arm64"],
+                     ["--backend", "hv", "--vcpus", "0"],
+                     ["--backend", "hv", "--expect", "(x"]):
+            with contextlib.redirect_stderr(io.StringIO()), \
+                    self.assertRaises(SystemExit) as cm:
+                run.Run(run.parse(argv))
+            self.assertEqual(cm.exception.code, 2, argv)
 
 
 @unittest.skipUnless(os.path.exists(IMAGE), "no guest image (make)")

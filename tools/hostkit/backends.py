@@ -2,13 +2,16 @@
 """The backend registry: the one place that says which backends exist,
 which guest architectures each boots, and what each needs from the host.
 
-tools/run boots them (a backend_cmd_<name> shell function per backend);
-tools/lib.sh reads its lists from here (``backends.py --shell``), and
-tools/testall and the manifest (tests/guest/suites.cfg) check against them.
-A new backend is one entry here, its command in tools/run, and its
-manifest rows.
+Each entry says how to boot an image there (its command and wall-clock
+guard), how its exit status carries the guest's exit code, and how to find
+its own errors in the console: tools/run (hostkit/run.py) does the rest
+alike for all. tools/lib.sh reads the lists from here (``backends.py
+--shell``), and tools/testall and the manifest (tests/guest/suites.cfg)
+check against them. A new backend is one entry here plus its manifest
+rows.
 """
 import os
+import re
 import sys
 from dataclasses import dataclass
 
@@ -27,6 +30,116 @@ EXIT_USAGE = 2   # bad arguments, or a missing image or binary
 EXIT_SKIP = 77   # backend unavailable here (automake's "skipped")
 
 
+@dataclass
+class Boot:
+    """One boot, as tools/run was asked for it."""
+    arch: str
+    vcpus: int
+    mem: int            # MiB (xen: dom0's)
+    timeout: int        # seconds the guest may run
+    cmdline: str
+    image: str
+    hv: str
+    extra: list         # arguments for the backend (tools/run ... -- ARGS)
+
+
+# The command of each kind of backend: (argv, guard), guard being the
+# wall-clock limit of the timeout(1) wrapper around it.
+# QEMU: -nodefaults -serial stdio -display none instead of -nographic keeps
+# SeaBIOS's terminal reset and iPXE's banner off the console; the guest sees
+# the same machine minus a VGA and a NIC. arm64: the virt board with a
+# GICv3; the guest exits through semihosting with the same (code << 1) | 1
+# status as x86's isa-debug-exit.
+def qemu_machine(b, accel, cpu):
+    """The machine of the qemu-* backends, without what it boots."""
+    if b.arch == "arm64":
+        cmd = [os.environ.get("QEMU_ARM64", "qemu-system-aarch64"),
+               "-M", "virt,gic-version=3", "-accel", accel, "-cpu", cpu,
+               "-smp", str(b.vcpus), "-m", str(b.mem), "-display", "none",
+               "-nodefaults", "-serial", "stdio", "-no-reboot",
+               "-semihosting-config", "enable=on,target=native"]
+    else:
+        cmd = [os.environ.get("QEMU", "qemu-system-x86_64"), "-M", "q35",
+               "-accel", accel, "-cpu", cpu, "-smp", str(b.vcpus),
+               "-m", str(b.mem), "-display", "none", "-nodefaults",
+               "-serial", "stdio", "-no-reboot",
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    return cmd
+
+
+def _qemu(b, accel, cpu):
+    return qemu_machine(b, accel, cpu) + ["-kernel", b.image, "-append",
+                                          b.cmdline] + b.extra
+
+
+# -arch-capabilities: this machine's kvm_pvm refuses MSR 0x10a, which QEMU
+# 7.2 writes for "-cpu host" and then aborts on. Nothing here needs it.
+QEMU_ACCEL = {"qemu-tcg": ("tcg", "max"), "qemu-icount": ("tcg", "max"),
+              "qemu-kvm": ("kvm", "host,-arch-capabilities")}
+
+
+def _cmd_tcg(b):
+    return _qemu(b, *QEMU_ACCEL["qemu-tcg"]), b.timeout
+
+
+# The same machine with one guest instruction per nanosecond of virtual
+# time: the TSC / CNTVCT and every timer follow the instruction count.
+def _cmd_icount(b):
+    return _qemu(b, *QEMU_ACCEL["qemu-icount"]) + ["-icount", ICOUNT], \
+        b.timeout
+
+
+def _cmd_kvm(b):
+    return _qemu(b, *QEMU_ACCEL["qemu-kvm"]), b.timeout
+
+
+# hv enforces --timeout itself; the wrapper is only a safety net.
+def _cmd_hv(b):
+    return ([b.hv, "--vcpus", str(b.vcpus), "--mem", "%dM" % b.mem,
+             "--timeout", str(b.timeout), "--cmdline", b.cmdline] +
+            b.extra + [b.image], b.timeout + 10)
+
+
+# tools/xen/boot stops QEMU once the guest has said its exit code and exits
+# with that code; it keeps its own timeout, the wrapper is a safety net.
+def _cmd_xen(b, icount=False):
+    return ([os.path.join(ROOT, "tools/xen/boot"), "--arch", b.arch,
+             "--vcpus", str(b.vcpus), "--mem", str(b.mem),
+             "--timeout", str(b.timeout), "--cmdline", b.cmdline,
+             "--image", b.image] + b.extra + (["--icount"] if icount else []),
+            b.timeout + 15)
+
+
+def _cmd_xen_icount(b):
+    return _cmd_xen(b, True)
+
+
+def _first(log, pattern, skip=None):
+    for ln in log.splitlines():
+        if re.match(pattern, ln) and not (skip and re.search(skip, ln)):
+            return ln
+    return ""
+
+
+# A backend's own failure, told apart from the guest's: QEMU's first error
+# line (not a warning); tools/xen/boot's verdict when Xen or dom0 failed
+# without an exit code from the guest (Xen panic, no HAP, bad module);
+# hv's first message that is not routine (hv exits 2 on usage or setup
+# errors and 3 on a crash: like guest codes).
+def _err_qemu(log):
+    return _first(log, r"qemu(-system\S*)?: ",
+                  r"warning:|terminating on signal")
+
+
+def _err_xen(log):
+    return _first(log, r"xen-boot: FAILED: ")[len("xen-boot: FAILED: "):]
+
+
+def _err_hv(log):
+    return _first(log, r"hv: ",
+                  r"^hv: (vcpus=|KVM exit counters| |timeout after)")
+
+
 @dataclass(frozen=True)
 class Backend:
     name: str
@@ -34,22 +147,34 @@ class Backend:
     needs_kvm: bool     # runs guest code on /dev/kvm
     icount: bool        # under QEMU -icount: exact, host-proof timing
     doc: str
+    command: object     # Boot -> (argv, guard seconds)
+    # How its exit status carries the guest's code: "qemu" ((code << 1) | 1;
+    # 0 when the guest reset under -no-reboot, 1 on QEMU's own errors) or
+    # "plain" (the code itself).
+    status: str
+    error: object       # console text -> the backend's own error, or ""
+    default_mem: int = 512
 
 
 BACKENDS = {b.name: b for b in (
     Backend("qemu-tcg", ARCHES, False, False,
-            "QEMU, TCG (multi-threaded): the plain emulator"),
+            "QEMU, TCG (multi-threaded): the plain emulator",
+            _cmd_tcg, "qemu", _err_qemu),
     Backend("qemu-icount", ARCHES, False, True,
-            "QEMU, TCG under -icount " + ICOUNT),
+            "QEMU, TCG under -icount " + ICOUNT,
+            _cmd_icount, "qemu", _err_qemu),
     Backend("qemu-kvm", ("x86_64",), True, False,
-            "QEMU on /dev/kvm"),
+            "QEMU on /dev/kvm", _cmd_kvm, "qemu", _err_qemu),
     Backend("hv", ("x86_64",), True, False,
-            "our own launcher on /dev/kvm (build/hv/hv)"),
+            "our own launcher on /dev/kvm (build/hv/hv)",
+            _cmd_hv, "plain", _err_hv),
     Backend("xen", ARCHES, False, False,
             "real Xen 4.17 in QEMU TCG, the guest as its dom0 "
-            "(tools/xen/boot)"),
+            "(tools/xen/boot; --mem is dom0's)",
+            _cmd_xen, "plain", _err_xen, 64),
     Backend("xen-icount", ARCHES, False, True,
-            "the same Xen in QEMU under -icount " + ICOUNT),
+            "the same Xen in QEMU under -icount " + ICOUNT,
+            _cmd_xen_icount, "plain", _err_xen, 64),
 )}
 
 
@@ -64,6 +189,22 @@ def default_image(arch):
     if arch == "arm64":
         return os.path.join(ROOT, "build/arm64/vsched.bin")
     return os.path.join(ROOT, "build", arch, "vsched.elf")
+
+
+def image_arch(path):
+    """The architecture of a guest image (ELF machine, or the arm64 Image
+    header's magic), or None."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+    except OSError:
+        return None
+    if head[:4] == b"\x7fELF" and len(head) >= 20:
+        return {0x3e: "x86_64", 0xb7: "arm64"}.get(
+            int.from_bytes(head[18:20], "little"))
+    if head[56:60] == b"ARM\x64":
+        return "arm64"
+    return None
 
 
 def kvm_missing():
