@@ -390,6 +390,40 @@ const char *bench_name(unsigned i)
 	return NULL;
 }
 
+/* Whether bench= spec selects b of table t: all takes the tables marked
+ * in_all, a list names any benchmark. */
+static bool selected(const char *spec, unsigned t, const struct bench *b)
+{
+	return tabs[t].in_all ? wanted(spec, b->name)
+			      : cmdline_list_has(spec, b->name);
+}
+
+/* "BENCHLIST a,b,..." lines: every benchmark this run tries, in order,
+ * before the first runs, so the host knows what to expect (a skipped one
+ * says BENCH_SKIP) without a copy of the list. Lines stay well under the
+ * console's 511 bytes. */
+static void print_list(const char *spec)
+{
+	char line[256];
+	int len = 0;
+
+	for (unsigned t = 0; t < ARRAY_SIZE(tabs); t++)
+		for (unsigned i = 0; i < *tabs[t].n; i++) {
+			const struct bench *b = &tabs[t].t[i];
+
+			if (!selected(spec, t, b))
+				continue;
+			if (len && len + strlen(b->name) + 2 > 200) {
+				kprintf("BENCHLIST %s\n", line);
+				len = 0;
+			}
+			len += ksnprintf(line + len, sizeof(line) - len, "%s%s",
+					 len ? "," : "", b->name);
+		}
+	if (len)
+		kprintf("BENCHLIST %s\n", line);
+}
+
 int bench_run(const char *spec)
 {
 	unsigned mark = 1, failed = 0, ran = 0;
@@ -399,14 +433,14 @@ int bench_run(const char *spec)
 		"idle=%s, slice %lu us\n", virt->name, cpu_count(), arch_cycles_hz(),
 		bench_cycles_to_ns(ts_cost_cyc), idle_policy(),
 		thread_slice_ns() / 1000);
+	print_list(spec);
 	kprintf("  %-18s %8s %9s %9s %9s %9s %9s %10s\n", "benchmark", "n", "min",
 		"p50", "p90", "p99", "p99.9", "max");
 	for (unsigned t = 0; t < ARRAY_SIZE(tabs); t++)
 		for (unsigned i = 0; i < *tabs[t].n; i++, mark++) {
 			const struct bench *b = &tabs[t].t[i];
 
-			if (!(tabs[t].in_all ? wanted(spec, b->name)
-					     : cmdline_list_has(spec, b->name)))
+			if (!selected(spec, t, b))
 				continue;
 			int rc = run_one(b, mark);
 

@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import contextlib  # noqa: E402
 import io  # noqa: E402
 
-from hostkit import backends, manifest, run  # noqa: E402
+from hostkit import backends, manifest, run, xenboot  # noqa: E402
 
 TESTALL = os.path.join(ROOT, "tools/testall")
 IMAGE = os.path.join(ROOT, "build/x86_64/vsched.elf")
@@ -219,6 +219,94 @@ class Verdicts(unittest.TestCase):
                     self.assertRaises(SystemExit) as cm:
                 run.Run(run.parse(argv))
             self.assertEqual(cm.exception.code, 2, argv)
+
+
+class XenBoot(unittest.TestCase):
+    """tools/xen/boot: its QEMU command and what it reads off Xen's
+    console (hostkit/xenboot.py)."""
+
+    def watch(self, text, arch="x86_64"):
+        w = xenboot.XenWatch(arch, "console=com1")
+        with contextlib.redirect_stdout(io.StringIO()):
+            for ln in text.splitlines():
+                w.line(ln)
+        return w
+
+    def test_exit_code_then_stop(self):
+        w = self.watch("(XEN) Freed 656kB init memory\nvsched: exit code 1\n")
+        self.assertEqual(w.code, 1)
+        self.assertFalse(w.stop())          # Xen's last lines first
+        w.stop_at -= 10
+        self.assertTrue(w.stop())
+        self.assertFalse(w.line("qemu-system-x86_64: terminating on signal"
+                                " 15 from pid 1 (timeout)"))
+
+    def test_panic_code(self):
+        w = self.watch("vsched: stopped all vCPUs after a panic; exiting "
+                       "with code 3\n")
+        self.assertEqual(w.code, 3)
+
+    def test_xen_panic(self):
+        w = self.watch("(XEN) HVM: Hardware Assisted Paging (HAP) not "
+                       "detected\n(XEN) ****************************************"
+                       "\n(XEN) Panic on CPU 0:\n(XEN) Error creating d0: -95\n"
+                       "(XEN) ****************************************\n")
+        self.assertEqual(w.panic, ["Error creating d0: -95"])
+        self.assertTrue(w.no_hap)
+        self.assertFalse(w.stop())          # a second for its last lines
+        w.stop_at -= 10
+        self.assertTrue(w.stop())
+
+    def test_dom0_end(self):
+        w = self.watch("(XEN) ELF: not an ELF binary\n(XEN) Hardware Dom0 "
+                       "crashed: 'noreboot' set - not rebooting.\n")
+        self.assertIsNone(w.code)
+        self.assertEqual(w.dom0_why, ["ELF: not an ELF binary"])
+        self.assertTrue(w.xen_end.startswith("Hardware Dom0 crashed"))
+        self.assertTrue(w.stop())           # dom0 is gone: stop at once
+
+    def opts(self, *argv):
+        with tempfile.NamedTemporaryFile() as img:
+            o = xenboot.parse(["--image", img.name, "--dry-run"] +
+                              list(argv))
+            o["--xen"] = "/nonexistent/xen"  # not unpacked here
+            return o
+
+    def test_commands(self):
+        o = self.opts("--arch", "arm64", "--vcpus", "4", "--pcpus", "2",
+                      "--cmdline", "test=a,b")
+        o["--xen"] = __file__  # any file: arm64 Xen is used as it is
+        cmd, line = xenboot.command(o)
+        self.assertIn("vwfi=trap", line)    # overcommitted: not pinned
+        self.assertNotIn("dom0_vcpus_pin", line)
+        self.assertTrue(cmd[-1].endswith("bootargs=test=a,,b"))
+        o = self.opts("--arch", "arm64", "--vcpus", "2")
+        o["--xen"] = __file__
+        self.assertIn("dom0_vcpus_pin vwfi=native", xenboot.command(o)[1])
+
+    def test_usage(self):
+        for argv in (["--vcpus", "65"], ["--vcpus", "2", "--pcpus", "3"],
+                     ["--mem", "8"], ["--arch", "riscv64"],
+                     ["--arch", "arm64", "--no-npt"], ["--bogus"]):
+            with contextlib.redirect_stderr(io.StringIO()), \
+                    self.assertRaises(SystemExit) as cm:
+                xenboot.parse(argv)
+            self.assertEqual(cm.exception.code, 2, argv)
+
+
+class LabList(unittest.TestCase):
+    """The lab's benchmark list is the guest's (BENCHLIST lines), not a
+    copy (tools/lablib)."""
+
+    def test_bench_list_and_keys(self):
+        from lablib import console as lconsole, report
+        lines = ["bench: virt kvm", "BENCHLIST a,b", "x BENCHLIST c",
+                 "BENCH {\"name\":\"a\"}"]
+        self.assertEqual(lconsole.bench_list(lines), ["a", "b", "c"])
+        data = {"x": {"keys": ["a", "b", "a@poll"], "results": []},
+                "y": {"keys": ["a", "z"], "results": []},
+                "old": {"results": [{"key": "q"}]}}
+        self.assertEqual(report.keys(data), ["a", "b", "a@poll", "z", "q"])
 
 
 @unittest.skipUnless(os.path.exists(IMAGE), "no guest image (make)")

@@ -1,25 +1,49 @@
 # SPDX-License-Identifier: MIT
 """A guest's console: run a backend's command under timeout(1), its output
-line by line to a log, to stdout if asked, and to a callback; every stop
-signal passed on. The one copy of this plumbing for tools/run and
-tools/linuxref/run."""
+line by line to a log, to stdout if asked, and to a watcher; every stop
+signal passed on. The one copy of this plumbing for tools/run,
+tools/xen/boot and tools/linuxref/run."""
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 
-def stream(cmd, guard, log=None, echo=True, on_line=None):
+class Watcher:
+    """What a caller learns from the console. line() sees each line
+    (decoded, without its line end and carriage return) and returns False
+    to keep it off stdout and the log; stop() is asked after every line and
+    at least once a second, and a True ends the backend (SIGTERM through
+    timeout(1)): for a hypervisor that never quits on its own."""
+
+    def line(self, text):
+        return True
+
+    def stop(self):
+        return False
+
+
+def stream(cmd, guard, log=None, echo=True, watcher=None):
     """Run cmd under ``timeout -k 5 guard``. Returns (status, seconds):
-    timeout(1)'s status (124 or 137 when the guard fired), or None when a
-    signal (Ctrl-C, SIGTERM, SIGHUP) stopped us first. Lines reach the log
-    and stdout as they come (the lab reads them live); on_line gets each
-    one decoded, without its line end and carriage return."""
-    stopped = []
+    timeout(1)'s status (124 or 137 when the guard fired; -15 or 143 when
+    the watcher stopped it), or None when a signal (Ctrl-C, SIGTERM,
+    SIGHUP) stopped us first. Lines reach the log and stdout as they come
+    (the lab reads them live)."""
+    watcher = watcher or Watcher()
+    stopped, ended = [], []
     t0 = time.monotonic()
     proc = subprocess.Popen(["timeout", "-k", "5", str(guard)] + cmd,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
+    lines = queue.Queue()
+
+    def reader():
+        for chunk in iter(proc.stdout.readline, b""):
+            lines.put(chunk)
+        lines.put(None)
+    threading.Thread(target=reader, daemon=True).start()
 
     # timeout(1) sits in its own process group and would not see a
     # terminal's Ctrl-C: pass every stop signal on.
@@ -31,18 +55,27 @@ def stream(cmd, guard, log=None, echo=True, on_line=None):
     out = sys.stdout.buffer
     f = open(log, "ab") if log else None
     try:
-        for chunk in iter(proc.stdout.readline, b""):
-            if f:
-                f.write(chunk)
-                f.flush()
-            if echo:
-                try:
-                    out.write(chunk)
-                    out.flush()
-                except BrokenPipeError:
-                    echo = False
-            if on_line:
-                on_line(chunk.decode("utf-8", "replace").rstrip("\r\n"))
+        while True:
+            try:
+                chunk = lines.get(timeout=0.5)
+            except queue.Empty:
+                chunk = b""
+            if chunk is None:
+                break
+            if chunk and watcher.line(
+                    chunk.decode("utf-8", "replace").rstrip("\r\n")):
+                if f:
+                    f.write(chunk)
+                    f.flush()
+                if echo:
+                    try:
+                        out.write(chunk)
+                        out.flush()
+                    except BrokenPipeError:
+                        echo = False
+            if not ended and watcher.stop():
+                ended.append(True)
+                proc.terminate()
         rc = proc.wait()
     finally:
         if f:

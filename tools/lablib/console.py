@@ -11,6 +11,16 @@ LINE = re.compile(r"(BENCH|BENCHHIST|BENCHLEDGER|BENCHRATE|HV_MARK (\d+)) "
                   r"(\{.*\})\s*$")
 
 
+def bench_list(lines):
+    """The benchmarks a boot tries, in order: its BENCHLIST lines."""
+    out = []
+    for line in lines:
+        m = re.search(r"BENCHLIST ([\w,]+)\s*$", line)
+        if m:
+            out += [n for n in m.group(1).split(",") if n]
+    return out
+
+
 def parse(lines, backend, idle, warn=None):
     """Console lines of one boot -> list of result dicts (key: name, or
     name@poll for the idle=poll boot). A BENCH-kind line that does not

@@ -12,7 +12,7 @@ import html
 import os
 import re
 
-from .report import KEYS, LINUX_OF, find, is_icount
+from .report import LINUX_OF, find, is_icount, keys
 
 STYLE = """
 body { font: 14px/1.4 sans-serif; margin: 1.5em; color: #222; max-width: 1400px }
@@ -67,7 +67,7 @@ def table(tid, head, rows):
 
 def icount_rows(all_data, bes):
     rows = []
-    for key in KEYS:
+    for key in keys(all_data):
         cells = []
         for be in bes:
             r = find(all_data[be]["results"], key)
@@ -80,7 +80,7 @@ def icount_rows(all_data, bes):
 
 def wall_rows(all_data, bes):
     rows = []
-    for key in KEYS:
+    for key in keys(all_data):
         cells = []
         for be in bes:
             d = all_data[be]

@@ -6,11 +6,22 @@ beside the guest's ledger; the KVM selftests; the targets; the
 configuration of every run."""
 from .console import per_op_text
 
-BENCHES = ["timestamp", "null_exit", "ipi_self", "ipi_remote", "timer_raw",
-           "yield", "wake_local", "wake_remote", "timer_1k", "timer_10k",
-           "preempt", "spawn_join", "mutex_handoff"]
+# The idle=poll boot's benchmarks (the idle=halt boot runs bench=all:
+# which benchmarks that is, and in what order, the guest says in its
+# BENCHLIST lines; see keys()).
 POLL_BENCHES = ["ipi_remote", "wake_remote"]
-KEYS = BENCHES + [b + "@poll" for b in POLL_BENCHES]
+
+
+def keys(all_data):
+    """Every result key of these backends, in the guests' order: the
+    BENCHLIST of each boot (idle=poll ones as name@poll), their union
+    across backends; for saved data without it, the results' own keys."""
+    out = []
+    for d in all_data.values():
+        for k in d.get("keys") or [r["key"] for r in d["results"]]:
+            if k not in out:
+                out.append(k)
+    return out
 # Floor each scheduler benchmark is compared with (same boot).
 FLOOR_OF = {"wake_remote": "ipi_remote", "wake_remote@poll": "ipi_remote@poll",
             "timer_1k": "timer_raw", "timer_10k": "timer_raw",
@@ -60,7 +71,7 @@ def icount_table(all_data, out):
             "host's load does not change them)"]
     hdr = "%-18s" % "instructions" + "".join("%32s" % b for b in bes)
     out += [hdr, "-" * len(hdr)]
-    for key in KEYS:
+    for key in keys(all_data):
         cells = []
         for be in bes:
             r = find(all_data[be]["results"], key)
@@ -73,7 +84,7 @@ def icount_table(all_data, out):
             "leave the guest under hardware virtualization, by kind; "
             "docs/transitions.md says which kind traps where), and p50 over "
             "the floor of the same boot:"]
-    for key in KEYS:
+    for key in keys(all_data):
         for be in bes:
             d = all_data[be]
             r = find(d["results"], key)
@@ -121,7 +132,7 @@ def xen_estimate(all_data, out):
                    "counts the whole window, both threads and every "
                    "timestamp, the figure only the timed interval):"
                    % (xen, plain, trip, ts))
-        for key in KEYS:
+        for key in keys(all_data):
             a, b = find(xr, key), find(pr, key)
             if not a or not b or key in g or a["p50"] < b["p50"]:
                 continue
@@ -146,7 +157,7 @@ def wall_table(all_data, out):
         for be, g in cols)
     out += ["", "WALL-CLOCK FIGURES (what this host's timing shows; noisy, "
             "never a budget)", hdr, "-" * len(hdr)]
-    for key in KEYS:
+    for key in keys(all_data):
         cells = []
         for be, g in cols:
             d = all_data[be]
@@ -158,7 +169,7 @@ def wall_table(all_data, out):
                                    if r else "-"))
         out.append("%-18s" % key + "".join(cells))
     out += ["", "ratios (p50; ours / floor in the same boot, ours / Linux):"]
-    for key in KEYS:
+    for key in keys(all_data):
         parts = []
         for be in bes:
             d = all_data[be]
@@ -202,7 +213,7 @@ def kvm_counters(all_data, out, pvm):
     out += ["", "hv: KVM's own counters per op beside the guest's ledger "
             "(exits, halt_exits, insn_emulation; emulated instructions per "
             "exit that is not a halt; ledger total and halt):"]
-    for key in KEYS:
+    for key in keys(all_data):
         r = find(d["results"], key)
         if not r or "exits" not in r:
             continue
