@@ -153,34 +153,60 @@ class Backend:
     # "plain" (the code itself).
     status: str
     error: object       # console text -> the backend's own error, or ""
+    accel: str          # what runs the guest, as the lab records it
     default_mem: int = 512
 
 
 BACKENDS = {b.name: b for b in (
     Backend("qemu-tcg", ARCHES, False, False,
             "QEMU, TCG (multi-threaded): the plain emulator",
-            _cmd_tcg, "qemu", _err_qemu),
+            _cmd_tcg, "qemu", _err_qemu, "tcg"),
     Backend("qemu-icount", ARCHES, False, True,
             "QEMU, TCG under -icount " + ICOUNT,
-            _cmd_icount, "qemu", _err_qemu),
+            _cmd_icount, "qemu", _err_qemu, "tcg, icount shift=0 (exact)"),
     Backend("qemu-kvm", ("x86_64",), True, False,
-            "QEMU on /dev/kvm", _cmd_kvm, "qemu", _err_qemu),
+            "QEMU on /dev/kvm", _cmd_kvm, "qemu", _err_qemu, "kvm"),
     Backend("hv", ("x86_64",), True, False,
             "our own launcher on /dev/kvm (build/hv/hv)",
-            _cmd_hv, "plain", _err_hv),
+            _cmd_hv, "plain", _err_hv, "kvm"),
     Backend("xen", ARCHES, False, False,
             "real Xen 4.17 in QEMU TCG, the guest as its dom0 "
             "(tools/xen/boot; --mem is dom0's)",
-            _cmd_xen, "plain", _err_xen, 64),
+            _cmd_xen, "plain", _err_xen, "tcg+xen", 64),
     Backend("xen-icount", ARCHES, False, True,
             "the same Xen in QEMU under -icount " + ICOUNT,
-            _cmd_xen_icount, "plain", _err_xen, 64),
+            _cmd_xen_icount, "plain", _err_xen,
+            "tcg+xen, icount shift=0 (exact)", 64),
 )}
 
 
 def backends_of(arch):
     """The backends that boot arch, in registry order."""
     return [b.name for b in BACKENDS.values() if arch in b.arches]
+
+
+def lab_name(arch, backend):
+    """The lab's name for backend with an arch guest: the backend's own for
+    x86_64, else arch-prefixed without "qemu-" (arm64-tcg, arm64-xen)."""
+    if arch == "x86_64":
+        return backend
+    short = backend[len("qemu-"):] if backend.startswith("qemu-") else backend
+    return "%s-%s" % (arch, short)
+
+
+def lab_backends():
+    """The lab's backends, (name, arch, backend, accel): the exact (icount)
+    ones first, since they lead its report."""
+    out = []
+    for b in BACKENDS.values():
+        if b.icount:
+            out += [(lab_name(a, b.name), a, b.name, b.accel)
+                    for a in b.arches]
+    for a in ARCHES:
+        out += [(lab_name(a, b.name), a, b.name, b.accel)
+                for b in BACKENDS.values() if not b.icount and a in b.arches]
+    return [(n, a, b, acc if a == "x86_64" else "%s (%s guest)" % (acc, a))
+            for n, a, b, acc in out]
 
 
 def default_image(arch):
