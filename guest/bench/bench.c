@@ -10,6 +10,7 @@
 #include "arch.h"
 #include "virt.h"
 #include "guest/bench/bench.h"
+#include "guest/bench/benchfmt.h"
 #include "guest/ledger.h"
 #include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
@@ -144,26 +145,39 @@ static const char *idle_policy(void) { return option_str("idle"); }
 static void print_json(const struct bench *b, const struct bench_ctx *c,
 		       const struct bench_stats *st, unsigned mark)
 {
-	const struct hist *h = &c->hist;
 	const uint64_t *q = st->q;
-
-	kprintf("BENCH {\"name\":\"%s\",\"guest\":\"vsched\",\"virt\":\"%s\","
-		"\"vcpus\":%u,\"n\":%lu,\"unit\":\"ns\",\"min\":%lu,\"p50\":%lu,"
-		"\"p90\":%lu,\"p99\":%lu,\"p999\":%lu,\"max\":%lu,\"mean\":%lu,"
-		"\"cycles\":{\"min\":%lu,\"p50\":%lu,\"p90\":%lu,\"p99\":%lu,"
-		"\"p999\":%lu,\"max\":%lu},\"exact\":%s,\"clock_errors\":%lu,"
-		"\"ts_cost_ns\":%lu,\"clock\":\"%s\",\"clock_traps\":%s,"
-		"\"cycles_hz\":%lu,\"idle\":\"%s\",\"slice_us\":%lu,\"mark\":%u,"
-		"\"what\":\"%s\"}\n",
-		b->name, virt->name, cpu_count(), h->n,
-		bench_cycles_to_ns(st->min), bench_cycles_to_ns(q[0]),
+	struct bench_figures fig = {
+		c->hist.n, bench_cycles_to_ns(st->min), bench_cycles_to_ns(q[0]),
 		bench_cycles_to_ns(q[1]), bench_cycles_to_ns(q[2]),
 		bench_cycles_to_ns(q[3]), bench_cycles_to_ns(st->max),
-		bench_cycles_to_ns(st->mean), st->min, q[0], q[1], q[2], q[3],
-		st->max, st->exact ? "true" : "false", c->clock_errors,
-		bench_cycles_to_ns(ts_cost_cyc), arch_counter_name,
-		ledger_tsc_traps ? "true" : "false", arch_cycles_hz(), idle_policy(),
-		thread_slice_ns() / 1000, mark, b->what);
+		bench_cycles_to_ns(st->mean)};
+	char buf[BENCHFMT_LINE_MAX + 1];
+	struct benchfmt f;
+
+	benchfmt_begin(&f, buf, b->name, "vsched", cpu_count(), &fig);
+	benchfmt_add(&f, "\"virt\":\"%s\",\"cycles\":{\"min\":%lu,\"p50\":%lu,"
+		     "\"p90\":%lu,\"p99\":%lu,\"p999\":%lu,\"max\":%lu},"
+		     "\"exact\":%s,\"clock_errors\":%lu", virt->name, st->min,
+		     q[0], q[1], q[2], q[3], st->max,
+		     st->exact ? "true" : "false", c->clock_errors);
+	benchfmt_add(&f, "\"ts_cost_ns\":%lu,\"clock\":\"%s\",\"clock_traps\":%s,"
+		     "\"cycles_hz\":%lu,\"idle\":\"%s\",\"slice_us\":%lu,"
+		     "\"mark\":%u,\"what\":\"%s\"", bench_cycles_to_ns(ts_cost_cyc),
+		     arch_counter_name, ledger_tsc_traps ? "true" : "false",
+		     arch_cycles_hz(), idle_policy(), thread_slice_ns() / 1000,
+		     mark, b->what);
+	benchfmt_end(&f);
+}
+
+/* benchfmt.h's two hooks: the guest's formatter and console. */
+int benchfmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return kvsnprintf(buf, size, fmt, ap);
+}
+
+void benchfmt_line(const char *line)
+{
+	kprintf("%s\n", line);
 }
 
 /* One line of counts: "cpu":-1 is the sum, then each vCPU with any; and
@@ -232,29 +246,20 @@ static void print_clock_errors(const struct bench *b, const struct bench_ctx *c)
 		(uint64_t)(BENCH_SANE_NS / 1000000000ull), cpus);
 }
 
+static uint64_t hist_low_ns(unsigned i, const void *h)
+{
+	return bench_cycles_to_ns(hist_bucket_low(i));
+}
+
+static uint64_t hist_count(unsigned i, const void *h)
+{
+	return ((const struct hist *)h)->count[i];
+}
+
 static void print_hist(const struct bench *b, const struct hist *h)
 {
-	char line[480];
-	int len = ksnprintf(line, sizeof(line), "BENCHHIST {\"name\":\"%s\","
-			    "\"guest\":\"vsched\",\"buckets\":[", b->name);
-	bool first = true;
-
-	/* Long histograms go out as several lines with the same name. */
-	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-		if (!h->count[i])
-			continue;
-		if (len > (int)sizeof(line) - 48) {
-			kprintf("%s]}\n", line);
-			len = ksnprintf(line, sizeof(line), "BENCHHIST {\"name\":\"%s\","
-					"\"guest\":\"vsched\",\"buckets\":[", b->name);
-			first = true;
-		}
-		len += ksnprintf(line + len, sizeof(line) - len, "%s[%lu,%u]",
-				 first ? "" : ",", bench_cycles_to_ns(hist_bucket_low(i)),
-				 h->count[i]);
-		first = false;
-	}
-	kprintf("%s]}\n", line);
+	benchfmt_hist(b->name, "vsched", HIST_BUCKETS, hist_low_ns, hist_count,
+		      h);
 }
 
 static void print_row(const struct bench *b, const struct bench_ctx *c,

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest/bench/benchfmt.h"
 #include "guest/bench/hist.h"
 
 #define NSEC 1000000000ull

@@ -54,42 +54,45 @@ unsigned warmup(unsigned n)
 	return n / 50 + 5;
 }
 
-/* One line "BENCHHIST {...}" per at most ~480 characters; a long
- * histogram becomes several lines with the same name, as the guest's. */
-static void print_hist(const char *name, const struct hist *h)
+/* benchfmt.h's two hooks: libc's formatter and stdout. */
+int benchfmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	char line[560];
-	const char *head = "BENCHHIST {\"name\":\"%s\",\"guest\":\"linux\",\"buckets\":[";
-	int len = snprintf(line, sizeof(line), head, name);
-	bool first = true;
-
-	for (unsigned i = 0; i < NBUCKETS; i++) {
-		if (!h->count[i])
-			continue;
-		if (len > 480) {
-			printf("%s]}\n", line);
-			len = snprintf(line, sizeof(line), head, name);
-			first = true;
-		}
-		len += snprintf(line + len, sizeof(line) - (size_t)len, "%s[%" PRIu64 ",%" PRIu32 "]",
-				first ? "" : ",", bucket_low(i), h->count[i]);
-		first = false;
-	}
-	printf("%s]}\n", line);
+	return vsnprintf(buf, size, fmt, ap);
 }
 
+void benchfmt_line(const char *line)
+{
+	printf("%s\n", line);
+}
+
+static uint64_t hist_low(unsigned i, const void *h __attribute__((unused)))
+{
+	return bucket_low(i);
+}
+
+static uint64_t hist_count(unsigned i, const void *h)
+{
+	return ((const struct hist *)h)->count[i];
+}
+
+/* The same BENCH and BENCHHIST lines as the guest's (one formatter,
+ * guest/bench/benchfmt.c); a long histogram is several lines. */
 static void print_json(const char *name, const char *what, const struct hist *h,
 		       enum clock_kind k)
 {
-	printf("BENCH {\"name\":\"%s\",\"guest\":\"linux\",\"vcpus\":%u,\"n\":%" PRIu64
-	       ",\"unit\":\"ns\",\"min\":%" PRIu64 ",\"p50\":%" PRIu64 ",\"p90\":%" PRIu64
-	       ",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64 ",\"max\":%" PRIu64
-	       ",\"mean\":%" PRIu64 ",\"ts_cost_ns\":%" PRIu64 ",\"clock\":\"%s\""
-	       ",\"kernel\":\"%s\",\"idle\":\"%s\",\"what\":\"%s\"}\n",
-	       name, ncpus, h->n, h->n ? h->min : 0, hist_quantile(h, 500000),
-	       hist_quantile(h, 900000), hist_quantile(h, 990000),
-	       hist_quantile(h, 999000), h->max, h->n ? h->sum / h->n : 0,
-	       ts_cost[k], clock_name(k), kernel_release, idle_kind, what);
+	struct bench_figures fig = {
+		h->n, h->n ? h->min : 0, hist_quantile(h, 500000),
+		hist_quantile(h, 900000), hist_quantile(h, 990000),
+		hist_quantile(h, 999000), h->max, h->n ? h->sum / h->n : 0};
+	char buf[BENCHFMT_LINE_MAX + 1];
+	struct benchfmt f;
+
+	benchfmt_begin(&f, buf, name, "linux", ncpus, &fig);
+	benchfmt_add(&f, "\"ts_cost_ns\":%" PRIu64 ",\"clock\":\"%s\",\"kernel\":"
+		     "\"%s\",\"idle\":\"%s\",\"what\":\"%s\"", ts_cost[k],
+		     clock_name(k), kernel_release, idle_kind, what);
+	benchfmt_end(&f);
+	benchfmt_hist(name, "linux", NBUCKETS, hist_low, hist_count, h);
 }
 
 static void print_row(const char *name, const struct hist *h)
@@ -107,7 +110,6 @@ void report(const char *name, const char *what, const struct hist *h,
 {
 	print_row(name, h);
 	print_json(name, what, h, k);
-	print_hist(name, h);
 	if (h->n < want / 2) {
 		printf("BENCH_FAIL %s: %" PRIu64 " of %u samples\n", name, h->n, want);
 		failures++;
