@@ -24,14 +24,10 @@ unsigned cpu_online_count(void)
 
 int cpu_wait_online(struct cpu *c)
 {
-	uint64_t t0 = arch_cycles(), span = 10 * arch_cycles_hz();
-
-	while (!READ_ONCE(c->online)) {
-		if (arch_cycles() - t0 > span)
-			return -ETIMEDOUT;
-		arch_cpu_relax();
-	}
-	return 0;
+	return WAIT_UNTIL(READ_ONCE(c->online), arch_cycles(),
+			  10 * arch_cycles_hz(), arch_cpu_relax())
+		       ? 0
+		       : -ETIMEDOUT;
 }
 
 void cpu_register(unsigned id, uint32_t hw_id)

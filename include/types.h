@@ -39,6 +39,22 @@
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
+/*
+ * The one wait with a timeout: evaluate cond, and while it is false and
+ * less than span has passed on the clock expression now (arch_cycles() in
+ * bring-up, before the hypervisor's clock is up; virt_clock_ns() after),
+ * run pause (arch_cpu_relax(), arch_wait_for_irq(), a nap) and look again.
+ * Its value is cond's last: true when the wait ended because cond held.
+ */
+#define WAIT_UNTIL(cond, now, span, pause)                                  \
+	({                                                                  \
+		__typeof__(now) wait_t0_ = (now);                           \
+		bool wait_ok_;                                              \
+		while (!(wait_ok_ = !!(cond)) && (now) - wait_t0_ < (span)) \
+			pause;                                              \
+		wait_ok_;                                                   \
+	})
+
 /* Standard error numbers returned negated by every fallible API. */
 #define EPERM 1
 #define ENOENT 2

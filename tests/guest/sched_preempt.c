@@ -48,7 +48,7 @@ static void two_spinners(void)
 {
 	struct spinner s[2] = {{0}, {0}};
 	struct thread_handle h[2];
-	uint64_t mask = 1ull << last_cpu(), c0, c1, t0, nap = 0;
+	uint64_t mask = 1ull << last_cpu(), c0, c1;
 	struct thread_stats st;
 
 	stop = false;
@@ -58,17 +58,11 @@ static void two_spinners(void)
 	/* Both have run, then both advance again: a few slices, however
 	 * long the host stalls this vCPU now and then (wait up to 5 s); a
 	 * scheduler that does not preempt at slice end never. */
-	t0 = virt_clock_ns();
-	while ((!s[0].count || !s[1].count) &&
-	       virt_clock_ns() - t0 < 5000 * MS)
-		st_backoff(&nap);
+	st_wait(s[0].count && s[1].count, 5000 * MS);
 	c0 = s[0].count;
 	c1 = s[1].count;
-	t0 = virt_clock_ns();
-	nap = 0;
-	while (c0 && c1 && (s[0].count == c0 || s[1].count == c1) &&
-	       virt_clock_ns() - t0 < 5000 * MS)
-		st_backoff(&nap);
+	st_wait(!c0 || !c1 || (s[0].count != c0 && s[1].count != c1),
+		5000 * MS);
 	report(c0 && c1 && s[0].count > c0 && s[1].count > c1,
 	       "sched_preempt.two_cpu_bound_progress",
 	       "counts %lu and %lu (then %lu, %lu)", c0, c1, s[0].count,
@@ -169,7 +163,7 @@ static void high_preempts_low(void)
 	struct waker_probe p = {.n = 9, .low = &low};
 	struct thread_handle hl, hh;
 	unsigned cpu = last_cpu(), i;
-	uint64_t nap = 0, ran, ran_ns, med_lat;
+	uint64_t ran, ran_ns, med_lat;
 	uint64_t margin = st_strict() ? 20 * US
 				      : sched_slice_ns / 4 *
 						MAX(1u, st_slowdown() / 10);
@@ -178,8 +172,7 @@ static void high_preempts_low(void)
 	p.period = sched_slice_ns + sched_slice_ns / 3;
 	stop = false;
 	st_spawn(marked_spin_fn, &low, "low-spin", 1, 1ull << cpu, &hl);
-	while (low.count < 2048)
-		st_backoff(&nap);
+	st_wait(low.count >= 2048, 30000 * MS);
 	ran = low.count;
 	st_spawn(high_fn, &p, "high", 20, 1ull << cpu, &hh);
 	thread_join(hh, NULL);
@@ -268,7 +261,7 @@ static void migrate_self_and_running(void)
 	struct thread_handle h;
 	struct spinner s = {0};
 	long bad = -1;
-	uint64_t t0, nap = 0;
+	uint64_t t0;
 	unsigned target;
 
 	st_need(thread_spawn(hop_fn, NULL, NULL, &h), "hop");
@@ -280,14 +273,11 @@ static void migrate_self_and_running(void)
 	stop = false;
 	s.mask = 0;
 	st_spawn(spin_fn, &s, "to-move", 3, 1ull << 0, &h);
-	while (!s.count)
-		st_backoff(&nap);
+	st_wait(s.count, 30000 * MS);
 	target = last_cpu();
 	thread_set_affinity(h, 1ull << target);
 	t0 = virt_clock_ns();
-	nap = 0;
-	while (s.cpu != target && virt_clock_ns() - t0 < 2000 * MS)
-		st_backoff(&nap);
+	st_wait(s.cpu == target, 2000 * MS);
 	report(s.cpu == target, "sched_preempt.set_affinity_running",
 	       "spinner still on vCPU %u after %lu us", s.cpu,
 	       (virt_clock_ns() - t0) / 1000);

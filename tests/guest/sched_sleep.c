@@ -148,7 +148,7 @@ static unsigned order_try(uint64_t margin, unsigned *late, unsigned *stalled)
 	struct order_ctx c = {0};
 	struct order_arg a[16];
 	struct thread_handle h[16];
-	uint64_t t0 = virt_clock_ns(), nap = 0;
+	uint64_t t0 = virt_clock_ns();
 	unsigned i, bad = 0;
 
 	sem_init(&c.gate, 0);
@@ -159,8 +159,7 @@ static unsigned order_try(uint64_t margin, unsigned *late, unsigned *stalled)
 		a[k] = (struct order_arg){.c = &c, .idx = k};
 		st_spawn(order_fn, &a[k], "order", 20, 1, &h[k]);
 	}
-	while (c.ready < 16)
-		st_backoff(&nap);
+	st_wait(c.ready >= 16, 30000 * MS);
 	/* Spawning took t; opening the gate for all costs about as much. */
 	c.base = virt_clock_ns() + 2 * (virt_clock_ns() - t0) + margin;
 	for (i = 0; i < 16; i++)

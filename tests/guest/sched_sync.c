@@ -341,18 +341,12 @@ static void waitq_test(void)
 	struct wq_ctx c = {.wq = WAITQ_INIT};
 	struct thread_handle h[8];
 	unsigned i, one, rest, queued, after_one, left;
-	uint64_t nap = 0, t0 = virt_clock_ns();
 
 	for (i = 0; i < 8; i++)
 		st_need(thread_spawn(wq_sleeper, &c, NULL, &h[i]), "wq_sleeper");
-	while ((queued = waiters_queued(&c.wq)) < 8 &&
-	       virt_clock_ns() - t0 < 10000 * MS)
-		st_backoff(&nap);
+	st_wait((queued = waiters_queued(&c.wq)) >= 8, 10000 * MS);
 	one = waitq_wake_one(&c.wq);
-	nap = 0;
-	t0 = virt_clock_ns();
-	while (!c.woken && virt_clock_ns() - t0 < 10000 * MS)
-		st_backoff(&nap);
+	st_wait(c.woken, 10000 * MS);
 	thread_sleep_ns(2 * MS); /* a wrongly woken second one runs too */
 	after_one = c.woken;
 	left = waiters_queued(&c.wq);

@@ -74,6 +74,15 @@ void st_unpin_self(void);
  * one instruction of its own.
  */
 void st_backoff(uint64_t *ns);
+/* Wait in st_backoff() naps until cond holds or timeout_ns passed (the
+ * kernel's WAIT_UNTIL, include/types.h): true if cond held. A test that
+ * waits on something broken then fails its check instead of hanging. */
+#define st_wait(cond, timeout_ns)                                          \
+	({                                                                 \
+		uint64_t st_nap_ = 0;                                      \
+		WAIT_UNTIL(cond, virt_clock_ns(), timeout_ns,              \
+			   st_backoff(&st_nap_));                          \
+	})
 /*
  * The floor under a wakeup (tests/guest/smp.c): the lateness of the raw
  * one-shot timer on this vCPU while it halts, as an idle vCPU does, so it

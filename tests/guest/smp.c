@@ -22,12 +22,7 @@ extern struct boot_info *boot;
 /* Spin until *flag is nonzero or timeout; returns whether it became so. */
 static bool wait_flag(volatile int *flag, uint64_t timeout_ns)
 {
-	uint64_t t0 = virt_clock_ns();
-
-	while (!*flag)
-		if (virt_clock_ns() - t0 > timeout_ns)
-			return false;
-	return true;
+	return WAIT_UNTIL(*flag, virt_clock_ns(), timeout_ns, barrier());
 }
 
 struct whoami {
@@ -123,15 +118,14 @@ uint64_t st_timer_shot_halted(void)
 	static struct shot s[MAX_CPUS];
 	struct shot *sh;
 	unsigned long f = arch_irq_save();
-	uint64_t t0 = virt_clock_ns(), late = UINT64_MAX;
+	uint64_t late = UINT64_MAX;
 
 	sh = &s[this_cpu()->id];
 	*sh = (struct shot){0};
 	shot_arm(sh);
 	/* Other interrupts may end a halt early; the hook records when ours
 	 * fired, whoever runs meanwhile. */
-	while (!sh->done && virt_clock_ns() - t0 < 5 * SEC)
-		arch_wait_for_irq();
+	WAIT_UNTIL(sh->done, virt_clock_ns(), 5 * SEC, arch_wait_for_irq());
 	if (sh->done)
 		late = sh->fired > sh->deadline ? sh->fired - sh->deadline : 0;
 	arch_irq_restore(f);

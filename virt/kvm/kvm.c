@@ -231,12 +231,9 @@ static void probe_hypercalls(void)
 	virt_set_deadline(virt_clock_ns() + 20000000);
 	rc = probe_call();
 	if (!probe_stuck) { /* the PING IPI is in, or about to be: wait */
-		uint64_t end = virt_clock_ns() + 20000000;
-
 		arch_irq_enable();
-		while (!probe_stuck && c->ipi_count[IPI_PING] == 0 &&
-		       virt_clock_ns() < end)
-			arch_cpu_relax();
+		WAIT_UNTIL(probe_stuck || READ_ONCE(c->ipi_count[IPI_PING]),
+			   virt_clock_ns(), 20000000, arch_cpu_relax());
 		arch_irq_disable();
 	}
 	c->timer_hook = NULL;
