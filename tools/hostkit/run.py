@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 
-from hostkit import backends, console
+from hostkit import backends, cli, console
 from hostkit.backends import EXIT_SKIP, EXIT_USAGE, ROOT
 
 PROG = "run"
@@ -56,7 +56,7 @@ Exit status: 0 pass, 1 fail, 2 usage or missing file, 77 skipped (no
 """
 VALUED = ("--backend", "--arch", "--vcpus", "--mem", "--timeout",
           "--cmdline", "--image", "--hv", "--log", "--result",
-          "--expect-exit", "--expect", "--trace")
+          "--expect-exit", "--trace")
 COUNT = re.compile(r"[1-9][0-9]{0,5}")
 
 
@@ -66,44 +66,20 @@ def rel(path):
 
 
 def usage_error(msg):
-    print("%s: %s\nTry 'tools/run --help'." % (PROG, msg), file=sys.stderr)
-    sys.exit(EXIT_USAGE)
+    cli.usage_error(PROG, "tools/run", msg)
 
 
 def parse(argv):
-    o = {"--vcpus": "1", "--timeout": "60", "--cmdline": "test=all",
-         "--hv": os.path.join(ROOT, "build/hv/hv"), "--expect": [],
-         "extra": [], "quiet": False, "dry_run": False}
-    i = 0
-    while i < len(argv):
-        opt = argv[i]
-        if opt.startswith("--") and "=" in opt and opt.split("=")[0] in VALUED:
-            opt, val = opt.split("=", 1)
-            argv = argv[:i] + [opt, val] + argv[i + 1:]
-        if opt in ("-h", "--help"):
-            print(USAGE.format(backends=" ".join(backends.BACKENDS),
-                               arches=" ".join(backends.ARCHES),
-                               arm64=" ".join(backends.backends_of("arm64"))),
-                  end="")
-            sys.exit(0)
-        elif opt == "--quiet":
-            o["quiet"] = True
-        elif opt == "--dry-run":
-            o["dry_run"] = True
-        elif opt == "--":
-            o["extra"] = argv[i + 1:]
-            break
-        elif opt in VALUED:
-            if i + 1 >= len(argv):
-                usage_error("%s needs a value" % opt)
-            if opt == "--expect":
-                o[opt].append(argv[i + 1])
-            else:
-                o[opt] = argv[i + 1]
-            i += 1
-        else:
-            usage_error("unknown argument: %s" % opt)
-        i += 1
+    o = cli.parse(argv, PROG, "tools/run", USAGE.format(
+        backends=" ".join(backends.BACKENDS),
+        arches=" ".join(backends.ARCHES),
+        arm64=" ".join(backends.backends_of("arm64"))),
+        valued=VALUED, flags=("--quiet", "--dry-run"),
+        repeated=("--expect",), passthrough=True,
+        defaults={"--vcpus": "1", "--timeout": "60",
+                  "--cmdline": "test=all",
+                  "--hv": os.path.join(ROOT, "build/hv/hv")})
+    o["quiet"], o["dry_run"] = o.pop("--quiet"), o.pop("--dry-run")
     return o
 
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from hostkit import console
+from hostkit import cli, console
 from hostkit.backends import EXIT_USAGE, ICOUNT, ROOT
 
 PROG = "xen-boot"
@@ -53,7 +53,7 @@ Exit status: the guest's exit code; 124 timeout; 3 Xen panicked or dom0
 crashed or stopped without an exit code; 2 usage error or missing file.
 """.format(icount=ICOUNT)
 VALUED = ("--vcpus", "--pcpus", "--mem", "--timeout", "--cmdline",
-          "--xen-opts", "--image", "--xen", "--arch")
+          "--image", "--xen", "--arch")
 XEN_X86 = "/boot/xen-4.17-amd64.gz"
 XEN_ARM64 = os.path.join(ROOT, "build/deps/arm64/xen-hypervisor-4.17-arm64/"
                          "boot/xen-4.17-arm64")
@@ -77,9 +77,7 @@ def die(msg):
 
 
 def usage_error(msg):
-    print("%s: %s\nTry 'tools/xen/boot --help'." % (PROG, msg),
-          file=sys.stderr)
-    sys.exit(EXIT_USAGE)
+    cli.usage_error(PROG, "tools/xen/boot", msg)
 
 
 def count(s):
@@ -87,36 +85,13 @@ def count(s):
 
 
 def parse(argv):
-    o = {"--vcpus": "2", "--mem": "64", "--timeout": "120",
-         "--cmdline": "test=all", "--arch": "x86_64", "xen_opts": [],
-         "npt": True, "icount": False, "dry_run": False}
-    i = 0
-    while i < len(argv):
-        opt, val = argv[i], None
-        if opt.startswith("--") and "=" in opt:
-            opt, val = opt.split("=", 1)
-        if opt in ("-h", "--help"):
-            print(USAGE, end="")
-            sys.exit(0)
-        elif opt == "--no-npt" and val is None:
-            o["npt"] = False
-        elif opt == "--icount" and val is None:
-            o["icount"] = True
-        elif opt == "--dry-run" and val is None:
-            o["dry_run"] = True
-        elif opt in VALUED:
-            if val is None:
-                if i + 1 >= len(argv):
-                    usage_error("%s needs a value" % opt)
-                i += 1
-                val = argv[i]
-            if opt == "--xen-opts":
-                o["xen_opts"].append(val)
-            else:
-                o[opt] = val
-        else:
-            usage_error("unknown argument: %s" % argv[i])
-        i += 1
+    o = cli.parse(argv, PROG, "tools/xen/boot", USAGE, VALUED,
+                  flags=("--no-npt", "--icount", "--dry-run"),
+                  repeated=("--xen-opts",),
+                  defaults={"--vcpus": "2", "--mem": "64", "--timeout": "120",
+                            "--cmdline": "test=all", "--arch": "x86_64"})
+    o.update(xen_opts=o.pop("--xen-opts"), npt=not o.pop("--no-npt"),
+             icount=o.pop("--icount"), dry_run=o.pop("--dry-run"))
     vcpus = count(o["--vcpus"])
     if not vcpus or vcpus > 64:
         usage_error("--vcpus must be 1..64, not '%s'" % o["--vcpus"])
