@@ -54,6 +54,9 @@ static const struct {
 	[INJECT_PLACE_PREEMPTED] = {"place_preempted",
 				    "wakeup placement and work stealing ignore "
 				    "that a vCPU is stopped by the hypervisor"},
+	[INJECT_STACK_FIXED] = {"stack_fixed",
+				"every thread stack starts at its top while "
+				"stack_random says on"},
 };
 
 const char *inject_name(unsigned i)

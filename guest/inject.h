@@ -25,6 +25,7 @@ enum inject {
 	INJECT_PVSPIN_NO_KICK, /* spin_unlock never kicks a halted waiter */
 	INJECT_PVYIELD_NOOP,   /* a directed yield is counted, not made */
 	INJECT_PLACE_PREEMPTED, /* placement and stealing ignore stopped vCPUs */
+	INJECT_STACK_FIXED,    /* stacks start at their top, said random */
 	INJECT_NR
 };
 

@@ -14,12 +14,14 @@
 #include "guest/ledger.h"
 #include "guest/lib/cmdline.h"
 #include "guest/lib/printf.h"
+#include "guest/lib/random.h"
 #include "guest/mm/heap.h"
 #include "guest/mm/page.h"
 #include "guest/options.h"
 #include "guest/pvspin.h"
 #include "guest/panic.h"
 #include "guest/percpu.h"
+#include "guest/sched/stack.h"
 #include "guest/test.h"
 #include "guest/trace.h"
 #include "guest/audit.h"
@@ -165,6 +167,12 @@ __noreturn void kernel_main(struct boot_info *bi)
 		virt->describe();
 	trace_init();
 	audit_init();
+	random_init();
+	stack_random_init();
+	kprintf("vsched: random: seed from %s; thread stacks start a random "
+		"16-byte step below their top: %u bits for 4 KiB stacks, %u for "
+		"16 KiB, %u from 32 KiB\n", random_source,
+		stack_random_bits(1), stack_random_bits(4), stack_random_bits(8));
 	sched_init();
 	pvspin_init();
 	this_cpu()->online = true;

@@ -76,6 +76,10 @@ void arch_fault_end(void);
 int arch_map_page(uintptr_t va, uint64_t pa, unsigned flags);
 int arch_unmap_page(uintptr_t va);        /* also flushes the TLB on all CPUs */
 bool arch_va_mapped(uintptr_t va);
+/* 64 bits from the CPU's random-number instruction, and its name (x86:
+ * "rdseed" or "rdrand"; arm64: "rndr"); false when the CPU has none or it
+ * kept failing (guest/lib/random.c falls back to the cycle counter). */
+bool arch_random64(uint64_t *out, const char **name);
 /* Base and size of the virtual window reserved for mapped thread stacks. */
 uintptr_t arch_stack_area_base(void);
 size_t arch_stack_area_size(void);

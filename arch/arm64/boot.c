@@ -120,6 +120,26 @@ void *arch_frame_pointer(void) { return __builtin_frame_address(0); }
 void arch_null_exit(void) { psci_call(PSCI_VERSION, 0, 0, 0); }
 void arch_fault_end(void) { this_cpu()->fault_ctx = NULL; }
 
+/* FEAT_RNG: ID_AA64ISAR0_EL1.RNDR (bits 63:60) says RNDR exists; a read
+ * that fails sets NZCV to 0b0100 (Z) and returns 0. A few retries. */
+bool arch_random64(uint64_t *out, const char **name)
+{
+	uint64_t v, ok;
+
+	if (!((read_sysreg(id_aa64isar0_el1) >> 60) & 0xf))
+		return false;
+	for (int i = 0; i < 16; i++) {
+		__asm__ volatile("mrs %0, s3_3_c2_c4_0\n\tcset %1, ne"
+				 : "=r"(v), "=r"(ok) :: "cc");
+		if (ok) {
+			*out = v;
+			*name = "rndr";
+			return true;
+		}
+	}
+	return false;
+}
+
 void *arch_stack_init(void *stack_top, void (*entry)(void *), void *arg)
 {
 	/* A zero frame record above the first frame ends the backtrace. */

@@ -187,6 +187,34 @@ void arch_null_exit(void)
 
 void arch_fault_end(void) { this_cpu()->fault_ctx = NULL; }
 
+/* RDSEED (CPUID.7.0:EBX bit 18) reads the entropy source, RDRAND
+ * (CPUID.1:ECX bit 30) its conditioned generator; both may fail (CF=0)
+ * for a while under load: a few retries each. */
+bool arch_random64(uint64_t *out, const char **name)
+{
+	bool seed = cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ebx & (1u << 18));
+	bool rand = cpuid(1, 0).ecx & (1u << 30);
+	uint8_t ok;
+
+	for (int i = 0; seed && i < 16; i++) {
+		__asm__ volatile("rdseed %0; setc %1" : "=r"(*out), "=qm"(ok)
+				 :: "cc");
+		if (ok) {
+			*name = "rdseed";
+			return true;
+		}
+	}
+	for (int i = 0; rand && i < 16; i++) {
+		__asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok)
+				 :: "cc");
+		if (ok) {
+			*name = "rdrand";
+			return true;
+		}
+	}
+	return false;
+}
+
 void *arch_stack_init(void *stack_top, void (*entry)(void *), void *arg)
 {
 	/* 16 zero bytes end the backtrace; after ret, rsp is 16-aligned. */

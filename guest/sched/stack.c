@@ -6,10 +6,16 @@
  * stored in the stack's top word, which a new thread overwrites anyway.
  */
 #include "arch.h"
+#include "guest/inject.h"
+#include "guest/lib/random.h"
 #include "guest/mm/page.h"
+#include "guest/options.h"
 #include "guest/sched/stack.h"
 #include "guest/spinlock.h"
 
+/* Command-line options read here (guest/options.h). */
+OPTION(OPT_BOOL("stack_random", true, "start each thread's stack a random "
+		"16-byte step below its top (seed=)"));
 
 static struct spinlock stack_lock = SPINLOCK_INIT;
 static uintptr_t pool[STACK_MAX_PAGES + 1]; /* stack_lock: free base addrs */
@@ -110,6 +116,37 @@ void stack_free(struct stack *s)
 	spin_unlock_irqrestore(&stack_lock, f);
 	s->npages = 0;
 	s->base = 0;
+}
+
+static bool random_on;
+
+void stack_random_init(void)
+{
+	random_on = option_bool("stack_random");
+}
+
+/* log2 of the offsets a stack of npages may start at: 16-byte steps over
+ * an eighth of it (rounded down to a power of two), at most 4 KiB. */
+static unsigned random_bits(unsigned npages)
+{
+	uint64_t steps = MIN((uint64_t)npages * PAGE_SIZE / 8, 4096) / 16;
+
+	return 63 - (unsigned)__builtin_clzll(steps);
+}
+
+void *stack_start(const struct stack *s, uint64_t key)
+{
+	uintptr_t off = 0;
+
+	if (random_on && s->npages && !inject_on(INJECT_STACK_FIXED))
+		off = (random_for(key) & ((1ull << random_bits(s->npages)) - 1))
+		      << 4;
+	return (char *)stack_top(s) - off;
+}
+
+unsigned stack_random_bits(unsigned npages)
+{
+	return random_on ? random_bits(npages) : 0;
 }
 
 void stack_canary_set(const struct stack *s)

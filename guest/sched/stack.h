@@ -32,6 +32,16 @@ static inline void *stack_top(const struct stack *s)
 {
 	return (void *)(s->base + (uintptr_t)s->npages * PAGE_SIZE);
 }
+/*
+ * Where a thread's stack starts: its top less a random offset, in 16-byte
+ * steps over an eighth of the stack and at most 4 KiB (a 4 KiB stack keeps
+ * 7/8 of itself), chosen by key (the thread's id) under the boot's seed
+ * (guest/lib/random.h), so seed=N repeats a layout. stack_random=off
+ * starts every stack at its top.
+ */
+void stack_random_init(void);               /* boot CPU: reads the option */
+void *stack_start(const struct stack *s, uint64_t key);
+unsigned stack_random_bits(unsigned npages); /* entropy; 0 when off */
 /* Canary at the lowest word: written at alloc, checked on switch-out. */
 void stack_canary_set(const struct stack *s);
 #define STACK_CANARY 0x5ca1ab1ed00dfeedull

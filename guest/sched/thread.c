@@ -154,7 +154,7 @@ static void thread_setup(struct thread *t, long (*fn)(void *), void *arg,
 	spin_init(&t->lock);
 	waitq_init(&t->join_wq);
 	refcount_set(&t->refs, 2); /* alive + the handle */
-	t->sp = arch_stack_init(stack_top(&t->stack), thread_start, t);
+	t->sp = arch_stack_init(stack_start(&t->stack, t->id), thread_start, t);
 	f = spin_lock_irqsave(&threads_lock);
 	sched_list_add_tail(&all_threads, &t->all_link);
 	spin_unlock_irqrestore(&threads_lock, f);
