@@ -395,5 +395,32 @@ class StackRandom(unittest.TestCase):
         self.check("arm64")
 
 
+class Scheduling(unittest.TestCase):
+    """tools/testall's choice of the next boot: KVM alone, icount boots
+    two at a time among themselves, the rest one at a time by default."""
+
+    def test_pick(self):
+        import importlib.machinery
+        import importlib.util
+        import types
+        loader = importlib.machinery.SourceFileLoader("testall", TESTALL)
+        spec = importlib.util.spec_from_loader("testall", loader)
+        ta = importlib.util.module_from_spec(spec)
+        loader.exec_module(ta)
+        kinds = ["qemu-tcg", "xen-icount", "hv", "qemu-icount", "qemu-tcg"]
+        runs = [types.SimpleNamespace(backend=b) for b in kinds]
+        args = types.SimpleNamespace(jobs=1, icount_jobs=2)
+        r = ta.Runner(runs, args, None)
+        self.assertEqual(r.pick([0, 1, 2, 3, 4], []), 0)
+        self.assertIsNone(r.pick([1, 2, 3, 4], [0]))      # tcg: alone
+        self.assertEqual(r.pick([2, 3, 4], [1]), 3)       # icount pairs
+        self.assertIsNone(r.pick([2, 4], [1, 3]))         # two is enough
+        self.assertIsNone(r.pick([4], [2]))               # KVM: alone
+        self.assertEqual(r.pick([2, 4], []), 2)
+        args.jobs = 2
+        self.assertIsNone(r.pick([2, 4], [0]))            # KVM waits
+        self.assertEqual(r.pick([4], [0]), 4)
+
+
 if __name__ == "__main__":
     unittest.main()
