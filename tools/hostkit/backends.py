@@ -140,6 +140,20 @@ def _err_hv(log):
                   r"^hv: (vcpus=|KVM exit counters| |timeout after)")
 
 
+# The reason a launcher failed on its own, over whatever its status said:
+# Xen or dom0 failed before the guest said a code (tools/xen/boot's status,
+# 3 or 124 on its own timeout, stays the code); hv failed with a status
+# that looks like a guest code (2 on usage or setup errors, 3 on a crash).
+def _failed_xen(rc, code, log):
+    err = _err_xen(log)
+    return "tools/xen/boot exit status %d: %s" % (rc, err) if err else ""
+
+
+def _failed_hv(rc, code, log):
+    err = _err_hv(log) if code else ""
+    return "hv exit status %d: %s" % (code, err) if err else ""
+
+
 @dataclass(frozen=True)
 class Backend:
     name: str
@@ -155,6 +169,14 @@ class Backend:
     error: object       # console text -> the backend's own error, or ""
     accel: str          # what runs the guest, as the lab records it
     default_mem: int = 512
+    # (status, guest code, console) -> why the launcher failed, or "".
+    failed: object = None
+    # A launcher that enforces --timeout itself says so in this line; a
+    # timeout(1) guard firing without it means it ignored its timeout.
+    timeout_line: str = ""
+    # Backend arguments for a boot with the event trace (Xen's console
+    # drops whole lines of a dump unless it writes synchronously).
+    trace_args: tuple = ()
 
 
 BACKENDS = {b.name: b for b in (
@@ -168,15 +190,18 @@ BACKENDS = {b.name: b for b in (
             "QEMU on /dev/kvm", _cmd_kvm, "qemu", _err_qemu, "kvm"),
     Backend("hv", ("x86_64",), True, False,
             "our own launcher on /dev/kvm (build/hv/hv)",
-            _cmd_hv, "plain", _err_hv, "kvm"),
+            _cmd_hv, "plain", _err_hv, "kvm", failed=_failed_hv,
+            timeout_line=r"^hv: timeout after"),
     Backend("xen", ARCHES, False, False,
             "real Xen 4.17 in QEMU TCG, the guest as its dom0 "
             "(tools/xen/boot; --mem is dom0's)",
-            _cmd_xen, "plain", _err_xen, "tcg+xen", 64),
+            _cmd_xen, "plain", _err_xen, "tcg+xen", 64, _failed_xen,
+            trace_args=("--xen-opts", "sync_console")),
     Backend("xen-icount", ARCHES, False, True,
             "the same Xen in QEMU under -icount " + ICOUNT,
             _cmd_xen_icount, "plain", _err_xen,
-            "tcg+xen, icount shift=0 (exact)", 64),
+            "tcg+xen, icount shift=0 (exact)", 64, _failed_xen,
+            trace_args=("--xen-opts", "sync_console")),
 )}
 
 

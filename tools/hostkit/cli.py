@@ -2,10 +2,25 @@
 """The command lines of tools/run, tools/xen/boot and tools/linuxref/run:
 one parser for the options users already type (--opt VALUE or
 --opt=VALUE, flags, repeatable options, and after -- the words for the
-backend), one style of usage error."""
+backend), one style of usage error, one reading of a count."""
+import os
+import re
 import sys
 
-from hostkit.backends import EXIT_USAGE
+from hostkit.backends import EXIT_USAGE, ROOT
+
+COUNT = re.compile(r"[1-9][0-9]{0,5}")
+
+
+def count(s):
+    """s as a positive decimal integer below a million, or None."""
+    return int(s) if isinstance(s, str) and COUNT.fullmatch(s) else None
+
+
+def rel(path):
+    """path relative to the repository when inside it, for messages."""
+    return os.path.relpath(path, ROOT) if path.startswith(ROOT + "/") \
+        else path
 
 
 def usage_error(prog, tool, msg):

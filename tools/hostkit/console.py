@@ -4,11 +4,32 @@ line by line to a log, to stdout if asked, and to a watcher; every stop
 signal passed on. The one copy of this plumbing for tools/run,
 tools/xen/boot and tools/linuxref/run."""
 import queue
+import re
+import shlex
 import signal
 import subprocess
 import sys
 import threading
 import time
+
+# hv's exit statistics: a table and a JSON line that would crowd the
+# guest's own lines out of a console tail.
+HV_STATS = re.compile(r"^(hv:   |hv: KVM exit counters|HV_STATS )")
+
+
+def guarded(cmd, guard):
+    """cmd under timeout(1): stopped after guard seconds, killed 5 later."""
+    return ["timeout", "-k", "5", str(guard)] + cmd
+
+
+def show(cmd, guard):
+    """The guarded command as a shell line (what --dry-run prints)."""
+    return shlex.join(guarded(cmd, guard))
+
+
+def tail(lines, n):
+    """The last n console lines, without hv's exit statistics."""
+    return [ln for ln in lines if not HV_STATS.match(ln)][-n:]
 
 
 class Watcher:
@@ -34,7 +55,7 @@ def stream(cmd, guard, log=None, echo=True, watcher=None):
     watcher = watcher or Watcher()
     stopped, ended = [], []
     t0 = time.monotonic()
-    proc = subprocess.Popen(["timeout", "-k", "5", str(guard)] + cmd,
+    proc = subprocess.Popen(guarded(cmd, guard),
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     lines = queue.Queue()

@@ -9,7 +9,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from hostkit import backends
+from hostkit import backends, cli
 
 KEYS = {"suite", "cmdline", "vcpus", "backends", "arch", "timeout",
         "expect_exit", "expect", "mem", "args", "groups"}
@@ -54,7 +54,7 @@ def _words(value):
 
 
 def _count(where, key, value, limit=999999):
-    if not re.fullmatch(r"[1-9][0-9]*", value) or int(value) > limit:
+    if not cli.count(value) or int(value) > limit:
         raise ManifestError("%s: %s must be a positive integer, not '%s'" %
                             (where, key, value))
     return int(value)

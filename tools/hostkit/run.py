@@ -16,9 +16,6 @@ from hostkit.backends import EXIT_SKIP, EXIT_USAGE, ROOT
 
 PROG = "run"
 TAIL = 30
-# hv's exit statistics, left out of a console tail (a table and a JSON
-# line that would crowd out the guest's lines).
-HV_STATS = re.compile(r"^(hv:   |hv: KVM exit counters|HV_STATS )")
 SUMMARY = re.compile(r"^([0-9]+) passed, ([0-9]+) failed", re.M)
 FAIL_LINE = re.compile(r"^FAIL( |:|$)", re.M)
 
@@ -57,12 +54,7 @@ Exit status: 0 pass, 1 fail, 2 usage or missing file, 77 skipped (no
 VALUED = ("--backend", "--arch", "--vcpus", "--mem", "--timeout",
           "--cmdline", "--image", "--hv", "--log", "--result",
           "--expect-exit", "--trace")
-COUNT = re.compile(r"[1-9][0-9]{0,5}")
-
-
-def rel(path):
-    return os.path.relpath(path, ROOT) if path.startswith(ROOT + "/") \
-        else path
+rel = cli.rel
 
 
 def usage_error(msg):
@@ -95,10 +87,10 @@ class Run:
         self.be = backends.BACKENDS[name]
         for key, what in (("--vcpus", "a positive integer"),
                           ("--timeout", "a positive integer (seconds)")):
-            if not COUNT.fullmatch(o[key]):
+            if not cli.count(o[key]):
                 usage_error("%s must be %s, not '%s'" % (key, what, o[key]))
         mem = o.get("--mem", str(self.be.default_mem))
-        if not COUNT.fullmatch(mem):
+        if not cli.count(mem):
             usage_error("--mem must be a positive integer (MiB), not '%s'" %
                         mem)
         self.expect_exit = o.get("--expect-exit")
@@ -126,11 +118,8 @@ class Run:
         self.trace_out = o.get("--trace")
         if self.trace_out and " trace=" not in " %s " % cmdline:
             cmdline = (cmdline + " trace=on").strip()
-        # A dump outruns Xen's asynchronous console, which then drops whole
-        # lines (seen under icount): with a trace, Xen writes the console
-        # synchronously.
-        if " trace=" in " %s " % cmdline and name.startswith("xen"):
-            extra += ["--xen-opts", "sync_console"]
+        if " trace=" in " %s " % cmdline:
+            extra += list(self.be.trace_args)
         self.boot = backends.Boot(
             arch=arch, vcpus=int(o["--vcpus"]), mem=int(mem),
             timeout=int(o["--timeout"]), cmdline=cmdline,
@@ -160,11 +149,11 @@ class Run:
         its own."""
         if rc in (124, 137):
             why = "timeout after %d s" % self.guard
-            if self.be.name == "hv":
-                if re.search(r"(?m)^hv: timeout after", text):
+            if self.be.timeout_line:
+                if re.search(self.be.timeout_line, text, re.M):
                     why = "timeout after %d s" % self.boot.timeout
                 else:
-                    why += " (hv ignored its --timeout)"
+                    why += " (%s ignored its --timeout)" % self.be.name
             return None, why
         if rc in (125, 126, 127):
             return None, "could not start %s (status %d)" % (self.cmd[0], rc)
@@ -189,16 +178,15 @@ class Run:
         never see it."""
         if not (self.quiet and tmp_log):
             return
-        lines = [ln for ln in text.splitlines() if not HV_STATS.match(ln)]
+        lines = console.tail(text.splitlines(), TAIL)
         print("--- last %d console lines ---" % TAIL)
-        print("\n".join(lines[-TAIL:]) if lines else "(no console output)")
+        print("\n".join(lines) if lines else "(no console output)")
         print("---")
 
     def main(self):
         b = self.boot
         if self.dry_run:
-            print("timeout -k 5 %d %s" % (self.guard, " ".join(
-                shlex.quote(w) for w in self.cmd)))
+            print(console.show(self.cmd, self.guard))
             return 0
         if not os.path.isfile(b.image):
             print("%s: no guest image %s: build it with 'make'" %
@@ -239,17 +227,8 @@ class Run:
         if rc is None:
             self.verdict("FAIL", "interrupted, %s s" % secs, 130)
         code, why = self.decode(rc, text)
-        # Xen or dom0 failed before the guest said a code: the launcher's
-        # status (3, or 124 on its timeout) stays the code, its message
-        # is the reason.
-        if self.be.name.startswith("xen"):
-            err = self.be.error(text)
-            if err:
-                why = "tools/xen/boot exit status %d: %s" % (rc, err)
-        if self.be.name == "hv" and code:
-            err = self.be.error(text)
-            if err:
-                why = "hv exit status %d: %s" % (code, err)
+        if self.be.failed:
+            why = self.be.failed(rc, code, text) or why
         # --expect: console lines the run must show (any run; negative
         # tests above all).
         expect_reasons = ["no line matches '%s'" % rx for rx in self.expects

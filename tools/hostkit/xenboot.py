@@ -7,7 +7,6 @@ halts, QEMU would not quit), and exit with that code."""
 import gzip
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -80,8 +79,7 @@ def usage_error(msg):
     cli.usage_error(PROG, "tools/xen/boot", msg)
 
 
-def count(s):
-    return int(s) if re.fullmatch(r"[1-9][0-9]{0,5}", s) else None
+count = cli.count
 
 
 def parse(argv):
@@ -352,8 +350,7 @@ def main(argv):
             image, " ARCH=arm64" if o["arch"] == "arm64" else ""))
     cmd, xen_cmdline = command(o)
     if o["dry_run"]:
-        print(" ".join(shlex.quote(w) for w in
-                       ["timeout", "-k", "5", str(o["timeout"])] + cmd))
+        print(console.show(cmd, o["timeout"]))
         return 0
     if not shutil.which(cmd[0]):
         die("%s not found: run tools/deps.sh" % cmd[0])
