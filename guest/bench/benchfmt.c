@@ -56,6 +56,14 @@ void benchfmt_end(struct benchfmt *f)
 	benchfmt_line(f->buf);
 }
 
+/* A new BENCHHIST line in f, up to its bucket list's '['. */
+static void hist_head(struct benchfmt *f, const char *name, const char *guest)
+{
+	f->len = 0;
+	append(f, "BENCHHIST {\"name\":\"%s\",\"guest\":\"%s\",\"buckets\":[",
+	       name, guest);
+}
+
 void benchfmt_hist(const char *name, const char *guest, unsigned nb,
 		   uint64_t (*low)(unsigned i, const void *arg),
 		   uint64_t (*count)(unsigned i, const void *arg),
@@ -63,8 +71,9 @@ void benchfmt_hist(const char *name, const char *guest, unsigned nb,
 {
 	char buf[BENCHFMT_LINE_MAX + 1];
 	struct benchfmt f = {buf, 0};
-	unsigned in_line = 0;
+	bool first = true;
 
+	hist_head(&f, name, guest);
 	for (unsigned i = 0; i < nb; i++) {
 		uint64_t c = count(i, arg);
 
@@ -72,25 +81,16 @@ void benchfmt_hist(const char *name, const char *guest, unsigned nb,
 			continue;
 		/* A bucket takes at most 44 bytes ("[low,count]" of two
 		 * 20-digit numbers, a comma) and the end 2 ("]}"). */
-		if (in_line && f.len > BENCHFMT_LINE_MAX - 48) {
+		if (!first && f.len > BENCHFMT_LINE_MAX - 48) {
 			append(&f, "]}");
 			benchfmt_line(buf);
-			in_line = 0;
+			hist_head(&f, name, guest);
+			first = true;
 		}
-		if (!in_line) {
-			f.len = 0;
-			append(&f, "BENCHHIST {\"name\":\"%s\",\"guest\":\"%s\","
-			       "\"buckets\":[", name, guest);
-		}
-		append(&f, "%s[%lu,%lu]", in_line ? "," : "",
+		append(&f, "%s[%lu,%lu]", first ? "" : ",",
 		       (unsigned long)low(i, arg), (unsigned long)c);
-		in_line++;
+		first = false;
 	}
-	if (!in_line) { /* no sample: an empty histogram, as before */
-		f.len = 0;
-		append(&f, "BENCHHIST {\"name\":\"%s\",\"guest\":\"%s\","
-		       "\"buckets\":[", name, guest);
-	}
-	append(&f, "]}");
+	append(&f, "]}"); /* no sample: an empty list */
 	benchfmt_line(buf);
 }

@@ -10,6 +10,7 @@
 #define GUEST_BENCH_BENCHFMT_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 

@@ -65,7 +65,7 @@ void benchfmt_line(const char *line)
 	printf("%s\n", line);
 }
 
-static uint64_t hist_low(unsigned i, const void *h __attribute__((unused)))
+static uint64_t hist_low(unsigned i, const void *h __unused)
 {
 	return bucket_low(i);
 }
