@@ -81,7 +81,7 @@ void audit(enum audit_kind k, const char *fmt, ...)
 	r->ns = now;
 	r->cpu = c ? c->id : 0;
 	r->kind = k;
-	r->tid = t ? t->id : 0;
+	r->tid = t ? thread_id(t) : 0;
 	ksnprintf(r->thread, sizeof(r->thread), "%s",
 		  !t ? "-" : t->is_idle ? "idle" : t->name);
 	va_start(ap, fmt);

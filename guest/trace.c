@@ -343,7 +343,7 @@ void trace_dump(bool panicking)
 		thread_registry_lock();
 		for (t = NULL; (t = thread_registry_next(t));)
 			kprintf("TRACE-THREAD id=%lu cpu=%u prio=%d "
-				"switches=%lu name=%s\n", t->id, t->last_cpu,
+				"switches=%lu name=%s\n", thread_id(t), t->last_cpu,
 				t->prio, t->acct.switches_vol +
 				t->acct.switches_preempt, t->name);
 		thread_registry_unlock();

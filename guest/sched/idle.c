@@ -50,7 +50,7 @@ static bool steal_ok(struct runq_node *n, void *arg)
 static void move_ready(struct sched_cpu *fsc, unsigned from,
 		       struct runq_node *rn, unsigned to, unsigned kind)
 {
-	trace(kind, (uint32_t)rq_thread(rn)->id, from, to);
+	trace(kind, (uint32_t)thread_id(rq_thread(rn)), from, to);
 	runq_remove(&fsc->rq, rn);
 	__atomic_store_n(&rq_thread(rn)->state, THREAD_WAKING,
 			 __ATOMIC_RELAXED);
@@ -239,7 +239,7 @@ static void become_idle(void)
 	idle->prio = SCHED_PRIO_IDLE;
 	idle->affinity = 1ull << c->id;
 	idle->last_cpu = c->id;
-	idle->run_start = virt_clock_ns();
+	sc->run_start = virt_clock_ns();
 	sc->steal_run = sc->steal_slice = virt_steal_ns(c->id);
 	ksnprintf(idle->name, sizeof(idle->name), "idle%u", c->id);
 	sc->idle = sc->current = idle;

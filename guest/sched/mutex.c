@@ -140,7 +140,7 @@ int mutex_lock_until(struct mutex *m, uint64_t deadline)
 		}
 		m->contended++;
 		trace(TR_MUTEX_WAIT, (uint32_t)(uintptr_t)m,
-		      (uint32_t)m->owner->id, 0);
+		      (uint32_t)thread_id(m->owner), 0);
 		/* 0 means the unlocker handed m to us (owner == self). */
 		rc = waitq_block(&m->lock, &m->waiters, deadline);
 	}
@@ -174,7 +174,7 @@ static void handoff(struct mutex *m)
 		     : NULL;
 	if (l) {
 		trace(TR_MUTEX_HANDOFF, (uint32_t)(uintptr_t)m,
-		      (uint32_t)m->owner->id, 0);
+		      (uint32_t)thread_id(m->owner), 0);
 		waitq_wake_head(&m->waiters);
 	}
 }

@@ -70,7 +70,7 @@ static void drain_wakelist(struct sched_cpu *sc, unsigned self)
 			/* set_affinity() changed the mask in flight. */
 			unsigned to = sched_place(t, self);
 
-			trace(TR_MIGRATE, (uint32_t)t->id, self, to);
+			trace(TR_MIGRATE, (uint32_t)thread_id(t), self, to);
 			sched_push(t, to);
 			continue;
 		}
@@ -106,27 +106,34 @@ static struct thread *choose_next(struct sched_cpu *sc, struct thread *prev,
 								   : prev;
 }
 
-/* The canary at the stack limit, on every switch out (lock held): a
- * running or exiting thread with a smashed canary is killed; a waiting one
- * cannot be unhooked from its wait object, so it is only reported. */
-static void check_canary(struct thread *prev, unsigned self)
+/* prev's canary is gone: a running or exiting thread is killed; a waiting
+ * one cannot be unhooked from its wait object, so it is only reported.
+ * Out of line: the switch path keeps its registers for itself. */
+static __attribute__((cold, noinline)) void canary_smashed(struct thread *prev,
+							  unsigned self)
 {
 	int state = __atomic_load_n(&prev->state, __ATOMIC_RELAXED);
 	bool kill = state == THREAD_RUNNING || state == THREAD_DEAD;
+	const char *what = kill ? "killed" : "left waiting";
+	uintptr_t base = stack_base(&prev->stack);
+	uint64_t id = thread_id(prev);
 
-	if (prev->is_idle || prev->killed || stack_canary_ok(&prev->stack))
-		return;
 	kprintf("sched: thread '%s' (id %lu) on vCPU %u: stack canary "
-		"overwritten at 0x%lx (%s)\n", prev->name, prev->id, self,
-		prev->stack.base, kill ? "killed" : "left waiting");
+		"overwritten at 0x%lx (%s)\n", prev->name, id, self, base, what);
 	audit(AUDIT_CANARY, "stack canary of '%s' (id %lu) overwritten at "
-	      "0x%lx: %s", prev->name, prev->id, prev->stack.base,
-	      kill ? "killed" : "left waiting");
+	      "0x%lx: %s", prev->name, id, base, what);
 	if (kill) {
-		trace(TR_EXIT, (uint32_t)prev->id, 1, 0);
+		trace(TR_EXIT, (uint32_t)id, 1, 0);
 		prev->killed = true;
 		__atomic_store_n(&prev->state, THREAD_DEAD, __ATOMIC_RELAXED);
 	}
+}
+
+/* The canary at the stack limit, on every switch out (lock held). */
+static inline void check_canary(struct thread *prev, unsigned self)
+{
+	if (!prev->is_idle && !prev->killed && !stack_canary_ok(&prev->stack))
+		canary_smashed(prev, self);
 }
 
 /* Stolen from this vCPU since the reading from, up to the reading steal
@@ -156,7 +163,7 @@ static void put_prev(struct sched_cpu *sc, struct thread *prev,
 		     unsigned self)
 {
 	int state = __atomic_load_n(&prev->state, __ATOMIC_RELAXED);
-	uint64_t ran = now - prev->run_start;
+	uint64_t ran = now - sc->run_start;
 
 	if (__builtin_expect(steal != sc->steal_run, 0)) {
 		uint64_t stolen = MIN(stolen_since(sc->steal_run, steal), ran);
@@ -190,7 +197,7 @@ static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
 		runq_remove(&sc->rq, &next->rq_node);
 	__atomic_store_n(&next->state, THREAD_RUNNING, __ATOMIC_RELAXED);
 	__atomic_store_n(&next->on_cpu, 1, __ATOMIC_RELAXED);
-	next->run_start = now;
+	sc->run_start = now;
 	if (next->wake_time) {
 		uint64_t lat = now > next->wake_time ? now - next->wake_time : 0;
 
@@ -199,7 +206,7 @@ static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
 		if (lat > next->acct.wake_lat_max_ns)
 			next->acct.wake_lat_max_ns = lat;
 		if (jump_alert_on())
-			audit_wake_late(next->id, lat);
+			audit_wake_late(thread_id(next), lat);
 		next->wake_time = 0;
 	}
 	if (next->last_cpu != self)
@@ -248,7 +255,7 @@ static void push_waiting(struct sched_cpu *sc, unsigned self)
 	if (__atomic_load_n(&t->on_cpu, __ATOMIC_RELAXED))
 		t->migrate = true; /* prev: pushed by sched_finish_switch() */
 	else {
-		trace(TR_PUSH, (uint32_t)t->id, self, target);
+		trace(TR_PUSH, (uint32_t)thread_id(t), self, target);
 		sched_push(t, target); /* cpu rule: we hold its rq lock */
 	}
 }
@@ -314,7 +321,7 @@ void sched_switch(enum sched_why why)
 		sc->prev = prev;
 		sc->current = next;
 		sc->nr_switches++;
-		trace(TR_SWITCH, (uint32_t)prev->id, (uint32_t)next->id,
+		trace(TR_SWITCH, (uint32_t)thread_id(prev), (uint32_t)thread_id(next),
 		      why | (unsigned)prev->state << 8 |
 			      (prev->is_idle | next->is_idle << 1) << 16);
 		arch_switch(&prev->sp, next->sp);
@@ -341,7 +348,7 @@ void sched_finish_switch(void)
 	if (migrate) { /* cpu rule: we hold the rq lock of prev->cpu */
 		unsigned self = this_cpu()->id, to = sched_place(prev, self);
 
-		trace(TR_MIGRATE, (uint32_t)prev->id, self, to);
+		trace(TR_MIGRATE, (uint32_t)thread_id(prev), self, to);
 		sched_push(prev, to);
 	}
 	spin_unlock(&sc->lock);
@@ -406,7 +413,7 @@ __noreturn void sched_exit_current(void)
 
 	if (t == sched_main_thread)
 		main_thread_ended(t);
-	trace(TR_EXIT, (uint32_t)t->id, t->killed, 0);
+	trace(TR_EXIT, (uint32_t)thread_id(t), t->killed, 0);
 	__atomic_store_n(&t->state, THREAD_DEAD, __ATOMIC_RELEASE);
 	sched_switch(SCHED_BLOCK);
 	for (;;) /* a DEAD thread is never switched back to */
@@ -505,7 +512,7 @@ void sched_thread_fault(unsigned vector, uintptr_t addr)
 				 : "fault";
 
 	kprintf("sched: killed thread '%s' (id %lu) on vCPU %u: %s at address "
-		"0x%lx (vector %u)\n", t->name, t->id, this_cpu()->id, what,
+		"0x%lx (vector %u)\n", t->name, thread_id(t), this_cpu()->id, what,
 		addr, vector);
 	audit(guard ? AUDIT_GUARD_PAGE : AUDIT_FAULT, "killed: %s at 0x%lx "
 	      "(vector %u)", what, addr, vector);

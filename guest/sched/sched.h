@@ -57,17 +57,21 @@ struct thread_acct {
 	uint64_t migrations;       /* runs on another vCPU than the last */
 };
 
-/* The control block, 320 bytes (checked below; 368 before the 4-byte
- * fields and flags were packed together, fn/arg shared the slot of the
- * result, the pool link that of the all-threads link, and the statistics
- * lost the copies of id, prio and state that thread_get_stats() fills). */
+/* The control block, 256 bytes (checked below). Besides packing, each
+ * field that one phase of a thread's life alone needs shares its place or
+ * lives elsewhere: fn and arg on the new stack (thread_start), the switch-in
+ * time in the CPU (sched_cpu.run_start), the id inside join_word, one
+ * joiner pointer instead of a wait queue (one join per thread), and the
+ * wake list link inside the run queue link (in flight, it is on no run
+ * queue). */
 struct thread {
 	void *sp;                       /* saved by arch_switch (own CPU) */
 	int state;                      /* enum thread_state; atomic */
 	int on_cpu;                     /* atomic: registers live on a CPU */
 	unsigned cpu;                   /* owner CPU: see "cpu rule" below */
 	int prio;                       /* lock + rq lock of cpu */
-	struct spinlock lock;           /* wake vs set_priority/affinity */
+	struct spinlock lock;           /* wake vs set_priority/affinity;
+					 * joiner vs finished */
 	unsigned timer_cpu;             /* CPU whose timer queue has timer */
 	unsigned last_cpu;              /* vCPU it last ran on (own CPU) */
 	int finished;                   /* atomic release: reaped, may join */
@@ -76,34 +80,34 @@ struct thread {
 	bool is_idle;                   /* a CPU's idle thread (never queued) */
 	bool killed;                    /* set before DEAD by a fault/canary */
 	uint64_t affinity;              /* lock + rq lock of cpu */
-	struct runq_node rq_node;       /* rq lock of cpu */
-	struct wakelist_node wake_node; /* in flight to cpu */
-	struct timerq_node timer;       /* tq_lock of timer_cpu */
-	uint64_t id;                    /* unique; new at every reuse */
-	uint64_t join_word;             /* atomic: id * 2 + joined */
 	union {
-		struct {                /* until it starts */
-			long (*fn)(void *);
-			void *arg;
-		};
-		long result;            /* from its exit, before DEAD */
+		struct runq_node rq_node;       /* rq lock of cpu */
+		struct wakelist_node wake_node; /* in flight to cpu */
 	};
-	struct waitq join_wq;           /* joiners wait here for finished */
+	struct timerq_node timer;       /* tq_lock of timer_cpu */
+	uint64_t join_word;             /* atomic: id * 2 + joined; the id is
+					 * new at every reuse, 0 when free */
+	long result;                    /* from its exit, before DEAD */
+	struct thread *joiner;          /* lock: waits for finished, or NULL */
 	struct stack stack;             /* its stack; none for idle */
 	union {
 		struct sched_link all_link; /* alive: threads_lock */
 		struct thread *pool_next;   /* freed: the pool, tcb lock */
 	};
-	uint64_t run_start;             /* own CPU: switch-in time */
 	uint64_t wake_time;             /* waker: made runnable at, or 0 */
 	struct thread_acct acct;        /* own CPU while it runs / switches */
 	char name[THREAD_NAME_MAX];     /* NUL-terminated */
 };
-/* Issue 11's target is 256. Past this point each step trades something:
- * id is derivable from join_word (8), the timer node's queued flag from
- * its links (8), one joiner pointer could replace join_wq (16), 32-bit
- * counters in acct would wrap within hours of a busy thread (16). */
-_Static_assert(sizeof(struct thread) <= 320, "thread control block");
+_Static_assert(sizeof(struct thread) <= 256, "thread control block");
+_Static_assert(offsetof(struct runq_node, link) == 0 &&
+		       sizeof(struct wakelist_node) <= sizeof(struct sched_link),
+	       "the wake link overlays only the run queue link");
+
+/* The unique id (0 for idle threads and free blocks). */
+static inline uint64_t thread_id(const struct thread *t)
+{
+	return __atomic_load_n(&t->join_word, __ATOMIC_RELAXED) >> 1;
+}
 /* cpu rule: t->cpu changes only while holding the rq lock of the old
  * value, or by the waker that won BLOCKED -> WAKING (holding t->lock). */
 

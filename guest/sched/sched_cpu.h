@@ -33,6 +33,7 @@ struct sched_cpu {
 	uint64_t ipi_pending;     /* own: reschedule IPIs to send once the
 				   * caller's locks are dropped */
 	bool started;             /* own: this CPU runs the scheduler */
+	uint64_t run_start;       /* own: when current was switched in */
 	uint64_t slice_end;       /* own: when current's time slice ends */
 	bool slice_renewed;       /* own: slice_end was pushed back once
 				   * for a stall (sched_timer_interrupt) */

@@ -93,8 +93,7 @@ int stack_alloc(struct stack *s, unsigned npages)
 		stats.mapped_pages += npages;
 		spin_unlock_irqrestore(&stack_lock, f);
 	}
-	s->base = base;
-	s->npages = npages;
+	s->word = base | npages;
 	f = spin_lock_irqsave(&stack_lock);
 	stats.live++;
 	spin_unlock_irqrestore(&stack_lock, f);
@@ -104,18 +103,19 @@ int stack_alloc(struct stack *s, unsigned npages)
 
 void stack_free(struct stack *s)
 {
+	uintptr_t base = stack_base(s);
+	unsigned npages = stack_npages(s);
 	unsigned long f;
 
-	if (!s->npages)
+	if (!npages)
 		return;
 	f = spin_lock_irqsave(&stack_lock);
-	*link_of(s->base, s->npages) = pool[s->npages];
-	pool[s->npages] = s->base;
+	*link_of(base, npages) = pool[npages];
+	pool[npages] = base;
 	stats.pooled++;
 	stats.live--;
 	spin_unlock_irqrestore(&stack_lock, f);
-	s->npages = 0;
-	s->base = 0;
+	s->word = 0;
 }
 
 static bool random_on;
@@ -138,8 +138,9 @@ void *stack_start(const struct stack *s, uint64_t key)
 {
 	uintptr_t off = 0;
 
-	if (random_on && s->npages && !inject_on(INJECT_STACK_FIXED))
-		off = (random_for(key) & ((1ull << random_bits(s->npages)) - 1))
+	if (random_on && s->word && !inject_on(INJECT_STACK_FIXED))
+		off = (random_for(key) &
+		       ((1ull << random_bits(stack_npages(s))) - 1))
 		      << 4;
 	return (char *)stack_top(s) - off;
 }
@@ -151,12 +152,16 @@ unsigned stack_random_bits(unsigned npages)
 
 void stack_canary_set(const struct stack *s)
 {
-	*(volatile uint64_t *)s->base = STACK_CANARY ^ s->base;
+	uintptr_t base = stack_base(s);
+
+	*(volatile uint64_t *)base = STACK_CANARY ^ base;
 }
 
 bool stack_guard_hit(const struct stack *s, uintptr_t addr)
 {
-	return s->npages && addr < s->base && addr >= s->base - PAGE_SIZE;
+	uintptr_t base = stack_base(s);
+
+	return s->word && addr < base && addr >= base - PAGE_SIZE;
 }
 
 void stack_get_stats(struct stack_stats *st)

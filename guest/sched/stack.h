@@ -11,10 +11,21 @@
 
 #define STACK_MAX_PAGES 64 /* THREAD_STACK_MAX / PAGE_SIZE */
 
+/* One word: the lowest usable address (page aligned; its guard page just
+ * below) plus the number of usable pages; 0 = no stack (idle, boot). */
 struct stack {
-	uintptr_t base;  /* lowest usable address; guard page just below */
-	unsigned npages; /* usable pages; 0 = no stack (idle, boot) */
+	uintptr_t word;
 };
+_Static_assert(STACK_MAX_PAGES < PAGE_SIZE, "npages fits below a page");
+
+static inline uintptr_t stack_base(const struct stack *s)
+{
+	return s->word & ~(uintptr_t)(PAGE_SIZE - 1);
+}
+static inline unsigned stack_npages(const struct stack *s)
+{
+	return (unsigned)(s->word & (PAGE_SIZE - 1));
+}
 
 struct stack_stats {
 	uint64_t mapped_pages;  /* pages mapped for stacks (live + pooled) */
@@ -30,7 +41,7 @@ int stack_alloc(struct stack *s, unsigned npages);
 void stack_free(struct stack *s);
 static inline void *stack_top(const struct stack *s)
 {
-	return (void *)(s->base + (uintptr_t)s->npages * PAGE_SIZE);
+	return (void *)(stack_base(s) + (uintptr_t)stack_npages(s) * PAGE_SIZE);
 }
 /*
  * Where a thread's stack starts: its top less a random offset, in 16-byte
@@ -48,8 +59,9 @@ void stack_canary_set(const struct stack *s);
 /* The canary at the lowest word is intact (checked at every switch-out). */
 static inline bool stack_canary_ok(const struct stack *s)
 {
-	return !s->npages ||
-	       *(volatile uint64_t *)s->base == (STACK_CANARY ^ s->base);
+	uintptr_t base = stack_base(s);
+
+	return !s->word || *(volatile uint64_t *)base == (STACK_CANARY ^ base);
 }
 /* addr lies in the guard page below s. */
 bool stack_guard_hit(const struct stack *s, uintptr_t addr);

@@ -42,7 +42,6 @@ static struct thread *tcb_alloc(void)
 	memset(t, 0, sizeof(*t));
 	id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
 	/* Release: the fresh block is set up before handles name it. */
-	__atomic_store_n(&t->id, id, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->join_word, id * 2, __ATOMIC_RELEASE);
 	return t;
 }
@@ -52,8 +51,8 @@ static void tcb_free(struct thread *t)
 	unsigned long f = spin_lock_irqsave(&tcb_lock);
 
 	t->state = THREAD_FREE;
-	/* Stale handles now get -ESRCH (join_word keeps "joined"). */
-	__atomic_store_n(&t->id, 0, __ATOMIC_RELAXED);
+	/* Stale handles now get -ESRCH: id 0, "joined". */
+	__atomic_store_n(&t->join_word, 1, __ATOMIC_RELAXED);
 	t->pool_next = tcb_pool;
 	tcb_pool = t;
 	spin_unlock_irqrestore(&tcb_lock, f);
@@ -72,7 +71,7 @@ static struct thread *thread_get(struct thread_handle h)
 
 	if (!t || !h.id || !refcount_get_not_zero(&t->refs))
 		return NULL;
-	if (__atomic_load_n(&t->id, __ATOMIC_ACQUIRE) == h.id)
+	if (__atomic_load_n(&t->join_word, __ATOMIC_ACQUIRE) >> 1 == h.id)
 		return t;
 	thread_put(t);
 	return NULL;
@@ -80,7 +79,7 @@ static struct thread *thread_get(struct thread_handle h)
 
 struct thread *thread_from_handle(struct thread_handle h)
 {
-	return h.t && h.id && READ_ONCE(h.t->id) == h.id ? h.t : NULL;
+	return h.t && h.id && thread_id(h.t) == h.id ? h.t : NULL;
 }
 
 static void count_alive(void)
@@ -103,23 +102,30 @@ static __attribute__((cold)) void trace_spawn(struct thread *t, unsigned to)
 
 	if (!(trace_mask & 1u << TRG_THREAD))
 		return;
-	trace(TR_SPAWN, (uint32_t)t->id, (uint32_t)sched_current()->id,
+	trace(TR_SPAWN, (uint32_t)thread_id(t), (uint32_t)thread_id(sched_current()),
 	      (uint32_t)t->prio | to << 8);
 	memcpy(w, t->name, MIN(strlen(t->name), sizeof(w)));
 	for (unsigned i = 0; i < 3 && (i == 0 || w[2 * i]); i++)
-		trace4(TR_NAME, (uint32_t)t->id, w[2 * i], w[2 * i + 1], i);
+		trace4(TR_NAME, (uint32_t)thread_id(t), w[2 * i], w[2 * i + 1], i);
 }
+
+/* What a new thread runs, at the top of its own stack: only its first
+ * instructions need it, so the control block does not keep it. */
+struct thread_entry {
+	long (*fn)(void *);
+	void *arg;
+};
 
 /* First code of every thread, switched to with IRQs off and the rq lock
  * of its CPU held. */
 static void thread_start(void *arg)
 {
-	struct thread *t = arg;
+	struct thread_entry *e = arg;
 
 	sched_finish_switch();
 	arch_irq_enable();
 	sched_preempt_check();
-	thread_exit(t->fn(t->arg));
+	thread_exit(e->fn(e->arg));
 }
 
 static int check_attr(const struct thread_attr *a, uint64_t *mask,
@@ -143,18 +149,19 @@ static void thread_setup(struct thread *t, long (*fn)(void *), void *arg,
 {
 	unsigned long f;
 
+	struct thread_entry *e;
+
 	ksnprintf(t->name, sizeof(t->name), "%s", a->name ? a->name : "thread");
-	t->fn = fn;
-	t->arg = arg;
 	t->prio = a->prio;
 	t->affinity = mask;
 	t->rq_node.movable = affinity_movable(mask); /* not queued yet */
 	t->cpu = this_cpu()->id;
 	t->last_cpu = t->cpu;
 	spin_init(&t->lock);
-	waitq_init(&t->join_wq);
 	refcount_set(&t->refs, 2); /* alive + the handle */
-	t->sp = arch_stack_init(stack_start(&t->stack, t->id), thread_start, t);
+	e = (struct thread_entry *)stack_start(&t->stack, thread_id(t)) - 1;
+	*e = (struct thread_entry){fn, arg};
+	t->sp = arch_stack_init(e, thread_start, e);
 	f = spin_lock_irqsave(&threads_lock);
 	sched_list_add_tail(&all_threads, &t->all_link);
 	spin_unlock_irqrestore(&threads_lock, f);
@@ -189,7 +196,7 @@ int thread_spawn(long (*fn)(void *), void *arg, const struct thread_attr *attr,
 		return rc;
 	}
 	thread_setup(t, fn, arg, attr, mask);
-	*out = (struct thread_handle){.t = t, .id = t->id};
+	*out = (struct thread_handle){.t = t, .id = thread_id(t)};
 	f = arch_irq_save();
 	t->state = THREAD_WAKING;
 	t->wake_time = virt_clock_ns();
@@ -214,13 +221,14 @@ void thread_reap(struct thread *t)
 	__atomic_fetch_sub(&counts.alive, 1, __ATOMIC_RELAXED);
 	if (t->killed)
 		__atomic_fetch_add(&counts.killed, 1, __ATOMIC_RELAXED);
-	spin_lock(&t->join_wq.lock);
+	spin_lock(&t->lock);
 	/* Release pairs with the joiner's acquire load: result, killed and
-	 * the stack release are visible to it. */
+	 * the stack release are visible to it. The wake completes under the
+	 * lock: the joiner cannot return (and go) before it. */
 	__atomic_store_n(&t->finished, 1, __ATOMIC_RELEASE);
-	while (waitq_wake_head(&t->join_wq.waiters))
-		;
-	spin_unlock(&t->join_wq.lock);
+	if (t->joiner)
+		sched_wake(t->joiner);
+	spin_unlock(&t->lock);
 	thread_put(t);
 }
 
@@ -236,7 +244,7 @@ int thread_join(struct thread_handle h, long *result)
 		return -EINVAL;
 	}
 	if (t == sched_current()) {
-		if (READ_ONCE(t->id) != h.id)
+		if (thread_id(t) != h.id)
 			return -ESRCH;
 		audit(AUDIT_BAD_ARG, "thread_join: a thread joining itself");
 		return -EDEADLK;
@@ -254,11 +262,18 @@ int thread_join(struct thread_handle h, long *result)
 		      h.id);
 		return -EINVAL;
 	}
-	f = spin_lock_irqsave(&t->join_wq.lock);
-	while (!__atomic_load_n(&t->finished, __ATOMIC_ACQUIRE))
-		waitq_block(&t->join_wq.lock, &t->join_wq.waiters,
-			    WAITQ_FOREVER);
-	spin_unlock_irqrestore(&t->join_wq.lock, f);
+	f = spin_lock_irqsave(&t->lock);
+	t->joiner = sched_current();
+	while (!__atomic_load_n(&t->finished, __ATOMIC_ACQUIRE)) {
+		/* BLOCKED under the lock thread_reap() wakes us under. */
+		__atomic_store_n(&t->joiner->state, THREAD_BLOCKED,
+				 __ATOMIC_RELAXED);
+		spin_unlock(&t->lock);
+		sched_switch(SCHED_BLOCK);
+		spin_lock(&t->lock);
+	}
+	t->joiner = NULL;
+	spin_unlock_irqrestore(&t->lock, f);
 	rc = t->killed ? -EOWNERDEAD : 0;
 	if (!rc && result)
 		*result = t->result;
@@ -279,7 +294,7 @@ struct thread_handle thread_self(void)
 {
 	struct thread *t = sched_current();
 
-	return (struct thread_handle){.t = t, .id = t->id};
+	return (struct thread_handle){.t = t, .id = thread_id(t)};
 }
 
 __noreturn void thread_exit(long result)
@@ -402,7 +417,7 @@ int thread_get_stats(struct thread_handle h, struct thread_stats *out)
 		.wake_lat_max_ns = a->wake_lat_max_ns,
 		.migrations = a->migrations,
 		.last_cpu = READ_ONCE(t->last_cpu)};
-	out->id = t->id;
+	out->id = thread_id(t);
 	out->prio = READ_ONCE(t->prio);
 	out->state = __atomic_load_n(&t->state, __ATOMIC_RELAXED);
 	return 0;

@@ -23,7 +23,7 @@ static void print_row(struct thread *t)
 	uint64_t avg = s->wakeups ? s->wake_lat_sum_ns / s->wakeups : 0;
 
 	kprintf("%5lu %-16s %-7s %4d %3u %8lu %8lu %10lu %9lu %9lu %9lu %6lu\n",
-		t->id, t->name,
+		thread_id(t), t->name,
 		state_name(__atomic_load_n(&t->state, __ATOMIC_RELAXED)),
 		t->is_idle ? -1 : t->prio, t->last_cpu, s->switches_vol,
 		s->switches_preempt, s->run_ns / 1000, s->steal_ns / 1000,
@@ -173,7 +173,7 @@ static int check_cpu(unsigned i, char *why, size_t len)
 		if (!sc->current->is_idle &&
 		    cpu_get(j)->sched.current == sc->current)
 			return ksnprintf(why, len, "thread %lu current on vCPU "
-					 "%u and %u", sc->current->id, j, i);
+					 "%u and %u", thread_id(sc->current), j, i);
 	for (lvl = 0; lvl < SCHED_PRIO_LEVELS; lvl++) {
 		struct sched_link *l = sc->rq.level[lvl].head;
 
@@ -190,12 +190,12 @@ static int check_cpu(unsigned i, char *why, size_t len)
 			    t->rq_node.level != lvl)
 				return ksnprintf(why, len, "vCPU %u: queued "
 						 "thread %lu state %d cpu %u "
-						 "on_cpu %d", i, t->id,
+						 "on_cpu %d", i, thread_id(t),
 						 t->state, t->cpu, t->on_cpu);
 			if (t->rq_node.movable != affinity_movable(t->affinity))
 				return ksnprintf(why, len, "vCPU %u: thread %lu"
 						 " movable %d, affinity %lx",
-						 i, t->id, t->rq_node.movable,
+						 i, thread_id(t), t->rq_node.movable,
 						 t->affinity);
 			movable += t->rq_node.movable;
 		}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Pairing heap of deadlines. Children of a node form a list through
- * next/prev; the leftmost child's prev points at its parent. Caller locks.
+ * next/prev; the leftmost child's prev points at its parent, so every
+ * queued node but the root has a prev. Caller locks.
  */
 #include "guest/sched/timerq.h"
 
@@ -67,7 +68,6 @@ void timerq_insert(struct timerq *q, struct timerq_node *n, uint64_t deadline)
 {
 	n->deadline = deadline;
 	n->child = n->next = n->prev = NULL;
-	n->queued = true;
 	q->root = meld(q->root, n);
 	q->nr++;
 }
@@ -88,7 +88,7 @@ bool timerq_remove(struct timerq *q, struct timerq_node *n)
 {
 	struct timerq_node *sub;
 
-	if (!n->queued)
+	if (!timerq_queued(q, n))
 		return false;
 	if (n != q->root)
 		cut(n);
@@ -97,8 +97,7 @@ bool timerq_remove(struct timerq *q, struct timerq_node *n)
 		q->root = sub;
 	else
 		q->root = meld(q->root, sub);
-	n->child = NULL;
-	n->queued = false;
+	n->child = NULL; /* and prev is NULL: not queued */
 	q->nr--;
 	return true;
 }

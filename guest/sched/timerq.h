@@ -13,8 +13,8 @@ struct timerq_node {
 	uint64_t deadline;          /* absolute virt_clock_ns() time */
 	struct timerq_node *child;  /* leftmost child */
 	struct timerq_node *next;   /* right sibling */
-	struct timerq_node *prev;   /* left sibling, or parent if leftmost */
-	bool queued;                /* in a timer queue now */
+	struct timerq_node *prev;   /* left sibling, or parent if leftmost;
+				     * NULL for the root and when not queued */
 };
 
 struct timerq {
@@ -24,6 +24,12 @@ struct timerq {
 
 void timerq_init(struct timerq *q);
 void timerq_insert(struct timerq *q, struct timerq_node *n, uint64_t deadline);
+/* n is in q now (not queued anywhere else). */
+static inline bool timerq_queued(const struct timerq *q,
+				 const struct timerq_node *n)
+{
+	return n->prev || q->root == n;
+}
 /* Remove n if queued; returns whether it was. */
 bool timerq_remove(struct timerq *q, struct timerq_node *n);
 /* Earliest deadline, or UINT64_MAX when empty. */

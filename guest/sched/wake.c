@@ -243,7 +243,7 @@ bool sched_wake(struct thread *t)
 	if (t == sched_current()) {
 		/* Woken on its own CPU before it switched out: keep running. */
 		__atomic_store_n(&t->state, THREAD_RUNNING, __ATOMIC_RELAXED);
-		trace(TR_WAKEUP, (uint32_t)t->id, this_cpu()->id, 1);
+		trace(TR_WAKEUP, (uint32_t)thread_id(t), this_cpu()->id, 1);
 	} else {
 		/* Acquire pairs with the release in sched_finish_switch(): t's
 		 * registers are saved before anyone may resume it. Bounded: t
@@ -257,7 +257,7 @@ bool sched_wake(struct thread *t)
 		unsigned to = sched_place(t, t->cpu);
 
 		t->wake_time = virt_clock_ns();
-		trace(TR_WAKEUP, (uint32_t)t->id, to, 0);
+		trace(TR_WAKEUP, (uint32_t)thread_id(t), to, 0);
 		sched_push(t, to);
 	}
 	spin_unlock(&t->lock);
@@ -340,7 +340,7 @@ int sched_set_affinity(struct thread *t, uint64_t mask)
 		sched_rq_changed(sc, t->cpu);
 		unsigned to = sched_place(t, t->cpu);
 
-		trace(TR_MIGRATE, (uint32_t)t->id, t->cpu, to);
+		trace(TR_MIGRATE, (uint32_t)thread_id(t), t->cpu, to);
 		sched_push(t, to); /* rq lock held */
 	} else if (!allowed && state == THREAD_RUNNING && sc->current == t) {
 		resched_cpu(sc, t->cpu); /* put_prev() migrates it */

@@ -22,7 +22,7 @@ static uint64_t count(enum audit_kind k)
 
 static long smash_fn(void *arg)
 {
-	*(volatile uint64_t *)sched_current()->stack.base = 0;
+	*(volatile uint64_t *)stack_base(&sched_current()->stack) = 0;
 	thread_yield(); /* the switch-out check kills it */
 	return 1;
 }

@@ -27,7 +27,7 @@ static long smash_canary_fn(void *arg)
 {
 	struct thread *self = sched_current();
 
-	*(volatile uint64_t *)self->stack.base = 0; /* as an overflow would */
+	*(volatile uint64_t *)stack_base(&self->stack) = 0; /* as an overflow would */
 	thread_yield(); /* switch-out check kills us here */
 	return 1;
 }
@@ -69,17 +69,21 @@ static void guard_unmapped(void)
 {
 	struct stack s;
 	struct stack_stats st0, st1;
+	uintptr_t base;
 	bool ok;
 
 	if (stack_alloc(&s, 2)) {
 		report(false, "sched_stack.guard_unmapped", "stack_alloc failed");
 		return;
 	}
-	ok = !arch_va_mapped(s.base - PAGE_SIZE) && arch_va_mapped(s.base) &&
-	     arch_va_mapped(s.base + PAGE_SIZE) && stack_canary_ok(&s);
+	base = stack_base(&s);
+	ok = !arch_va_mapped(base - PAGE_SIZE) && arch_va_mapped(base) &&
+	     arch_va_mapped(base + PAGE_SIZE) && stack_canary_ok(&s) &&
+	     stack_npages(&s) == 2 && stack_top(&s) == (void *)(base + 2 * PAGE_SIZE);
 	stack_free(&s);
 	report(ok, "sched_stack.guard_unmapped",
-	       "guard page mapped or stack not mapped at 0x%lx", s.base);
+	       "guard page mapped, stack not mapped or not 2 pages at 0x%lx",
+	       base);
 	stack_get_stats(&st0);
 	stack_alloc(&s, 2);
 	stack_free(&s);

@@ -30,7 +30,7 @@ static long probe_fn(void *arg)
 	struct probe *p = arg;
 	struct thread *t = sched_current();
 
-	p->base = t->stack.base;
+	p->base = stack_base(&t->stack);
 	p->top = (uintptr_t)stack_top(&t->stack);
 	p->frame = (uintptr_t)__builtin_frame_address(0);
 	return 0;

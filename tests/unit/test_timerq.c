@@ -31,7 +31,7 @@ Test(timerq, pops_in_deadline_order_only_when_expired)
 
 		cr_assert_not_null(x);
 		cr_assert_eq(x->deadline, (uint64_t)i * 10);
-		cr_assert(!x->queued);
+		cr_assert(!timerq_queued(&q, x));
 	}
 	cr_assert_eq(q.nr, 0);
 }
@@ -45,7 +45,9 @@ Test(timerq, remove_arbitrary)
 	timerq_init(&q);
 	for (i = 0; i < 4; i++)
 		timerq_insert(&q, &n[i], (uint64_t)(i + 1) * 10);
+	cr_assert(timerq_queued(&q, &n[2]));
 	cr_assert(timerq_remove(&q, &n[2]));
+	cr_assert(!timerq_queued(&q, &n[2]));
 	cr_assert(!timerq_remove(&q, &n[2]));
 	cr_assert(timerq_remove(&q, &n[0])); /* the root */
 	cr_assert_eq(timerq_next(&q), 20);
@@ -73,6 +75,7 @@ Test(timerq, random_against_model)
 {
 	enum { N = 300 };
 	static struct timerq_node n[N];
+	static bool in[N]; /* the model: n[i] is queued */
 	struct timerq q;
 	int i, step;
 
@@ -82,30 +85,33 @@ Test(timerq, random_against_model)
 		int op = rand() % 3;
 
 		i = rand() % N;
-		if (op == 0 && !n[i].queued) {
+		if (op == 0 && !in[i]) {
 			timerq_insert(&q, &n[i], (uint64_t)(rand() % 1000));
+			in[i] = true;
 		} else if (op == 1) {
-			bool was = n[i].queued;
-
-			cr_assert_eq(timerq_remove(&q, &n[i]), was);
+			cr_assert_eq(timerq_remove(&q, &n[i]), in[i]);
+			in[i] = false;
 		} else {
 			uint64_t min = UINT64_MAX, now = (uint64_t)(rand() % 1000);
 			unsigned cnt = 0;
 			struct timerq_node *x;
 			int j;
 
-			for (j = 0; j < N; j++)
-				if (n[j].queued) {
+			for (j = 0; j < N; j++) {
+				cr_assert_eq(timerq_queued(&q, &n[j]), in[j]);
+				if (in[j]) {
 					cnt++;
 					if (n[j].deadline < min)
 						min = n[j].deadline;
 				}
+			}
 			cr_assert_eq(q.nr, cnt);
 			cr_assert_eq(timerq_next(&q), min);
 			x = timerq_pop_expired(&q, now);
-			if (min <= now)
+			if (min <= now) {
 				cr_assert(x && x->deadline == min);
-			else
+				in[x - n] = false;
+			} else
 				cr_assert_null(x);
 		}
 	}
