@@ -53,12 +53,11 @@ void sched_program_timer(struct sched_cpu *sc)
 }
 
 /* Move every thread pushed to this CPU onto its run queue (lock held). */
-static void drain_wakelist(struct sched_cpu *sc, unsigned self)
+static __attribute__((noinline)) void drain_wakelist_all(struct sched_cpu *sc,
+							 unsigned self)
 {
 	struct wakelist_node *n, *next;
 
-	if (wakelist_empty(&sc->wake)) /* the usual case: no exchange */
-		return;
 	n = wakelist_take_all(&sc->wake);
 
 	for (; n; n = next) {
@@ -77,6 +76,12 @@ static void drain_wakelist(struct sched_cpu *sc, unsigned self)
 		__atomic_store_n(&t->state, THREAD_READY, __ATOMIC_RELAXED);
 		runq_add(&sc->rq, &t->rq_node, (unsigned)t->prio);
 	}
+}
+
+static inline void drain_wakelist(struct sched_cpu *sc, unsigned self)
+{
+	if (!wakelist_empty(&sc->wake)) /* the usual case: no exchange */
+		drain_wakelist_all(sc, self);
 }
 
 /* Who runs next (lock held, no side effects): prev stays if runnable here
@@ -129,10 +134,12 @@ static __attribute__((cold, noinline)) void canary_smashed(struct thread *prev,
 	}
 }
 
-/* The canary at the stack limit, on every switch out (lock held). */
+/* The canary at the stack limit, on every switch out (lock held; an idle
+ * thread has no stack, a killed one was reported). */
 static inline void check_canary(struct thread *prev, unsigned self)
 {
-	if (!prev->is_idle && !prev->killed && !stack_canary_ok(&prev->stack))
+	if (__builtin_expect(!stack_canary_ok(&prev->stack), 0) &&
+	    !prev->killed)
 		canary_smashed(prev, self);
 }
 
@@ -226,15 +233,13 @@ static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
  * is moved after its switch-out (migrate). Pushes cannot bounce: each
  * goes to strictly lower priority, or to equal priority away from higher,
  * and no push goes to a CPU running higher priority. */
-static void push_waiting(struct sched_cpu *sc, unsigned self)
+static void push_top(struct sched_cpu *sc, unsigned self)
 {
 	int top = runq_top(&sc->rq), limit;
 	struct thread *t;
 	uint64_t cand;
 	unsigned target;
 
-	if (inject_on(INJECT_WALK_CPUS)) /* broken on purpose */
-		sched_walk_cpus();
 	if (top < 0)
 		return;
 	t = rq_thread(container_of(sc->rq.level[top].head, struct runq_node,
@@ -260,6 +265,15 @@ static void push_waiting(struct sched_cpu *sc, unsigned self)
 	}
 }
 
+/* Only a thread that may run elsewhere can be pushed (lock held). */
+static inline void push_waiting(struct sched_cpu *sc, unsigned self)
+{
+	if (inject_on(INJECT_WALK_CPUS)) /* broken on purpose */
+		sched_walk_cpus();
+	if (sc->rq.nr_movable)
+		push_top(sc, self);
+}
+
 /* Drain pushed wakeups and choose next (lock held). The seq_cst store of
  * cur_prio then the seq_cst load of the wake list pair with
  * sched_notify()'s push then cur_prio load: a waker IPIs us, or we see its
@@ -276,6 +290,40 @@ static struct thread *pick_next(struct sched_cpu *sc, struct thread *prev,
 				   next->is_idle ? SCHED_PRIO_IDLE : next->prio);
 	} while (!wakelist_empty(&sc->wake));
 	return next;
+}
+
+/* First thing after arch_switch() lands, in the thread switched to (IRQs
+ * off, rq lock of this CPU held since the pick). Inline in the switch
+ * path; a new thread's first code calls sched_finish_switch(). */
+static __always_inline void finish_switch(void)
+{
+	struct sched_cpu *sc = sched_this();
+	struct thread *prev = sc->prev;
+	bool dead = __atomic_load_n(&prev->state, __ATOMIC_RELAXED) ==
+		    THREAD_DEAD;
+	bool migrate = prev->migrate;
+
+	sc->prev = NULL;
+	prev->migrate = false;
+	/* Release: prev's registers and sp are saved. Pairs with the acquire
+	 * spin on on_cpu in sched_wake(): no CPU resumes prev before this. */
+	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	if (migrate) { /* cpu rule: we hold the rq lock of prev->cpu */
+		unsigned self = this_cpu()->id, to = sched_place(prev, self);
+
+		trace(TR_MIGRATE, (uint32_t)thread_id(prev), self, to);
+		sched_push(prev, to);
+	}
+	spin_unlock(&sc->lock);
+	if (dead)
+		thread_reap(prev);
+	sched_program_timer(sc);
+	sched_flush_ipis();
+}
+
+void sched_finish_switch(void)
+{
+	finish_switch();
 }
 
 /*
@@ -325,37 +373,9 @@ void sched_switch(enum sched_why why)
 		      why | (unsigned)prev->state << 8 |
 			      (prev->is_idle | next->is_idle << 1) << 16);
 		arch_switch(&prev->sp, next->sp);
-		sched_finish_switch(); /* prev again, maybe on another CPU */
+		finish_switch(); /* prev again, maybe on another CPU */
 		why = SCHED_PREEMPT;
 	} while (sched_this()->need_resched);
-}
-
-/* First thing after arch_switch() lands, in the thread switched to (IRQs
- * off, rq lock of this CPU held since the pick). */
-void sched_finish_switch(void)
-{
-	struct sched_cpu *sc = sched_this();
-	struct thread *prev = sc->prev;
-	bool dead = __atomic_load_n(&prev->state, __ATOMIC_RELAXED) ==
-		    THREAD_DEAD;
-	bool migrate = prev->migrate;
-
-	sc->prev = NULL;
-	prev->migrate = false;
-	/* Release: prev's registers and sp are saved. Pairs with the acquire
-	 * spin on on_cpu in sched_wake(): no CPU resumes prev before this. */
-	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
-	if (migrate) { /* cpu rule: we hold the rq lock of prev->cpu */
-		unsigned self = this_cpu()->id, to = sched_place(prev, self);
-
-		trace(TR_MIGRATE, (uint32_t)thread_id(prev), self, to);
-		sched_push(prev, to);
-	}
-	spin_unlock(&sc->lock);
-	if (dead)
-		thread_reap(prev);
-	sched_program_timer(sc);
-	sched_flush_ipis();
 }
 
 /* Preemption point for thread context after a local wakeup. */

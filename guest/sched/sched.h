@@ -103,10 +103,12 @@ _Static_assert(offsetof(struct runq_node, link) == 0 &&
 		       sizeof(struct wakelist_node) <= sizeof(struct sched_link),
 	       "the wake link overlays only the run queue link");
 
-/* The unique id (0 for idle threads and free blocks). */
+/* The unique id (0 for idle threads and free blocks). A plain load, so a
+ * trace site's arguments stay inside its cold branch: only the joined bit
+ * changes while the block is in use. */
 static inline uint64_t thread_id(const struct thread *t)
 {
-	return __atomic_load_n(&t->join_word, __ATOMIC_RELAXED) >> 1;
+	return t->join_word >> 1;
 }
 /* cpu rule: t->cpu changes only while holding the rq lock of the old
  * value, or by the waker that won BLOCKED -> WAKING (holding t->lock). */
@@ -152,8 +154,29 @@ static inline void sched_flush_ipis(void)
 		sched_send_ipis();
 }
 struct sched_cpu *sched_lock_thread_rq(struct thread *t); /* t->lock held */
-void sched_publish_prio(struct sched_cpu *sc, unsigned self, int prio);
-void sched_rq_changed(struct sched_cpu *sc, unsigned cpu); /* rq lock */
+/* This CPU now runs prio (IDLE: its idle thread). Rq lock held, or
+ * bring-up. map_prio equals cur_prio once published, so an unchanged
+ * level stores nothing: a waker that reads cur_prio sees the same value
+ * either way, and the earlier seq_cst store still precedes the caller's
+ * look at its wake list. */
+void sched_publish_prio_change(struct sched_cpu *sc, unsigned self, int prio);
+static inline void sched_publish_prio(struct sched_cpu *sc, unsigned self,
+				      int prio)
+{
+	if (prio != sc->map_prio)
+		sched_publish_prio_change(sc, self, prio);
+}
+/* Whoever changed sc's run queue (holding its lock) keeps its "waiting"
+ * bit, the steal hint, in step: set while a thread that may run elsewhere
+ * waits there (an idle CPU looking for work skips queues of pinned ones). */
+void sched_set_waiting(struct sched_cpu *sc, unsigned cpu, bool waiting);
+static inline void sched_rq_changed(struct sched_cpu *sc, unsigned cpu)
+{
+	bool waiting = sc->rq.nr_movable != 0;
+
+	if (waiting != sc->map_waiting)
+		sched_set_waiting(sc, cpu, waiting);
+}
 unsigned sched_cpu_load(unsigned cpu);           /* racy: ready+queued+running */
 void sched_walk_cpus(void);                      /* INJECT_WALK_CPUS only */
 unsigned sched_next_in_turn(uint64_t mask);      /* own CPU, IRQs off */

@@ -14,29 +14,20 @@
 
 struct cpumap sched_map;
 
-/* This CPU now runs prio (IDLE: its idle thread). Rq lock held, or
- * bring-up. The seq_cst store pairs with sched_notify(); the map is a
- * placement hint, moved only when the level changes. */
-void sched_publish_prio(struct sched_cpu *sc, unsigned self, int prio)
+/* sched_publish_prio() when the level changes: the seq_cst store pairs
+ * with sched_notify(); the map is a placement hint. */
+void sched_publish_prio_change(struct sched_cpu *sc, unsigned self, int prio)
 {
 	__atomic_store_n(&sc->cur_prio, prio, __ATOMIC_SEQ_CST);
-	if (prio != sc->map_prio) {
-		cpumap_move(&sched_map, self, sc->map_prio, prio);
-		sc->map_prio = prio;
-	}
+	cpumap_move(&sched_map, self, sc->map_prio, prio);
+	sc->map_prio = prio;
 }
 
-/* Whoever changed sc's run queue (holding its lock) keeps its "waiting"
- * bit, the steal hint, in step: set while a thread that may run elsewhere
- * waits there (an idle CPU looking for work skips queues of pinned ones). */
-void sched_rq_changed(struct sched_cpu *sc, unsigned cpu)
+/* sched_rq_changed() when the bit flips (rq lock held). */
+void sched_set_waiting(struct sched_cpu *sc, unsigned cpu, bool waiting)
 {
-	bool waiting = sc->rq.nr_movable != 0;
-
-	if (waiting != sc->map_waiting) {
-		sc->map_waiting = waiting;
-		cpumap_set_waiting(&sched_map, cpu, waiting);
-	}
+	sc->map_waiting = waiting;
+	cpumap_set_waiting(&sched_map, cpu, waiting);
 }
 
 unsigned sched_cpu_load(unsigned cpu)
