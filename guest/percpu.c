@@ -3,22 +3,15 @@
 #include "arch.h"
 #include "guest/percpu.h"
 
-static struct cpu cpus[MAX_CPUS];
-static unsigned nr_cpus;
-
-struct cpu *cpu_get(unsigned id)
-{
-	return id < nr_cpus ? &cpus[id] : NULL;
-}
-
-unsigned cpu_count(void) { return nr_cpus; }
+struct cpu percpu_cpus[MAX_CPUS];
+unsigned percpu_nr;
 
 unsigned cpu_online_count(void)
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < nr_cpus; i++)
-		n += READ_ONCE(cpus[i].online);
+	for (unsigned i = 0; i < percpu_nr; i++)
+		n += READ_ONCE(percpu_cpus[i].online);
 	return n;
 }
 
@@ -32,13 +25,13 @@ int cpu_wait_online(struct cpu *c)
 
 void cpu_register(unsigned id, uint32_t hw_id)
 {
-	struct cpu *c = &cpus[id];
+	struct cpu *c = &percpu_cpus[id];
 
 	if (id >= MAX_CPUS)
 		return;
 	c->self = c;
 	c->id = id;
 	c->hw_id = hw_id;
-	if (id >= nr_cpus)
-		nr_cpus = id + 1;
+	if (id >= percpu_nr)
+		percpu_nr = id + 1;
 }

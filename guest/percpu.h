@@ -47,9 +47,20 @@ struct cpu {
 #define CPU_OFF_FAULT_CTX 24
 #define CPU_OFF_ARCH 32
 
-/* Implemented in guest/percpu.c. cpu_get() returns NULL for a bad id. */
-struct cpu *cpu_get(unsigned id);
-unsigned cpu_count(void);          /* vCPUs found at boot (MADT/DT) */
+/* guest/percpu.c's storage: use cpu_get() and cpu_count(), not these. */
+extern struct cpu percpu_cpus[MAX_CPUS];
+extern unsigned percpu_nr;
+
+/* The CPU with this id, or NULL for a bad id (inline: every remote wake
+ * and push looks its target up). */
+static inline struct cpu *cpu_get(unsigned id)
+{
+	return id < percpu_nr ? &percpu_cpus[id] : NULL;
+}
+static inline unsigned cpu_count(void) /* vCPUs found at boot (MADT/DT) */
+{
+	return percpu_nr;
+}
 unsigned cpu_online_count(void);
 void cpu_register(unsigned id, uint32_t hw_id); /* boot CPU, during setup */
 

@@ -8,6 +8,7 @@
 #define GUEST_SCHED_SCHED_H
 
 #include "types.h"
+#include "guest/inject.h"
 #include "guest/percpu.h"
 #include "guest/sched/list.h"
 #include "guest/sched/placement.h"
@@ -141,7 +142,8 @@ extern struct thread *sched_main_thread;
 /* wake.c */
 bool sched_wake(struct thread *t);              /* any context */
 void sched_push(struct thread *t, unsigned target); /* t WAKING, off-CPU */
-unsigned sched_place(struct thread *t, unsigned prev);
+void sched_enqueue(struct thread *t, unsigned target); /* IRQs off, no rq lock */
+unsigned sched_place_any(struct thread *t, unsigned prev);
 void sched_notify(unsigned target, int prio);
 void sched_send_ipis(void);                     /* any context */
 /* Send the reschedule IPIs this CPU deferred, if any (any context). A
@@ -179,6 +181,16 @@ static inline void sched_rq_changed(struct sched_cpu *sc, unsigned cpu)
 }
 unsigned sched_cpu_load(unsigned cpu);           /* racy: ready+queued+running */
 void sched_walk_cpus(void);                      /* INJECT_WALK_CPUS only */
+/* Where t should run (wake.c): prev when t is pinned there, without a
+ * look at any other CPU. */
+static inline unsigned sched_place(struct thread *t, unsigned prev)
+{
+	if (inject_on(INJECT_WALK_CPUS)) /* broken on purpose */
+		sched_walk_cpus();
+	if (t->affinity == 1ull << prev)
+		return prev;
+	return sched_place_any(t, prev);
+}
 unsigned sched_next_in_turn(uint64_t mask);      /* own CPU, IRQs off */
 unsigned sched_first_unqueued(uint64_t cand);    /* own CPU, IRQs off */
 extern struct cpumap sched_map;

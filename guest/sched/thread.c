@@ -204,7 +204,7 @@ int thread_spawn(long (*fn)(void *), void *arg, const struct thread_attr *attr,
 
 	if (trace_on())
 		trace_spawn(t, to);
-	sched_push(t, to);
+	sched_enqueue(t, to);
 	arch_irq_restore(f);
 	sched_preempt_check();
 	return 0;

@@ -113,15 +113,13 @@ static unsigned unpreempted(unsigned cpu, uint64_t allowed)
  * and one other CPU taken in turn, if that one runs no higher priority.
  * A CPU the hypervisor has stopped gives way to a running idle one.
  */
-unsigned sched_place(struct thread *t, unsigned prev)
+unsigned sched_place_any(struct thread *t, unsigned prev)
 {
 	uint64_t online = __atomic_load_n(&sched_map.online, __ATOMIC_RELAXED);
 	uint64_t allowed = t->affinity & online, cand;
 	bool prev_ok = (allowed >> prev) & 1;
 	unsigned cpu, other;
 
-	if (inject_on(INJECT_WALK_CPUS)) /* broken on purpose */
-		sched_walk_cpus();
 	if (!allowed) /* only CPUs not started yet: they drain at start */
 		return (t->affinity >> prev) & 1
 			       ? prev
@@ -205,6 +203,28 @@ void sched_push(struct thread *t, unsigned target)
 	sched_notify(target, prio);
 }
 
+/* t (WAKING, off every CPU) is to run on target: straight onto the run
+ * queue when target is this CPU (a local wakeup makes no wake list round
+ * trip: no atomic exchange, no drain at the next switch), else through
+ * target's wake list. IRQs off, no rq lock held; cpu rule obeyed. */
+void sched_enqueue(struct thread *t, unsigned target)
+{
+	struct sched_cpu *sc = sched_this();
+	int prio = t->prio;
+
+	if (target != this_cpu()->id) {
+		sched_push(t, target);
+		return;
+	}
+	t->cpu = target;
+	spin_lock(&sc->lock);
+	__atomic_store_n(&t->state, THREAD_READY, __ATOMIC_RELAXED);
+	runq_add(&sc->rq, &t->rq_node, (unsigned)prio);
+	sched_rq_changed(sc, target);
+	spin_unlock(&sc->lock);
+	sched_notify(target, prio);
+}
+
 /*
  * Make t runnable if it is BLOCKED. Any context; the caller may hold
  * object locks and tq_lock (never an rq lock). Returns whether this call
@@ -231,7 +251,7 @@ bool sched_wake(struct thread *t)
 		arch_irq_restore(f);
 		return false;
 	}
-	if (t == sched_current()) {
+	if (t == sched_this()->current) { /* IRQs are off */
 		/* Woken on its own CPU before it switched out: keep running. */
 		__atomic_store_n(&t->state, THREAD_RUNNING, __ATOMIC_RELAXED);
 		trace(TR_WAKEUP, (uint32_t)thread_id(t), this_cpu()->id, 1);
@@ -249,7 +269,7 @@ bool sched_wake(struct thread *t)
 
 		t->wake_time = virt_clock_ns();
 		trace(TR_WAKEUP, (uint32_t)thread_id(t), to, 0);
-		sched_push(t, to);
+		sched_enqueue(t, to);
 	}
 	spin_unlock(&t->lock);
 	arch_irq_restore(f);
