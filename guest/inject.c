@@ -57,6 +57,9 @@ static const struct {
 	[INJECT_STACK_FIXED] = {"stack_fixed",
 				"every thread stack starts at its top while "
 				"stack_random says on"},
+	[INJECT_YIELD_READS_CLOCK] = {"yield_reads_clock",
+				      "a yield reads the clock while "
+				      "yield_clock says it skips it"},
 };
 
 const char *inject_name(unsigned i)

@@ -26,6 +26,7 @@ enum inject {
 	INJECT_PVYIELD_NOOP,   /* a directed yield is counted, not made */
 	INJECT_PLACE_PREEMPTED, /* placement and stealing ignore stopped vCPUs */
 	INJECT_STACK_FIXED,    /* stacks start at their top, said random */
+	INJECT_YIELD_READS_CLOCK, /* a yield reads the clock, said skipped */
 	INJECT_NR
 };
 

@@ -10,6 +10,7 @@
 #include "virt.h"
 #include "guest/inject.h"
 #include "guest/kernel.h"
+#include "guest/ledger.h"
 #include "guest/lib/printf.h"
 #include "guest/options.h"
 #include "guest/sched/placement.h"
@@ -24,6 +25,9 @@ OPTION(OPT_NUM("poll_us", 0, 10000000, 0,
 	       "idle=halt: poll this long first, us"));
 OPTION(OPT_NUM("mutex_spin_us", 0, 10000, 0, "mutex: spin this long on an "
 	"owner running elsewhere before sleeping (0: never)"));
+OPTION(OPT_ENUM("yield_clock", OPT_WORDS("auto", "read", "skip"), "auto",
+		"whether a yield reads the clock (auto: skip where reading "
+		"it traps, as Xen's emulated TSC does)"));
 
 static bool idle_poll_forever;       /* idle=poll */
 static uint64_t idle_poll_ns;        /* poll_us=, default 0 (halt at once) */
@@ -207,6 +211,11 @@ void sched_init(void)
 	idle_poll_ns = option_u64("poll_us") * 1000;
 	mutex_spin_ns = option_u64("mutex_spin_us") * 1000;
 	idle_poll_forever = !strcmp(option_str("idle"), "poll");
+	sched_yield_reads_clock =
+		!strcmp(option_str("yield_clock"), "read") ||
+		(!strcmp(option_str("yield_clock"), "auto") && !ledger_tsc_traps);
+	if (!sched_yield_reads_clock)
+		jump_enable(JUMP_YIELD_UNTIMED);
 	for (i = 0; i < cpu_count(); i++) {
 		struct sched_cpu *sc = &cpu_get(i)->sched;
 
@@ -220,9 +229,10 @@ void sched_init(void)
 		sc->map_prio = CPUMAP_OUT;
 	}
 	kprintf("sched: %u vCPUs, slice %lu us, idle=%s, poll_us=%lu, "
-		"priorities %d..%d\n", cpu_count(), sched_slice_ns / 1000,
-		idle_poll_forever ? "poll" : "halt", idle_poll_ns / 1000,
-		SCHED_PRIO_MIN, SCHED_PRIO_MAX);
+		"priorities %d..%d, a yield %s the clock\n", cpu_count(),
+		sched_slice_ns / 1000, idle_poll_forever ? "poll" : "halt",
+		idle_poll_ns / 1000, SCHED_PRIO_MIN, SCHED_PRIO_MAX,
+		sched_yield_reads_clock ? "reads" : "skips");
 }
 
 /* Turn the running boot stack into this CPU's idle thread. */

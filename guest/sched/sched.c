@@ -23,6 +23,7 @@
 #include "guest/audit.h"
 
 uint64_t sched_slice_ns = 2000000;   /* slice_us=, default 2000 us */
+bool sched_yield_reads_clock = true; /* yield_clock= */
 
 static struct thread *rq_thread(struct runq_node *n)
 {
@@ -162,14 +163,12 @@ static inline void slice_add_steal(struct sched_cpu *sc, uint64_t steal)
 	}
 }
 
-/* Account prev's run and decide where it goes (lock held). Time the
- * hypervisor stole from this vCPU while prev ran is prev's steal, not its
- * run time. */
-static void put_prev(struct sched_cpu *sc, struct thread *prev,
-		     enum sched_why why, uint64_t now, uint64_t steal,
-		     unsigned self)
+/* The time part of a switch (lock held): prev's run since the last
+ * reading, less what the hypervisor stole from this vCPU meanwhile (prev's
+ * steal, not its run time); next's wakeup latency; a new slice. */
+static void account_switch(struct sched_cpu *sc, struct thread *prev,
+			   struct thread *next, uint64_t now, uint64_t steal)
 {
-	int state = __atomic_load_n(&prev->state, __ATOMIC_RELAXED);
 	uint64_t ran = now - sc->run_start;
 
 	if (__builtin_expect(steal != sc->steal_run, 0)) {
@@ -179,6 +178,30 @@ static void put_prev(struct sched_cpu *sc, struct thread *prev,
 		prev->acct.steal_ns += stolen;
 	}
 	prev->acct.run_ns += ran;
+	sc->run_start = now;
+	if (next->wake_time) {
+		uint64_t lat = now > next->wake_time ? now - next->wake_time : 0;
+
+		next->acct.wakeups++;
+		next->acct.wake_lat_sum_ns += lat;
+		if (lat > next->acct.wake_lat_max_ns)
+			next->acct.wake_lat_max_ns = lat;
+		if (jump_alert_on())
+			audit_wake_late(thread_id(next), lat);
+		next->wake_time = 0;
+	}
+	sc->slice_end = now + sched_slice_ns;
+	sc->slice_renewed = false;
+	sc->steal_run = steal;
+	sc->steal_slice = steal;
+}
+
+/* Decide where prev goes (lock held). */
+static void put_prev(struct sched_cpu *sc, struct thread *prev,
+		     enum sched_why why, unsigned self)
+{
+	int state = __atomic_load_n(&prev->state, __ATOMIC_RELAXED);
+
 	if (prev->is_idle)
 		return;
 	if (state == THREAD_RUNNING && why != SCHED_YIELD)
@@ -197,32 +220,16 @@ static void put_prev(struct sched_cpu *sc, struct thread *prev,
 	}
 }
 
-static void put_next(struct sched_cpu *sc, struct thread *next, uint64_t now,
-		     uint64_t steal, unsigned self)
+static void put_next(struct sched_cpu *sc, struct thread *next,
+		     unsigned self)
 {
 	if (!next->is_idle)
 		runq_remove(&sc->rq, &next->rq_node);
 	__atomic_store_n(&next->state, THREAD_RUNNING, __ATOMIC_RELAXED);
 	__atomic_store_n(&next->on_cpu, 1, __ATOMIC_RELAXED);
-	sc->run_start = now;
-	if (next->wake_time) {
-		uint64_t lat = now > next->wake_time ? now - next->wake_time : 0;
-
-		next->acct.wakeups++;
-		next->acct.wake_lat_sum_ns += lat;
-		if (lat > next->acct.wake_lat_max_ns)
-			next->acct.wake_lat_max_ns = lat;
-		if (jump_alert_on())
-			audit_wake_late(thread_id(next), lat);
-		next->wake_time = 0;
-	}
 	if (next->last_cpu != self)
 		next->acct.migrations++;
 	next->last_cpu = self;
-	sc->slice_end = now + sched_slice_ns;
-	sc->slice_renewed = false;
-	sc->steal_run = steal;
-	sc->steal_slice = steal;
 }
 
 /* The best thread left waiting here may run now on a CPU busy with lower
@@ -329,13 +336,23 @@ void sched_finish_switch(void)
 /*
  * The one switch path. IRQs off; the caller set current's state (RUNNING
  * to yield or be preempted, BLOCKED or DEAD to leave the CPU).
+ *
+ * A yield decides by priority alone, so where reading the clock traps to
+ * the hypervisor (yield_clock=, sched_yield_reads_clock) it reads none
+ * (sched_yield_untimed): the run time goes to whoever runs at the next
+ * reading (a preemption, a block, a timer interrupt), as a tick would
+ * charge it, and the thread yielded to runs out the slice under way. Only
+ * a thread woken and not yet run makes it read the clock, for its wakeup
+ * latency. Inlined twice, so the other switches test nothing for it.
  */
-void sched_switch(enum sched_why why)
+static __always_inline void switch_to_next(enum sched_why why,
+					   const bool untimed_yield)
 {
 	struct sched_cpu *sc;
 	struct thread *prev, *next;
 	unsigned self;
 	uint64_t now, steal;
+	bool timed;
 
 	do {
 		sched_flush_ipis();
@@ -344,13 +361,16 @@ void sched_switch(enum sched_why why)
 		prev = sc->current;
 		spin_lock(&sc->lock);
 		sc->need_resched = false;
-		now = virt_clock_ns();
+		timed = !(untimed_yield && why == SCHED_YIELD);
+		now = timed || inject_on(INJECT_YIELD_READS_CLOCK)
+			      ? virt_clock_ns() /* broken on purpose: read */
+			      : 0;
 		steal = virt_steal_ns(self);
 		slice_add_steal(sc, steal);
 		check_canary(prev, self);
 		next = pick_next(sc, prev, why, self, now);
 		if (next == prev) { /* nothing better: keep running */
-			if (now >= sc->slice_end) {
+			if (timed && now >= sc->slice_end) {
 				sc->slice_end = now + sched_slice_ns;
 				sc->slice_renewed = false;
 				sc->steal_slice = steal;
@@ -362,8 +382,14 @@ void sched_switch(enum sched_why why)
 			sched_flush_ipis();
 			return;
 		}
-		put_prev(sc, prev, why, now, steal, self);
-		put_next(sc, next, now, steal, self);
+		if (!timed && next->wake_time) {
+			now = virt_clock_ns();
+			timed = true;
+		}
+		put_prev(sc, prev, why, self);
+		if (timed)
+			account_switch(sc, prev, next, now, steal);
+		put_next(sc, next, self);
 		push_waiting(sc, self);
 		sched_rq_changed(sc, self);
 		sc->prev = prev;
@@ -376,6 +402,16 @@ void sched_switch(enum sched_why why)
 		finish_switch(); /* prev again, maybe on another CPU */
 		why = SCHED_PREEMPT;
 	} while (sched_this()->need_resched);
+}
+
+__attribute__((flatten)) void sched_switch(enum sched_why why)
+{
+	switch_to_next(why, false);
+}
+
+void sched_yield_untimed(void)
+{
+	switch_to_next(SCHED_YIELD, true);
 }
 
 /* Preemption point for thread context after a local wakeup. */

@@ -116,6 +116,7 @@ static inline uint64_t thread_id(const struct thread *t)
 
 /* sched.c */
 extern uint64_t sched_slice_ns;
+extern bool sched_yield_reads_clock; /* yield_clock= (idle.c) */
 static inline struct sched_cpu *sched_this(void) { return &this_cpu()->sched; }
 /* The calling thread. Read with IRQs off: with them on, a migration
  * between finding this CPU and reading its current would return another
@@ -129,6 +130,7 @@ static inline struct thread *sched_current(void)
 	return t;
 }
 void sched_switch(enum sched_why why);          /* IRQs off */
+void sched_yield_untimed(void);                 /* IRQs off: reads no clock */
 void sched_finish_switch(void);                 /* IRQs off, new thread */
 void sched_program_timer(struct sched_cpu *sc); /* IRQs off, own CPU */
 void sched_preempt_check(void);                 /* thread ctx, any IRQ state */

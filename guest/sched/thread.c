@@ -315,7 +315,10 @@ void thread_yield(void)
 {
 	unsigned long f = arch_irq_save();
 
-	sched_switch(SCHED_YIELD);
+	if (jump_yield_untimed_on()) /* !sched_yield_reads_clock */
+		sched_yield_untimed();
+	else
+		sched_switch(SCHED_YIELD);
 	arch_irq_restore(f);
 }
 

@@ -4,11 +4,14 @@
  * programming and one IPI send each add exactly one count of their kind on
  * this vCPU (IRQs off, so nothing else runs in between). Reads of the
  * cycle counter are left out: under Xen they trap and count as "tsc".
+ * Where they trap, a yield reads none (yield_clock=auto).
  */
 #include "arch.h"
 #include "virt.h"
 #include "guest/ledger.h"
+#include "guest/sched/sched.h"
 #include "guest/test.h"
+#include "tests/guest/sched_util.h"
 
 struct delta {
 	uint64_t v[LEDGER_NR];
@@ -48,6 +51,45 @@ static void op_null_exit(void) { virt->null_exit(); }
 static void op_timer(void) { virt_set_deadline(virt_clock_ns()); }
 static void op_ipi(void) { virt_send_ipi(this_cpu()->id, IPI_RESCHED); }
 
+#define YIELDS 200
+
+static long yielder(void *unused)
+{
+	for (unsigned i = 0; i < YIELDS; i++)
+		thread_yield();
+	return 0;
+}
+
+/* Two threads pinned here yield to each other YIELDS times each: where
+ * reading the clock traps (Xen's emulated TSC), the only readings are
+ * their spawns, exits and the join, not one per yield. */
+static void check_yield_no_clock(void)
+{
+	unsigned self = st_pin_self();
+	struct thread_handle h[2];
+	uint64_t t0 = this_cpu()->ledger[LEDGER_TSC], reads;
+
+	if (!ledger_tsc_traps || sched_yield_reads_clock) {
+		report_info("ledger.yield_no_clock", "not checked: %s",
+			    !ledger_tsc_traps ? "reading the clock does not "
+			    "trap here" : "yield_clock=read");
+		st_unpin_self();
+		return;
+	}
+	for (unsigned i = 0; i < 2; i++)
+		st_spawn(yielder, NULL, "yielder", SCHED_PRIO_DEFAULT,
+			 1ull << self, &h[i]);
+	for (unsigned i = 0; i < 2; i++)
+		thread_join(h[i], NULL);
+	reads = this_cpu()->ledger[LEDGER_TSC] - t0;
+	st_unpin_self();
+	report_info("ledger.yield_no_clock", "%lu trapped clock reads for %u "
+		    "yields", reads, 2 * YIELDS);
+	report(reads < YIELDS / 4, "ledger.yield_no_clock",
+	       "%lu trapped clock reads for %u yields (want under %u)", reads,
+	       2 * YIELDS, YIELDS / 4);
+}
+
 static void suite_ledger(void)
 {
 	/* The null exit is cpuid (x86, no Xen) or a hypercall (Xen, PSCI). */
@@ -56,5 +98,6 @@ static void suite_ledger(void)
 	check_one("ledger.timer", op_timer, LEDGER_TIMER, LEDGER_TIMER, LEDGER_TIMER);
 	/* xAPIC: the ICR_HI write and the delivery-status polls are MMIO. */
 	check_one("ledger.ipi", op_ipi, LEDGER_IPI, LEDGER_MMIO, LEDGER_IPI);
+	check_yield_no_clock();
 }
 SUITE("ledger", suite_ledger);
