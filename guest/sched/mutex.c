@@ -117,8 +117,8 @@ void mutex_init(struct mutex *m)
 
 int mutex_lock_until(struct mutex *m, uint64_t deadline)
 {
-	struct thread *self = sched_current();
 	unsigned long f = spin_lock_irqsave(&m->lock);
+	struct thread *self = sched_this()->current; /* IRQs are off */
 	int rc = 0;
 
 	if (m->owner == self) {
@@ -160,7 +160,7 @@ bool mutex_trylock(struct mutex *m)
 	bool ok = !m->owner;
 
 	if (ok)
-		m->owner = sched_current();
+		m->owner = sched_this()->current; /* IRQs are off */
 	spin_unlock_irqrestore(&m->lock, f);
 	return ok;
 }
@@ -183,7 +183,7 @@ int mutex_unlock(struct mutex *m)
 {
 	unsigned long f = spin_lock_irqsave(&m->lock);
 
-	if (m->owner != sched_current()) {
+	if (m->owner != sched_this()->current) { /* IRQs are off */
 		spin_unlock_irqrestore(&m->lock, f);
 		audit(AUDIT_BAD_ARG, "mutex_unlock(0x%lx) by a thread that "
 		      "does not hold it", (unsigned long)(uintptr_t)m);

@@ -19,7 +19,7 @@ void waitq_init(struct waitq *wq)
 int waitq_block(struct spinlock *lock, struct sched_list *list,
 		uint64_t deadline)
 {
-	struct thread *self = sched_current();
+	struct thread *self = sched_this()->current; /* IRQs are off */
 	struct waitq_waiter w = {.thread = self, .done = false};
 	bool timed = deadline != WAITQ_FOREVER;
 
