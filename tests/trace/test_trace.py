@@ -107,6 +107,28 @@ class Damaged(unittest.TestCase):
         self.assertEqual(total - got, 12)  # one whole frame dropped
         everything(d)
 
+    def test_bad_numbers_in_plain_lines(self):
+        """TRACE-BEGIN/CPU/THREAD/END carry no checksum: a number that
+        does not parse (or is gone) is a problem, never an exception."""
+        import re
+        for head, key in (("TRACE-BEGIN", "hz"), ("TRACE-BEGIN", "groups"),
+                          ("TRACE-CPU", "switches"), ("TRACE-CPU", "kept"),
+                          ("TRACE-THREAD", "switches"),
+                          ("TRACE-END", "frames")):
+            for repl in ("%s=x1" % key, "", "%s=0" % key if key == "hz"
+                         else "%s=-" % key):
+                ls = lines()
+                i = next(j for j, ln in enumerate(ls)
+                         if (head + " ") in ln and key + "=" in ln)
+                ls[i] = re.sub(r"\b%s=\S*" % key, repl, ls[i], count=1)
+                d = trace.decode(ls)
+                if repl:
+                    self.assertTrue(any(("bad %s=" % key) in p
+                                        for p in d.problems),
+                                    (head, key, repl, d.problems))
+                self.assertGreater(d.hz, 0)
+                everything(d)
+
     def test_missing_frame(self):
         ls = lines()
         del ls[frame_lines(ls)[3]]

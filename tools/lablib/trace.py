@@ -65,7 +65,8 @@ class Dump:
 
     @property
     def hz(self):
-        return int(self.header["hz"]) if self.header else 1000000000
+        """Counter ticks per second (ns when the header lost it)."""
+        return int((self.header or {}).get("hz", 1000000000))
 
     def all_events(self):
         """Every event, by time (ties: vCPU, then ring order)."""
@@ -102,6 +103,32 @@ def _fields(line):
     return dict(KV.findall(line))
 
 
+# The numbers each unchecksummed line carries (hex for the header's event
+# groups); a field that does not parse is a problem, and dropped.
+NUMERIC = {"TRACE-BEGIN": {"hz": 10, "groups": 16},
+           "TRACE-CPU": {"cpu": 10, "kept": 10, "lost": 10,
+                         "switches": 10, "timers": 10},
+           "TRACE-THREAD": {"id": 10, "switches": 10},
+           "TRACE-END": {"frames": 10, "spawned": 10}}
+
+
+def _numbers(d, line):
+    """line's fields, each number in NUMERIC parsed or dropped."""
+    f = _fields(line)
+    head = line.split(" ", 1)[0]
+    for key, base in NUMERIC.get(head, {}).items():
+        if key not in f:
+            continue
+        try:
+            int(f[key], base)
+            if key == "hz" and int(f[key]) <= 0:
+                raise ValueError
+        except ValueError:
+            d.problems.append("bad %s= in %s: %s" % (key, head, line[:80]))
+            del f[key]
+    return f
+
+
 def decode(lines):
     """Console lines (any prefix before TRACE is kept out) -> Dump. Never
     raises on damaged input: problems go to Dump.problems."""
@@ -117,17 +144,17 @@ def decode(lines):
                 d.problems.append("a second TRACE-BEGIN: only the first dump "
                                   "is decoded")
                 break
-            d.header = _fields(line)
+            d.header = _numbers(d, line)
         elif d.header is None:
             continue
         elif line.startswith("TRACE-CPU "):
-            f = _fields(line)
+            f = _numbers(d, line)
             try:
                 d.cpus[int(f["cpu"])] = f
             except (KeyError, ValueError):
                 d.problems.append("bad TRACE-CPU line: %s" % line[:80])
         elif line.startswith("TRACE-THREAD "):
-            f = _fields(line)
+            f = _numbers(d, line)
             try:
                 tid = int(f["id"])
             except (KeyError, ValueError):
@@ -137,7 +164,7 @@ def decode(lines):
                 d.threads[tid] = f
                 d.names.setdefault(tid, f.get("name", ""))
         elif line.startswith("TRACE-END"):
-            d.end = _fields(line)
+            d.end = _numbers(d, line)
             break
         elif line.startswith("TRACE "):
             _frame(d, line, next_frame)
