@@ -24,11 +24,15 @@ void none_clock_init(void)
 					     : (hz / 1000000000ull) << 32;
 }
 
+static uint64_t cycles_to_ns(uint64_t c)
+{
+	return (uint64_t)(((unsigned __int128)(c - cycles0) * ns_per_cycle_32) >>
+			  32);
+}
+
 uint64_t none_clock_ns(void)
 {
-	uint64_t d = arch_cycles() - cycles0;
-
-	return (uint64_t)(((unsigned __int128)d * ns_per_cycle_32) >> 32);
+	return cycles_to_ns(arch_cycles());
 }
 
 uint64_t none_ns_to_cycles(uint64_t ns)
@@ -36,14 +40,15 @@ uint64_t none_ns_to_cycles(uint64_t ns)
 	return (uint64_t)(((unsigned __int128)ns * cycles_per_ns_32) >> 32);
 }
 
-/* Deadline in clock ns -> cycle-counter deadline, given a clock reader. */
+/* Deadline in clock ns -> cycle-counter deadline, given a clock reader;
+ * NULL: none_clock_ns(), from the same cycle-counter reading. */
 void none_set_deadline_with(uint64_t deadline_ns, uint64_t (*clock)(void))
 {
 	if (deadline_ns == VIRT_NO_DEADLINE) {
 		arch_timer_set_cycles(UINT64_MAX);
 		return;
 	}
-	uint64_t now = clock(), c = arch_cycles();
+	uint64_t c = arch_cycles(), now = clock ? clock() : cycles_to_ns(c);
 
 	arch_timer_set_cycles(deadline_ns <= now ? c : c + none_ns_to_cycles(deadline_ns - now));
 }
@@ -66,7 +71,7 @@ static void none_cpu_init(void) { none_cpu_init_clock(); }
 
 static void none_set_deadline(uint64_t deadline_ns)
 {
-	none_set_deadline_with(deadline_ns, none_clock_ns);
+	none_set_deadline_with(deadline_ns, NULL);
 }
 
 static void none_send_ipi(unsigned cpu, enum ipi_kind k) { arch_ipi_send(cpu, k); }

@@ -66,7 +66,7 @@ static void xen_cpu_init(void)
 
 static void arm_set_deadline(uint64_t deadline_ns)
 {
-	none_set_deadline_with(deadline_ns, none_clock_ns);
+	none_set_deadline_with(deadline_ns, NULL);
 }
 
 static void arm_describe(void)
