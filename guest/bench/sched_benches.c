@@ -104,10 +104,13 @@ static int pair_setup(struct bench_ctx *c)
 static long yield_side(void *arg)
 {
 	for (unsigned i = 0; i < pr.rounds / 2 + 1; i++) {
-		uint64_t now = bench_now();
+		/* The other side's stamp before the clock: preempted in
+		 * between, the sample grows instead of going negative (a
+		 * yield that reads no clock lets slices end under the pair). */
+		uint64_t start = READ_ONCE(pr.stamp), now = bench_now();
 
 		if (i > 0 || arg == (void *)2)
-			bench_sample(pr.c, now - pr.stamp);
+			bench_sample(pr.c, now - start);
 		pr.stamp = bench_now();
 		thread_yield();
 	}
