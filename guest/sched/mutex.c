@@ -165,18 +165,15 @@ bool mutex_trylock(struct mutex *m)
 	return ok;
 }
 
-/* Lock held: pass m to the oldest sleeper, or free it. */
+/* Lock held: pass m to the oldest sleeper, or free it. The sleeper may
+ * run at once, but returns only once it holds the lock again: after its
+ * owner field is set here. */
 static void handoff(struct mutex *m)
 {
-	struct sched_link *l = m->waiters.head;
-
-	m->owner = l ? container_of(l, struct waitq_waiter, link)->thread
-		     : NULL;
-	if (l) {
+	m->owner = waitq_wake_head(&m->waiters);
+	if (m->owner)
 		trace(TR_MUTEX_HANDOFF, (uint32_t)(uintptr_t)m,
 		      (uint32_t)thread_id(m->owner), 0);
-		waitq_wake_head(&m->waiters);
-	}
 }
 
 int mutex_unlock(struct mutex *m)
