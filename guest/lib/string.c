@@ -34,6 +34,12 @@ __no_libcall void *memset(void *s, int c, size_t n)
 	w |= w << 8;
 	w |= w << 16;
 	w |= (w << 16) << 16; /* no-op where a word is 32 bits */
+	for (; n >= 4 * WSIZE; n -= 4 * WSIZE, p += 4 * WSIZE) {
+		((word_t *)p)[0] = w;
+		((word_t *)p)[1] = w;
+		((word_t *)p)[2] = w;
+		((word_t *)p)[3] = w;
+	}
 	for (; n >= WSIZE; n -= WSIZE, p += WSIZE)
 		*(word_t *)p = w;
 	while (n--)

@@ -67,36 +67,39 @@ int stack_alloc(struct stack *s, unsigned npages)
 {
 	unsigned long f;
 	uintptr_t base;
+	bool pooled;
 	int rc;
 
 	if (npages == 0 || npages > STACK_MAX_PAGES)
 		return -EINVAL;
 	f = spin_lock_irqsave(&stack_lock);
 	base = pool[npages];
-	if (base) {
+	pooled = base != 0;
+	if (pooled) { /* pooled stacks stay mapped */
 		pool[npages] = *link_of(base, npages);
 		stats.pooled--;
 		stats.reused++;
+		stats.live++;
 	} else {
 		base = va_carve(npages);
 	}
 	spin_unlock_irqrestore(&stack_lock, f);
 	if (!base)
 		return -ENOMEM;
-	if (!arch_va_mapped(base)) {
+	if (!pooled) {
 		/* A fresh slot; a partial failure leaks only window space,
 		 * the mapped part stays usable by nobody (rare: OOM). */
-		rc = map_pages(base, npages);
-		if (rc)
+		bool fresh = !arch_va_mapped(base);
+
+		if (fresh && (rc = map_pages(base, npages)))
 			return rc;
 		f = spin_lock_irqsave(&stack_lock);
-		stats.mapped_pages += npages;
+		if (fresh)
+			stats.mapped_pages += npages;
+		stats.live++;
 		spin_unlock_irqrestore(&stack_lock, f);
 	}
 	s->word = base | npages;
-	f = spin_lock_irqsave(&stack_lock);
-	stats.live++;
-	spin_unlock_irqrestore(&stack_lock, f);
 	stack_canary_set(s);
 	return 0;
 }

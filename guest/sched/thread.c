@@ -147,11 +147,12 @@ static int check_attr(const struct thread_attr *a, uint64_t *mask,
 static void thread_setup(struct thread *t, long (*fn)(void *), void *arg,
 			 const struct thread_attr *a, uint64_t mask)
 {
+	const char *name = a->name ? a->name : "thread";
+	size_t len = strnlen(name, sizeof(t->name) - 1);
+	struct thread_entry *e;
 	unsigned long f;
 
-	struct thread_entry *e;
-
-	ksnprintf(t->name, sizeof(t->name), "%s", a->name ? a->name : "thread");
+	memcpy(t->name, name, len); /* the rest is zero (tcb_alloc) */
 	t->prio = a->prio;
 	t->affinity = mask;
 	t->rq_node.movable = affinity_movable(mask); /* not queued yet */
