@@ -91,7 +91,9 @@ void st_backoff(uint64_t *ns);
  */
 uint64_t st_timer_shot_halted(void);
 /* Mean round trip of two threads yielding to each other on cpu (two
- * switches): what the kernel's own paths cost on this backend. Timed with
+ * switches), each side reading the clock once as a switch out of idle or
+ * a wakeup does (a yield itself may read none: yield_clock=): what the
+ * kernel's own paths cost on this backend. Timed with
  * the cycle counter on that one vCPU: under Xen without a stable TSC
  * virt_clock_ns() is clamped monotonic across vCPUs, and on a vCPU whose
  * clock lags it reads the same time for milliseconds (seen: 33 round
