@@ -21,7 +21,7 @@ struct cpu {
 	/* Room for arch/'s struct arch_pcpu (arch/<arch>/pcpu.h) and the
 	 * backend's (struct xen_pcpu, struct kvm_pcpu), each overlaid with
 	 * a static size check where it is defined. */
-	uint64_t arch[16] __aligned(16);
+	uint64_t arch[18] __aligned(16);
 	uint64_t virt[16] __aligned(16);
 	uint64_t irq_count;     /* interrupts taken (statistics) */
 	uint64_t ipi_count[4];  /* IPIs received, per enum ipi_kind */

@@ -16,7 +16,10 @@ struct arch_pcpu {
 	struct fault_ctx fault; /* first: switch.S finds it at CPU_OFF_ARCH */
 	uintptr_t emerg_sp;     /* stack top for stack overflows (entry.S) */
 	uintptr_t gicr;         /* this CPU's GICv3 redistributor RD frame */
+	uint32_t irq_active;    /* IRQ_ACTIVE | the IAR of the interrupt
+				 * being handled; 0: none */
 };
+#define IRQ_ACTIVE (1u << 31) /* an IAR's bit 31 is always 0 */
 _Static_assert(sizeof(struct arch_pcpu) <= sizeof(((struct cpu *)0)->arch),
 	       "struct arch_pcpu in struct cpu's arch area");
 _Static_assert(offsetof(struct arch_pcpu, fault) == 0 &&

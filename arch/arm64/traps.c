@@ -10,6 +10,7 @@
 #include "guest/percpu.h"
 #include "arch/arm64/cpu.h"
 #include "arch/arm64/gic.h"
+#include "arch/arm64/pcpu.h"
 
 _Static_assert(offsetof(struct arch_regs, x[30]) == S_X30, "entry.S");
 _Static_assert(offsetof(struct arch_regs, sp) == S_SP, "entry.S");
@@ -90,6 +91,17 @@ void arch_trap_sync(struct arch_regs *r)
 	report_exception(r, "in thread");
 	if (!c)
 		panic("exception class 0x%x before per-CPU set-up", ec);
+	/* Inside an interrupt handler: end that interrupt, which would
+	 * otherwise stay active (and its priority running) for good once
+	 * the thread it interrupted is killed. */
+	uint32_t active = arch_pcpu(c)->irq_active;
+
+	if (active) {
+		arch_pcpu(c)->irq_active = 0;
+		kprintf("vCPU %u: interrupt %u the fault left active, ended\n",
+			c->id, active & 0xffffff);
+		gic_eoi(active & ~IRQ_ACTIVE);
+	}
 	/* The kernel kills the offending thread and never returns here; it
 	 * returns only when there is no thread to blame. */
 	kernel_thread_fault(ec, addr);
@@ -112,13 +124,17 @@ void arch_trap_irq(struct arch_regs *r)
 	uint32_t iar = gic_ack();
 	unsigned intid = iar & 0xffffff;
 
+	struct arch_pcpu *ap = arch_pcpu(this_cpu());
+
 	this_cpu()->irq_count++;
 	if (intid >= 1020 && intid <= 1023)
 		return; /* spurious: nothing to acknowledge */
+	ap->irq_active = iar | IRQ_ACTIVE;
 	if (intid < NR_LOCAL_IRQS && irq_handlers[intid])
 		irq_handlers[intid](intid);
 	else
 		kprintf("vCPU %u: unexpected interrupt %u\n", this_cpu()->id, intid);
+	ap->irq_active = 0;
 	gic_eoi(iar);
 	kernel_irq_exit();
 }

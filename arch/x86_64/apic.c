@@ -110,6 +110,30 @@ void apic_set_pv_eoi(volatile uint32_t *word)
 	arch_pcpu(this_cpu())->pv_eoi = word;
 }
 
+static bool in_service(void)
+{
+	for (unsigned i = 0; i < 8; i++)
+		if (apic_read(APIC_ISR + i * 0x10))
+			return true;
+	return false;
+}
+
+/* End every interrupt this vCPU took and never finished: a fault inside
+ * its handler, or in delivering it onto an exhausted stack (the vector is
+ * in service then, its handler never ran), would keep that vector and all
+ * of lower priority out for good once the faulting thread is killed.
+ * Each EOI ends the highest in service. Returns how many. */
+unsigned apic_end_in_service(void)
+{
+	unsigned n = 0;
+
+	while (n < 256 && in_service()) {
+		apic_write_as(LEDGER_EOI, APIC_EOI, 0);
+		n++;
+	}
+	return n;
+}
+
 void apic_eoi(void)
 {
 	volatile uint32_t *pv = arch_pcpu(this_cpu())->pv_eoi;

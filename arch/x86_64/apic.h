@@ -9,6 +9,7 @@
 #define APIC_ID 0x20
 #define APIC_EOI 0xb0
 #define APIC_SVR 0xf0
+#define APIC_ISR 0x100 /* 8 registers 0x10 apart: vectors 32 i .. 32 i + 31 */
 #define APIC_ESR 0x280
 #define APIC_ICR 0x300
 #define APIC_ICR_HI 0x310
@@ -40,6 +41,7 @@ uint32_t apic_id(void);
 void apic_send(uint32_t dest, uint32_t icr_lo);
 void apic_send_others(uint32_t icr_lo);
 void apic_eoi(void);
+unsigned apic_end_in_service(void);
 /* Paravirtual EOI (KVM): if *word has bit 0 set when an EOI is due, the
  * hypervisor needs no EOI write; set per CPU by virt/kvm. */
 void apic_set_pv_eoi(volatile uint32_t *word);

@@ -109,6 +109,11 @@ static void handle_exception(struct arch_regs *r)
 		fault_resume(ctx, (int)r->vector + 1);
 	}
 	report_exception(r, "in thread");
+	unsigned ended = apic_end_in_service();
+
+	if (ended)
+		kprintf("vCPU %u: %u interrupt%s the fault left in service, "
+			"ended\n", c->id, ended, ended == 1 ? "" : "s");
 	/* The kernel kills the offending thread and never returns here; it
 	 * returns only when there is no thread to blame. */
 	kernel_thread_fault(r->vector, addr);

@@ -5,6 +5,7 @@
  * joiner gets -EOWNERDEAD; every other thread keeps running.
  */
 #include "arch.h"
+#include "virt.h"
 #include "guest/percpu.h"
 #include "guest/sched/sched.h"
 #include "guest/test.h"
@@ -95,10 +96,61 @@ static void guard_unmapped(void)
 	       st1.mapped_pages);
 }
 
+/* ---- a fault inside an interrupt handler ----
+ * The thread the interrupt came in on is killed; the interrupt never
+ * reaches its end of interrupt unless the kill path ends it, and its
+ * vector (x86) or INTID (arm64) would then stay in service: no IPI_PING
+ * (nor anything of its priority and below) would reach that vCPU again. */
+static void fault_in_ping(void)
+{
+	this_cpu()->ping_hook = NULL; /* once */
+	*(volatile int *)(arch_stack_area_base() + arch_stack_area_size() -
+			  PAGE_SIZE) = 1; /* never mapped */
+}
+
+static long ping_victim(void *unused)
+{
+	unsigned long f = arch_irq_save();
+
+	this_cpu()->ping_hook = fault_in_ping;
+	virt_send_ipi(this_cpu()->id, IPI_PING);
+	arch_irq_restore(f); /* the IPI comes in on this thread */
+	for (;;)
+		arch_cpu_relax(); /* until it does */
+	return 0;
+}
+
+static void fault_in_irq(void)
+{
+	unsigned v = cpu_count() - 1;
+	struct thread_handle h;
+	uint64_t before;
+	int rc;
+
+	if (v == st_pin_self()) { /* one vCPU: no other to watch from */
+		st_unpin_self();
+		report_info("sched_stack.fault_in_irq", "not checked: one vCPU");
+		return;
+	}
+	st_spawn(ping_victim, NULL, "irq_fault", SCHED_PRIO_DEFAULT, 1ull << v,
+		 &h);
+	rc = thread_join(h, NULL);
+	before = READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]);
+	virt_send_ipi(v, IPI_PING);
+	st_wait(READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) != before, 1000 * MS);
+	st_unpin_self();
+	report(rc == -EOWNERDEAD &&
+		       READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) > before,
+	       "sched_stack.fault_in_irq", "join returned %d; vCPU %u took "
+	       "%lu more pings after the kill", rc, v,
+	       READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) - before);
+}
+
 static void suite_stack(void)
 {
 	guard_unmapped();
 	kill_test("sched_stack.overflow_killed", st_overflow_stack);
 	kill_test("sched_stack.canary_killed", smash_canary_fn);
+	fault_in_irq();
 }
 SUITE("sched_stack", suite_stack);
