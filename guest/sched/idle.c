@@ -165,8 +165,18 @@ static bool idle_poll(struct sched_cpu *sc, unsigned self)
 	trace(TR_IDLE_ENTER, 0, 0, 0);
 	arch_irq_enable();
 	while (!has_work(sc) && (idle_poll_forever || virt_clock_ns() < end)) {
+		bool stole;
+
 		arch_cpu_relax();
-		if (++spins % 256 == 0 && steal(sc, self))
+		if (++spins % 256)
+			continue;
+		/* Rq locks are only ever held with IRQs off: an interrupt's
+		 * local wakeup takes this CPU's, and would wait on a CPU
+		 * that waits on the victim's lock we hold. */
+		arch_irq_disable();
+		stole = steal(sc, self);
+		arch_irq_enable();
+		if (stole)
 			break;
 	}
 	arch_irq_disable();
