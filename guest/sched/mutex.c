@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Blocking mutex with an owner check and direct handoff: unlock with
- * sleepers makes the oldest one the owner before waking it, so a
- * barging thread cannot steal the lock and waiters are served FIFO.
+ * sleepers wakes the oldest one and makes it the owner before the lock
+ * that guards the mutex is dropped (the sleeper returns only after taking
+ * it), so a barging thread cannot steal the lock and waiters are served
+ * FIFO.
  *
  * Spin, then block (mutex_spin_us=N; 0, the default, blocks at once): a
  * locker that finds the owner running on another vCPU (and nobody asleep

@@ -9,8 +9,10 @@
  * arch_switch() and released by the thread switched to, in
  * sched_finish_switch(); a thread being switched out cannot be stolen or
  * run elsewhere before its registers are saved. Order: waitq/object lock
- * -> tq_lock -> thread lock -> rq lock. Nobody spins on a second rq lock
- * while holding one.
+ * (a dying thread's lock, for its joiner) -> tq_lock -> thread lock -> rq
+ * lock. Nobody spins on a second rq lock while holding one, and every rq
+ * lock is held with IRQs off (an interrupt's local wakeup takes its own
+ * CPU's).
  */
 #include "arch.h"
 #include "virt.h"
@@ -81,6 +83,7 @@ static __attribute__((noinline)) void drain_wakelist_all(struct sched_cpu *sc,
 
 static inline void drain_wakelist(struct sched_cpu *sc, unsigned self)
 {
+	WRITE_ONCE(sc->enqueued, false); /* this switch picks among them */
 	if (!wakelist_empty(&sc->wake)) /* the usual case: no exchange */
 		drain_wakelist_all(sc, self);
 }

@@ -23,6 +23,9 @@ struct sched_cpu {
 	struct thread *prev;      /* lock: thread being switched out */
 	struct wakelist wake;     /* lock-free: threads pushed to this CPU */
 	unsigned queued;          /* atomic: pushed to wake, not yet drained */
+	bool enqueued;            /* lock to write, racy read: a local wakeup
+				   * since the last switch (placement counts
+				   * it as queued) */
 	int cur_prio;             /* atomic seq_cst: current's prio or IDLE */
 	bool polling;             /* atomic seq_cst: idle loop polls wake */
 	int map_prio;             /* lock: this CPU's level in sched_map */

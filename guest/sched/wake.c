@@ -40,9 +40,14 @@ unsigned sched_cpu_load(unsigned cpu)
 		SCHED_PRIO_IDLE);
 }
 
+/* Nothing made runnable there since its last switch: no push in flight,
+ * no local wakeup (sched_enqueue) it has not switched for yet. */
 static bool nothing_queued(unsigned cpu)
 {
-	return !__atomic_load_n(&cpu_get(cpu)->sched.queued, __ATOMIC_RELAXED);
+	struct sched_cpu *sc = &cpu_get(cpu)->sched;
+
+	return !__atomic_load_n(&sc->queued, __ATOMIC_RELAXED) &&
+	       !READ_ONCE(sc->enqueued);
 }
 
 /* INJECT_WALK_CPUS: what a placement that looks at every vCPU costs. */
@@ -221,6 +226,7 @@ void sched_enqueue(struct thread *t, unsigned target)
 	__atomic_store_n(&t->state, THREAD_READY, __ATOMIC_RELAXED);
 	runq_add(&sc->rq, &t->rq_node, (unsigned)prio);
 	sched_rq_changed(sc, target);
+	WRITE_ONCE(sc->enqueued, true);
 	spin_unlock(&sc->lock);
 	sched_notify(target, prio);
 }
