@@ -154,12 +154,16 @@ static void timer_burst(void)
 	}
 	for (unsigned c = 0; c < n; c++)
 		seen += (mask >> c) & 1;
-	report_info("sched_balance.timer_burst", "%u sleepers woke on %u "
-		    "vCPUs (mask 0x%lx)", n, seen, mask);
-	/* Exact under icount (strict_timing); on a wall clock another
-	 * thread (the watchdog) may hold a vCPU at that moment. */
-	report(st_strict() ? seen == n : seen * 4 >= n * 3,
-	       "sched_balance.timer_burst",
+	/* Checked under icount (strict_timing) only: on a wall clock the
+	 * host decides what each vCPU is doing at that moment (arm64 Xen
+	 * with 2 vCPUs once woke both on vCPU 1: vCPU 0 was busy). */
+	if (!st_strict()) {
+		report_info("sched_balance.timer_burst", "%u sleepers woke on "
+			    "%u vCPUs (mask 0x%lx); checked under icount",
+			    n, seen, mask);
+		return;
+	}
+	report(seen == n, "sched_balance.timer_burst",
 	       "%u sleepers woken by one timer interrupt ran first on %u "
 	       "vCPU%s (mask 0x%lx)", n, seen, seen == 1 ? "" : "s", mask);
 }
