@@ -215,15 +215,17 @@ static __noreturn void idle_loop(void)
 
 void sched_init(void)
 {
+	const char *yield_clock;
 	unsigned i;
 
 	sched_slice_ns = option_u64("slice_us") * 1000;
 	idle_poll_ns = option_u64("poll_us") * 1000;
 	mutex_spin_ns = option_u64("mutex_spin_us") * 1000;
 	idle_poll_forever = !strcmp(option_str("idle"), "poll");
+	yield_clock = option_str("yield_clock");
 	sched_yield_reads_clock =
-		!strcmp(option_str("yield_clock"), "read") ||
-		(!strcmp(option_str("yield_clock"), "auto") && !ledger_tsc_traps);
+		!strcmp(yield_clock, "read") ||
+		(!strcmp(yield_clock, "auto") && !ledger_tsc_traps);
 	if (!sched_yield_reads_clock)
 		jump_enable(JUMP_YIELD_UNTIMED);
 	for (i = 0; i < cpu_count(); i++) {
