@@ -7,6 +7,7 @@
 #ifndef GUEST_SCHED_STACK_H
 #define GUEST_SCHED_STACK_H
 
+#include "arch.h"
 #include "types.h"
 
 #define STACK_MAX_PAGES 64 /* THREAD_STACK_MAX / PAGE_SIZE */
@@ -62,6 +63,12 @@ static inline bool stack_canary_ok(const struct stack *s)
 	uintptr_t base = stack_base(s);
 
 	return !s->word || *(volatile uint64_t *)base == (STACK_CANARY ^ base);
+}
+/* An address no stack ever maps, for tests that need a fault: the
+ * window's first page, the guard page below its first slot. */
+static inline uintptr_t stack_never_mapped(void)
+{
+	return arch_stack_area_base();
 }
 /* addr lies in the guard page below s. */
 bool stack_guard_hit(const struct stack *s, uintptr_t addr);

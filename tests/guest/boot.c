@@ -11,6 +11,7 @@
 #include "guest/mm/heap.h"
 #include "guest/mm/page.h"
 #include "guest/percpu.h"
+#include "guest/sched/stack.h"
 #include "guest/test.h"
 
 extern struct boot_info *boot;
@@ -141,7 +142,7 @@ static volatile int sink;
 
 static void suite_exceptions(void)
 {
-	uintptr_t unmapped = arch_stack_area_base() + arch_stack_area_size() - PAGE_SIZE;
+	uintptr_t unmapped = stack_never_mapped();
 	unsigned long f = arch_irq_save();
 	int v;
 

@@ -104,8 +104,7 @@ static void guard_unmapped(void)
 static void fault_in_ping(void)
 {
 	this_cpu()->ping_hook = NULL; /* once */
-	*(volatile int *)(arch_stack_area_base() + arch_stack_area_size() -
-			  PAGE_SIZE) = 1; /* never mapped */
+	*(volatile int *)stack_never_mapped() = 1;
 }
 
 static long ping_victim(void *unused)
