@@ -8,7 +8,7 @@ LIBFDT_DIR := $(ARM64_DEPS)/libfdt-dev/usr
 LIBFDT_A := $(LIBFDT_DIR)/lib/aarch64-linux-gnu/libfdt.a
 ARCH_CFLAGS := -mgeneral-regs-only -mno-outline-atomics -mcmodel=small -fpie \
 	-fno-asynchronous-unwind-tables -fno-plt \
-	-isystem arch/arm64/libc -isystem $(LIBFDT_DIR)/include
+	-isystem arch/dt/libc -isystem $(LIBFDT_DIR)/include
 ARCH_ASFLAGS :=
 ARCH_LDS := arch/arm64/kernel.ld
 # A static PIE: head.S applies its own R_AARCH64_RELATIVE relocations.
@@ -18,7 +18,7 @@ ARCH_SYSINC := xen
 ARCH_IMAGES := $(BUILD)/vsched.bin
 GUEST_SRCS += arch/arm64/head.S arch/arm64/entry.S arch/arm64/switch.S \
 	arch/arm64/boot.c arch/arm64/fdt.c arch/arm64/serial.c \
-	arch/arm64/traps.c arch/arm64/gic.c arch/arm64/timer.c \
+	arch/arm64/traps.c arch/arm64/gic.c arch/dt/dt.c arch/arm64/timer.c \
 	arch/arm64/smp.c arch/arm64/paging.c \
 	virt/xen/common.c virt/xen/runstate.c virt/xen/evtchn.c virt/xen/ipi.c virt/xen/console.c \
 	virt/xen/arm64.c

@@ -2,7 +2,7 @@
 # Host unit tests of arm64 code (built on any host, with the host's libfdt):
 # the device-tree reader against trees from dtc and from QEMU's virt board.
 UNIT_TESTS += dt
-UNIT_dt := tests/unit/test_dt.c arch/arm64/fdt.c
+UNIT_dt := tests/unit/test_dt.c arch/arm64/fdt.c arch/dt/dt.c
 UNIT_LIBS_dt := -lfdt
 UNIT_DEPS_dt := $(UNITBUILD)/dt/qemu-virt.dtb $(UNITBUILD)/dt/qemu-long.dtb \
 	$(UNITBUILD)/dt/xen-dom0.dtb $(UNITBUILD)/dt/bare.dtb

@@ -6,7 +6,7 @@
 
 static uint64_t *table_of(const struct pt_format *f, uint64_t e)
 {
-	return (uint64_t *)(uintptr_t)(e & f->addr);
+	return (uint64_t *)(uintptr_t)((e & f->addr) << f->addr_shift);
 }
 
 uint64_t *pt_slot(const struct pt_format *f, uintptr_t va, bool create)
@@ -45,7 +45,7 @@ int pt_map(const struct pt_format *f, uintptr_t va, uint64_t pa,
 	int rc = 0;
 
 	if (!pt_in_window(f, va) || !IS_ALIGNED(va, PAGE_SIZE) ||
-	    !IS_ALIGNED(pa, PAGE_SIZE) || (pa & ~f->addr))
+	    !IS_ALIGNED(pa, PAGE_SIZE) || ((pa >> f->addr_shift) & ~f->addr))
 		return -EINVAL;
 	/* IRQs on while waiting: the holder may be an x86 unmap waiting for
 	 * this CPU to take its TLB-shootdown IPI. */

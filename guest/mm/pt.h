@@ -3,8 +3,9 @@
  * The 4-level, 4 KiB-granule page-table walk that x86-64 and arm64 share
  * for the thread-stack window (arch/<arch>/paging.c): the arch gives its
  * root and its entry formats, pt.c walks, creates tables and maps. Locking,
- * TLB invalidation and the window itself stay with the arch. Both arches
- * index levels by va bits 47..39, 38..30, 29..21, 20..12.
+ * TLB invalidation and the window itself stay with the arch. Every arch
+ * (riscv64 in Sv48) indexes levels by va bits 47..39, 38..30, 29..21,
+ * 20..12.
  */
 #ifndef GUEST_MM_PT_H
 #define GUEST_MM_PT_H
@@ -18,6 +19,8 @@ struct pt_format {
 	uint64_t *root;         /* the top-level table (PML4, L0) */
 	uint64_t valid;         /* the present / valid bit */
 	uint64_t addr;          /* mask of the next table's or page's address */
+	unsigned addr_shift;    /* entry & addr, shifted left by it, is the
+				 * address (riscv64: 2, the PPN at bit 10) */
 	/* An entry pointing at a new (zeroed) table at pa. */
 	uint64_t (*table)(uint64_t pa);
 	/* Whether a valid upper-level entry maps a block (not a table). */
