@@ -19,8 +19,11 @@ UNITBUILD := build/unit
 
 CC_x86_64 ?= gcc
 CC_arm64 ?= aarch64-linux-gnu-gcc
+CC_riscv64 ?= riscv64-linux-gnu-gcc
 CC_GUEST := $(CC_$(ARCH))
 HOSTCC ?= gcc
+# libgcc, unless the arch provides its own helpers (riscv64: libgcc.c).
+ARCH_LIBGCC ?= -lgcc
 GCC_INC := $(shell $(CC_GUEST) -print-file-name=include)
 
 # Per-folder source lists. Each fragment appends to GUEST_SRCS (portable,
@@ -94,7 +97,7 @@ $(KERNEL): $(GUEST_OBJS) $(ARCH_LDS) $(ARCH_LIBS)
 	$(CC_GUEST) -nostdlib $(ARCH_LDFLAGS) -Wl,-T,$(ARCH_LDS) \
 		-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack \
 		-Wl,--no-warn-rwx-segments -Wl,--build-id=none \
-		-o $@ $(GUEST_OBJS) $(ARCH_LIBS) -lgcc
+		-o $@ $(GUEST_OBJS) $(ARCH_LIBS) $(ARCH_LIBGCC)
 
 build/host/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,17 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Frame-pointer backtraces. Both arches keep a frame record of two words,
- * {caller's record, return address}, at the frame pointer (x86-64 rbp with
- * -fno-omit-frame-pointer; arm64 x29, per AAPCS64), so one walker serves.
+ * Frame-pointer backtraces. Every arch keeps a frame record of two words,
+ * {caller's frame pointer, return address}: at the frame pointer on x86-64
+ * (rbp with -fno-omit-frame-pointer) and arm64 (x29, per AAPCS64), just
+ * below it on riscv64 (s0 points at the frame's top, the caller's sp), so
+ * one walker serves.
  */
 #include "arch.h"
 #include "guest/backtrace.h"
 #include "guest/lib/printf.h"
 
+#if defined(__riscv)
+#define RECORD_BELOW_FP 2 /* words */
+#else
+#define RECORD_BELOW_FP 0
+#endif
+
 /* Every record is checked to be mapped before it is read. */
 void backtrace_print(void *frame)
 {
-	uint64_t *fp = frame;
+	uint64_t *fp = frame ? (uint64_t *)frame - RECORD_BELOW_FP : NULL;
 
 	kprintf("  backtrace:");
 	for (int depth = 0; depth < 16 && fp; depth++) {
@@ -22,7 +30,7 @@ void backtrace_print(void *frame)
 		if (fp[1] == 0)
 			break;
 		kprintf(" %lx", fp[1]);
-		fp = (uint64_t *)fp[0];
+		fp = fp[0] ? (uint64_t *)fp[0] - RECORD_BELOW_FP : NULL;
 	}
 	kprintf("\n");
 }

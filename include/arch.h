@@ -33,6 +33,8 @@ struct cpu *this_cpu(void);
 #include "arch/x86_64/inline.h"
 #elif defined(__aarch64__)
 #include "arch/arm64/inline.h"
+#elif defined(__riscv) && __riscv_xlen == 64
+#include "arch/riscv64/inline.h"
 #else
 #error "no arch/<arch>/inline.h for this target"
 #endif

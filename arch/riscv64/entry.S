@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The trap vector (stvec, direct mode): save a struct arch_regs frame
+ * (cpu.h) on the current stack and call C. A trap whose frame would land
+ * in an unmapped page (a thread stack overflowing into its guard page)
+ * continues on this CPU's emergency stack so that it can still be reported:
+ * the entry first saves the trap's CSRs in per-CPU slots, then probes the
+ * frame's lowest word with a load; if the probe faults, the nested trap
+ * finds its sepc at the probe and builds the frame on the emergency stack
+ * from those slots.
+ */
+#include "arch/riscv64/asm.h"
+
+/* Every register but sp (x2) and the two this entry needs (t0/x5, t1/x6,
+ * saved by the caller of the macro). tp is saved for the report only. */
+.macro save_gprs
+	sd	x1, S_X(1)(sp)
+	sd	x3, S_X(3)(sp)
+	sd	x4, S_X(4)(sp)
+	sd	x7, S_X(7)(sp)
+	sd	x8, S_X(8)(sp)
+	sd	x9, S_X(9)(sp)
+	sd	x10, S_X(10)(sp)
+	sd	x11, S_X(11)(sp)
+	sd	x12, S_X(12)(sp)
+	sd	x13, S_X(13)(sp)
+	sd	x14, S_X(14)(sp)
+	sd	x15, S_X(15)(sp)
+	sd	x16, S_X(16)(sp)
+	sd	x17, S_X(17)(sp)
+	sd	x18, S_X(18)(sp)
+	sd	x19, S_X(19)(sp)
+	sd	x20, S_X(20)(sp)
+	sd	x21, S_X(21)(sp)
+	sd	x22, S_X(22)(sp)
+	sd	x23, S_X(23)(sp)
+	sd	x24, S_X(24)(sp)
+	sd	x25, S_X(25)(sp)
+	sd	x26, S_X(26)(sp)
+	sd	x27, S_X(27)(sp)
+	sd	x28, S_X(28)(sp)
+	sd	x29, S_X(29)(sp)
+	sd	x30, S_X(30)(sp)
+	sd	x31, S_X(31)(sp)
+.endm
+
+	.text
+	.balign 4
+	.globl trap_entry
+trap_entry:
+	beqz	tp, early_trap
+	sd	t0, PC_T0(tp)
+	sd	t1, PC_T1(tp)
+	csrr	t0, sepc
+	la	t1, stack_probe
+	beq	t0, t1, overflow
+	sd	t0, PC_SEPC(tp)
+	csrr	t0, sstatus
+	sd	t0, PC_SSTATUS(tp)
+	csrr	t0, scause
+	sd	t0, PC_SCAUSE(tp)
+	csrr	t0, stval
+	sd	t0, PC_STVAL(tp)
+	ld	t0, PC_T0(tp)
+	ld	t1, PC_T1(tp)
+stack_probe:
+	ld	zero, -FRAME_SIZE(sp)	/* faults if the frame cannot fit */
+	addi	sp, sp, -FRAME_SIZE
+	sd	t0, S_X(5)(sp)
+	sd	t1, S_X(6)(sp)
+	save_gprs
+	addi	t0, sp, FRAME_SIZE
+	sd	t0, S_X(2)(sp)
+	j	save_csrs
+
+/* The probe faulted: every register but t0 and t1 is the interrupted
+ * context's; those two and its CSRs are in the per-CPU slots. */
+overflow:
+	ld	t0, PC_EMERG_SP(tp)
+	beqz	t0, early_trap
+	addi	t0, t0, -FRAME_SIZE
+	sd	sp, S_X(2)(t0)
+	mv	sp, t0
+	save_gprs
+	ld	t0, PC_T0(tp)
+	sd	t0, S_X(5)(sp)
+	ld	t0, PC_T1(tp)
+	sd	t0, S_X(6)(sp)
+
+save_csrs:
+	ld	t0, PC_SEPC(tp)
+	sd	t0, S_SEPC(sp)
+	ld	t0, PC_SSTATUS(tp)
+	sd	t0, S_SSTATUS(sp)
+	ld	t0, PC_SCAUSE(tp)
+	sd	t0, S_SCAUSE(sp)
+	ld	t0, PC_STVAL(tp)
+	sd	t0, S_STVAL(sp)
+	mv	a0, sp
+	call	arch_trap
+
+/* Back to the frame at sp. tp is not restored: the interrupted thread
+ * may resume on another CPU than the one it was interrupted on. */
+	.globl trap_return
+trap_return:
+	ld	t0, S_SSTATUS(sp)
+	csrw	sstatus, t0
+	ld	t0, S_SEPC(sp)
+	csrw	sepc, t0
+	ld	x1, S_X(1)(sp)
+	ld	x3, S_X(3)(sp)
+	ld	x5, S_X(5)(sp)
+	ld	x6, S_X(6)(sp)
+	ld	x7, S_X(7)(sp)
+	ld	x8, S_X(8)(sp)
+	ld	x9, S_X(9)(sp)
+	ld	x10, S_X(10)(sp)
+	ld	x11, S_X(11)(sp)
+	ld	x12, S_X(12)(sp)
+	ld	x13, S_X(13)(sp)
+	ld	x14, S_X(14)(sp)
+	ld	x15, S_X(15)(sp)
+	ld	x16, S_X(16)(sp)
+	ld	x17, S_X(17)(sp)
+	ld	x18, S_X(18)(sp)
+	ld	x19, S_X(19)(sp)
+	ld	x20, S_X(20)(sp)
+	ld	x21, S_X(21)(sp)
+	ld	x22, S_X(22)(sp)
+	ld	x23, S_X(23)(sp)
+	ld	x24, S_X(24)(sp)
+	ld	x25, S_X(25)(sp)
+	ld	x26, S_X(26)(sp)
+	ld	x27, S_X(27)(sp)
+	ld	x28, S_X(28)(sp)
+	ld	x29, S_X(29)(sp)
+	ld	x30, S_X(30)(sp)
+	ld	x31, S_X(31)(sp)
+	ld	sp, S_X(2)(sp)
+	sret
+
+/* A trap before this CPU's per-CPU data (or with no emergency stack):
+ * nothing can report it. */
+early_trap:
+	wfi
+	j	early_trap
