@@ -44,6 +44,7 @@ include hv/files.mk
 include tests/hv/hv.mk
 include tests/fuzz/fuzz.mk
 include arch/arm64/unit.mk
+include arch/riscv64/unit.mk
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
