@@ -14,6 +14,7 @@
 #include "guest/percpu.h"
 #include "arch/riscv64/cpu.h"
 #include "arch/riscv64/dt.h"
+#include "arch/riscv64/pcpu.h"
 #include "arch/riscv64/switch.h"
 #include "arch/riscv64/timer.h"
 
@@ -30,6 +31,7 @@ extern char thread_trampoline[];
 struct dt_info dt;
 static struct boot_info boot_info;
 static char describe_buf[192];
+static bool relax_wfi; /* arch_cpu_relax() ends QEMU's turn (below) */
 
 const char arch_null_exit_name[] = "sbi get_spec_version";
 const char arch_counter_name[] = "time/cycle";
@@ -88,11 +90,12 @@ void arch_init(void)
 		panic("no usable timer (%d): neither Sstc nor SBI TIME", rc);
 	if (cpu_count() > 1 && (!sbi_has(SBI_EXT_IPI) || !sbi_has(SBI_EXT_HSM)))
 		panic("SBI without IPI or HSM: cannot run %u harts", cpu_count());
+	relax_wfi = clock_counts_instructions();
 	ksnprintf(describe_buf, sizeof(describe_buf),
-		  "sbi %ld.%ld (%s), %s, ipi sbi, isa %s",
+		  "sbi %ld.%ld (%s), %s, ipi sbi, spin-wait %s, isa %s",
 		  (v.value >> 24) & 0x7f, v.value & 0xffffff,
 		  impl.value == SBI_IMPL_OPENSBI ? "opensbi" : "other",
-		  timer_describe(), dt.isa);
+		  timer_describe(), relax_wfi ? "wfi" : "pause", dt.isa);
 	kprintf("riscv64: %s\n", timer_describe());
 }
 
@@ -101,8 +104,30 @@ const char *arch_describe(void) { return describe_buf; }
 void arch_irq_enable(void) { __asm__ volatile("csrsi sstatus, 2" : : : "memory"); }
 void arch_irq_disable(void) { __asm__ volatile("csrci sstatus, 2" : : : "memory"); }
 bool arch_irq_enabled(void) { return csr_read(sstatus) & SR_SIE; }
-/* Zihintpause's pause (a fence hint: a plain nop where not implemented). */
-void arch_cpu_relax(void) { __asm__ volatile(".4byte 0x0100000f" : : : "memory"); }
+/* Spin-wait hint. Zihintpause's pause (a fence hint: a nop where not
+ * implemented), except under QEMU -icount (the cycle CSR counting
+ * instructions is the sign: timer.c): there all harts take turns on one
+ * host thread, and a spinning hart keeps the one it waits for from
+ * running until the next timer event (QEMU's pause, unlike x86's pause
+ * and arm64's yield, does not end the turn). A wfi with an interrupt
+ * pending ends it and returns at once: pend our own software interrupt
+ * with IRQs masked, wait, and withdraw it unless an IPI was posted
+ * meanwhile (whose sender may have found SSIP already set). */
+
+void arch_cpu_relax(void)
+{
+	if (!relax_wfi) {
+		__asm__ volatile(".4byte 0x0100000f" : : : "memory");
+		return;
+	}
+	unsigned long f = arch_irq_save();
+
+	__asm__ volatile("csrs sip, %0\n\twfi\n\tcsrc sip, %0"
+			 : : "r"(IE_SSIE) : "memory");
+	if (__atomic_load_n(&arch_pcpu(this_cpu())->ipi_pending, __ATOMIC_ACQUIRE))
+		csr_set(sip, IE_SSIE);
+	arch_irq_restore(f);
+}
 
 /* WFI wakes on an interrupt pending and enabled in sie, whatever
  * sstatus.SIE says, so none is lost between the caller's check and the

@@ -16,30 +16,36 @@ bool __atomic_compare_exchange_2(volatile void *p, void *expected,
 				 uint16_t desired, bool weak, int success,
 				 int failure);
 
-int __clzdi2(uint64_t x)
-{
-	int n = 0;
-
-	for (int s = 32; s; s >>= 1)
-		if (!(x >> (64 - s))) {
-			n += s;
-			x <<= s;
-		}
-	return x ? n : 64;
-}
+/* De Bruijn: the lowest set bit times the sequence puts a distinct index
+ * in the top 6 bits; clz finds the highest bit the same way after smearing
+ * it down. A few instructions each: the scheduler's priority bitmap calls
+ * them on every switch. */
+#define DEBRUIJN 0x03f79d71b4cb0a89ull
+static const uint8_t debruijn_index[64] = {
+	0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4,
+	62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5,
+	63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11,
+	46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6};
 
 int __ctzdi2(uint64_t x)
 {
-	int n = 0;
-
 	if (!x)
 		return 64;
-	for (int s = 32; s; s >>= 1)
-		if (!(x << (64 - s))) {
-			n += s;
-			x >>= s;
-		}
-	return n;
+	return debruijn_index[((x & -x) * DEBRUIJN) >> 58];
+}
+
+int __clzdi2(uint64_t x)
+{
+	if (!x)
+		return 64;
+	x |= x >> 1;
+	x |= x >> 2;
+	x |= x >> 4;
+	x |= x >> 8;
+	x |= x >> 16;
+	x |= x >> 32;
+	/* x ^ (x >> 1): the highest set bit alone */
+	return 63 - debruijn_index[((x ^ (x >> 1)) * DEBRUIJN) >> 58];
 }
 
 /* Shift and subtract; d == 0 gives all ones, as no trap is wanted. */

@@ -75,6 +75,8 @@ void clock_init(uint64_t time0, uint64_t cycle0, uint64_t *boot_cycles)
 	}
 }
 
+bool clock_counts_instructions(void) { return use_cycle; }
+
 /* A deadline on the clock as a time CSR value (rounded up). */
 static uint64_t to_time(uint64_t deadline)
 {
