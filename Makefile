@@ -140,9 +140,9 @@ tsan: $(TSAN_BINS)
 	  done; [ $$fail = 0 ] || { echo "tsan tests FAILED"; exit 1; }
 
 deps:
-	@tools/deps.sh --arm64
+	@tools/deps.sh --arm64 --riscv64
 
-# Everything: both guest architectures, unit tests, every guest suite on
+# Everything: every guest architecture, unit tests, every guest suite on
 # every backend, the event trace, the scaling check, then the latency lab
 # in quick mode, checked for sanity and its exact (icount) figures held to
 # their instruction budgets, and its HTML report rendered in headless
@@ -150,6 +150,7 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory ARCH=arm64 all
+	@$(MAKE) --no-print-directory ARCH=riscv64 all
 	@tools/kvm-selftests --check-samples
 	@$(MAKE) --no-print-directory hvtest fuzz hosttest
 	@tools/testall
@@ -180,6 +181,7 @@ tracetest:
 scaling:
 	@tools/scaling --vcpus 2,8 --check 10
 	@tools/scaling --arch arm64 --vcpus 2,8 --check 10
+	@tools/scaling --arch riscv64 --vcpus 2,8 --check 10
 	@if tools/scaling --vcpus 2,8 --check 10 --bench yield,wake_remote \
 	    --cmdline inject=walk_cpus --out build/scaling/inject >/dev/null; \
 	  then echo "scaling: the check passed with inject=walk_cpus"; exit 1; \
@@ -210,6 +212,7 @@ overcommit:
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory ARCH=arm64 all
+	@$(MAKE) --no-print-directory ARCH=riscv64 all
 	@tools/lab
 
 run: bench

@@ -8,7 +8,7 @@ set -euo pipefail
 # Package groups. "base" is always wanted; every other group only when asked
 # for with --<group> (or --all). To extend a group add words to it; to add a
 # group define DEPS_<group> and list <group> in DEPS_GROUPS.
-DEPS_GROUPS="base arm64"
+DEPS_GROUPS="base arm64 riscv64"
 # build (guest, hv, unit tests with ASan/UBSan), KVM/Xen ABI headers, the
 # QEMU backends, real Xen inside QEMU (tools/xen/boot boots Debian's
 # /boot/xen-4.17-amd64.gz; only that file is used, nothing is set up to boot
@@ -23,6 +23,14 @@ DEPS_base="gcc make libc6-dev linux-libc-dev qemu-system-x86 libcriterion-dev
 	chromium"
 # the arm64 port: cross compiler, qemu-system-aarch64.
 DEPS_arm64="gcc-aarch64-linux-gnu qemu-system-arm"
+# the riscv64 port: cross compiler, qemu-system-riscv64 (Debian 12 has it
+# in qemu-system-misc), OpenSBI (QEMU's -bios default loads the fw_dynamic
+# that qemu-system-data carries; the opensbi package has its own build of it
+# for -bios FILE). The guest builds its libfdt from linux-source-6.1
+# (DEPS_base): no libfdt-dev:riscv64. QEMU 7.2 runs it under -icount on 2
+# or more harts (arch_cpu_relax() in arch/riscv64/boot.c ends a spinning
+# hart's turn): no DEBS_riscv64.
+DEPS_riscv64="gcc-riscv64-linux-gnu qemu-system-misc opensbi"
 # Packages not installed but unpacked (dpkg -x) under build/deps/.
 # DEBS_<group> lists words NAME:ARCH, unpacked into build/deps/ARCH/NAME,
 # or DIR=NAME[:ARCH][/SUITE], unpacked into build/deps/DIR; a SUITE the

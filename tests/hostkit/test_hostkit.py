@@ -46,6 +46,32 @@ class Registry(unittest.TestCase):
         self.assertNotIn("hv", backends.backends_of("arm64"))
         self.assertNotIn("qemu-kvm", backends.backends_of("arm64"))
 
+    def test_riscv64_boots_on_qemu_tcg_only(self):
+        self.assertEqual(backends.backends_of("riscv64"),
+                         ["qemu-tcg", "qemu-icount"])
+        self.assertEqual(backends.lab_name("riscv64", "qemu-icount"),
+                         "riscv64-icount")
+        with tempfile.NamedTemporaryFile() as f:
+            f.write(b"\x7fELF\x02\x01\x01" + bytes(11) + b"\xf3\x00" +
+                    bytes(44))
+            f.flush()
+            self.assertEqual(backends.image_arch(f.name), "riscv64")
+
+    def test_riscv64_command(self):
+        b = backends.Boot(arch="riscv64", vcpus=2, mem=256, timeout=10,
+                          cmdline="test=all", image="/x.elf", hv="",
+                          extra=["-cpu", "rv64,sstc=false"])
+        cmd, guard = backends.BACKENDS["qemu-icount"].command(b)
+        self.assertEqual(cmd[:7], ["qemu-system-riscv64", "-M", "virt",
+                                   "-bios", "default", "-accel", "tcg"])
+        self.assertEqual(cmd[cmd.index("-cpu") + 1], "rv64")
+        # The backend arguments come after the machine's -cpu: QEMU takes
+        # the last one.
+        self.assertGreater(len(cmd) - cmd[::-1].index("-cpu") - 1,
+                           cmd.index("-cpu"))
+        self.assertIn("shift=0,sleep=off", cmd)
+        self.assertEqual(guard, 10)
+
 
 class RealManifest(unittest.TestCase):
     def test_loads_and_expands(self):
@@ -55,11 +81,16 @@ class RealManifest(unittest.TestCase):
         for r in runs:
             self.assertIn(r.arch, backends.BACKENDS[r.backend].arches)
             self.assertEqual(r.name.startswith("arm64."), r.arch == "arm64")
-        # One entry, both arches: the arm64 rows are not copies.
+            self.assertEqual(r.name.startswith("riscv64."),
+                             r.arch == "riscv64")
+        # One entry, every arch: the arm64 and riscv64 rows are not copies.
         alls = [r for r in runs if r.entry.name == "all"]
-        self.assertEqual({r.arch for r in alls}, {"x86_64", "arm64"})
+        self.assertEqual({r.arch for r in alls},
+                         {"x86_64", "arm64", "riscv64"})
         self.assertNotIn("hv", {r.backend for r in alls
                                 if r.arch == "arm64"})
+        self.assertEqual({r.backend for r in alls if r.arch == "riscv64"},
+                         {"qemu-tcg"})
         inj = [r for r in runs if "inject" in r.entry.groups]
         self.assertTrue(inj and all(r.entry.expect_exit == 1 or
                                     r.entry.name == "inj.unknown"
@@ -365,7 +396,7 @@ class Testall(unittest.TestCase):
 class StackRandom(unittest.TestCase):
     """Stack randomization across boots (suite stack_random prints the
     first 8 stacks' starting depths): two boots differ, two with the same
-    seed= agree, another seed differs; x86-64 and arm64."""
+    seed= agree, another seed differs; x86-64, arm64 and riscv64."""
 
     def layout(self, arch, extra=""):
         p = subprocess.run(
@@ -393,6 +424,11 @@ class StackRandom(unittest.TestCase):
         os.path.join(ROOT, "build/arm64/vsched.bin")), "no arm64 image")
     def test_arm64(self):
         self.check("arm64")
+
+    @unittest.skipUnless(os.path.exists(
+        os.path.join(ROOT, "build/riscv64/vsched.elf")), "no riscv64 image")
+    def test_riscv64(self):
+        self.check("riscv64")
 
 
 class Scheduling(unittest.TestCase):

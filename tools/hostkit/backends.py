@@ -18,8 +18,9 @@ from dataclasses import dataclass
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 
-# Guest architectures, in build/ARCH/ (arm64 only under emulation here).
-ARCHES = ("x86_64", "arm64")
+# Guest architectures, in build/ARCH/ (arm64 and riscv64 only under
+# emulation here).
+ARCHES = ("x86_64", "arm64", "riscv64")
 
 # QEMU's option for the -icount backends (tools/xen/boot --icount too): one
 # guest instruction is one nanosecond of virtual time, so time-based
@@ -49,9 +50,21 @@ class Boot:
 # SeaBIOS's terminal reset and iPXE's banner off the console; the guest sees
 # the same machine minus a VGA and a NIC. arm64: the virt board with a
 # GICv3; the guest exits through semihosting with the same (code << 1) | 1
-# status as x86's isa-debug-exit.
+# status as x86's isa-debug-exit. riscv64: the virt board with OpenSBI
+# (-bios default, QEMU's fw_dynamic) loading the ELF at 0x80200000; the
+# guest exits through the board's sifive_test device, writing
+# ((code << 1) | 1) << 16 | 0x3333, which QEMU turns into the same status.
+# Its cpu is QEMU's generic "rv64" (with Sstc from QEMU 7.2 on) rather than
+# the accelerator's usual one; a later -cpu in the backend arguments
+# (tools/run ... -- -cpu rv64,sstc=false) replaces it, the last one counts.
 def qemu_machine(b, accel, cpu):
     """The machine of the qemu-* backends, without what it boots."""
+    if b.arch == "riscv64":
+        return [os.environ.get("QEMU_RISCV64", "qemu-system-riscv64"),
+                "-M", "virt", "-bios", "default", "-accel", accel,
+                "-cpu", "rv64",
+                "-smp", str(b.vcpus), "-m", str(b.mem), "-display", "none",
+                "-nodefaults", "-serial", "stdio", "-no-reboot"]
     if b.arch == "arm64":
         cmd = [os.environ.get("QEMU_ARM64", "qemu-system-aarch64"),
                "-M", "virt,gic-version=3", "-accel", accel, "-cpu", cpu,
@@ -192,12 +205,12 @@ BACKENDS = {b.name: b for b in (
             "our own launcher on /dev/kvm (build/hv/hv)",
             _cmd_hv, "plain", _err_hv, "kvm", failed=_failed_hv,
             timeout_line=r"^hv: timeout after"),
-    Backend("xen", ARCHES, False, False,
+    Backend("xen", ("x86_64", "arm64"), False, False,
             "real Xen 4.17 in QEMU TCG, the guest as its dom0 "
             "(tools/xen/boot; --mem is dom0's)",
             _cmd_xen, "plain", _err_xen, "tcg+xen", 64, _failed_xen,
             trace_args=("--xen-opts", "sync_console")),
-    Backend("xen-icount", ARCHES, False, True,
+    Backend("xen-icount", ("x86_64", "arm64"), False, True,
             "the same Xen in QEMU under -icount " + ICOUNT,
             _cmd_xen_icount, "plain", _err_xen,
             "tcg+xen, icount shift=0 (exact)", 64, _failed_xen,
@@ -212,7 +225,8 @@ def backends_of(arch):
 
 def lab_name(arch, backend):
     """The lab's name for backend with an arch guest: the backend's own for
-    x86_64, else arch-prefixed without "qemu-" (arm64-tcg, arm64-xen)."""
+    x86_64, else arch-prefixed without "qemu-" (arm64-tcg, arm64-xen,
+    riscv64-icount)."""
     if arch == "x86_64":
         return backend
     short = backend[len("qemu-"):] if backend.startswith("qemu-") else backend
@@ -236,7 +250,8 @@ def lab_backends():
 
 def default_image(arch):
     """The image tools/run boots for arch (arm64: the flat Image with the
-    Linux header, which QEMU passes the DTB to in x0)."""
+    Linux header, which QEMU passes the DTB to in x0; riscv64: the ELF,
+    which OpenSBI enters with the DTB in a1)."""
     if arch == "arm64":
         return os.path.join(ROOT, "build/arm64/vsched.bin")
     return os.path.join(ROOT, "build", arch, "vsched.elf")
@@ -251,7 +266,7 @@ def image_arch(path):
     except OSError:
         return None
     if head[:4] == b"\x7fELF" and len(head) >= 20:
-        return {0x3e: "x86_64", 0xb7: "arm64"}.get(
+        return {0x3e: "x86_64", 0xb7: "arm64", 0xf3: "riscv64"}.get(
             int.from_bytes(head[18:20], "little"))
     if head[56:60] == b"ARM\x64":
         return "arm64"
@@ -288,7 +303,7 @@ def main(argv):
               "tools/lib.sh's variables." % argv[0], file=sys.stderr)
         return EXIT_USAGE
     for b in BACKENDS.values():
-        print("%-12s %-14s %s%s" % (b.name, ",".join(b.arches), b.doc,
+        print("%-12s %-20s %s%s" % (b.name, ",".join(b.arches), b.doc,
                                     " [KVM]" if b.needs_kvm else ""))
     return 0
 

@@ -39,7 +39,7 @@ class Entry:
 @dataclass
 class Run:
     entry: Entry
-    name: str               # entry name, "arm64."-prefixed for arm64
+    name: str               # entry name, "ARCH."-prefixed but for x86_64
     arch: str
     backend: str
     vcpus: int

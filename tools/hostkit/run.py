@@ -24,14 +24,16 @@ usage: tools/run --backend BACKEND [options] [-- extra backend arguments]
 Boots one configuration and prints a last line "run: ...: PASS|FAIL|SKIP (...)".
   --backend B      one of: {backends}
   --arch A         guest architecture: {arches} (default: that of
-                   --image, else x86_64); arm64 runs on {arm64}
+                   --image, else x86_64); arm64 runs on {arm64},
+                   riscv64 on {riscv64}
   --vcpus N        vCPUs (default 1)
   --mem MiB        guest memory in MiB (default 512; xen: dom0 memory,
                    default 64)
   --timeout S      seconds the guest may run (default 60)
   --cmdline STR    kernel command line (default "test=all")
   --image FILE     guest image (default build/x86_64/vsched.elf, for arm64
-                   build/arm64/vsched.bin)
+                   build/arm64/vsched.bin, for riscv64
+                   build/riscv64/vsched.elf)
   --hv FILE        hv launcher (default build/hv/hv)
   --log FILE       also write the console to FILE (default: a temporary file)
   --result FILE    write the verdict as shell assignments to FILE
@@ -42,7 +44,8 @@ Boots one configuration and prints a last line "run: ...: PASS|FAIL|SKIP (...)".
                    when there is no --log)
   --dry-run        print the backend command and exit
 Arguments after -- go to the backend: QEMU, hv, or for xen tools/xen/boot
-(e.g. -- --xen-opts timer_slop=0).
+(e.g. -- --xen-opts timer_slop=0; riscv64 without Sstc, on SBI timers:
+-- -cpu rv64,sstc=false).
   --expect-exit N  a negative test: pass only if the guest exits with code N
                    (no summary line needed), and every --expect matches
   --expect REGEX   an extended regex the console must contain (repeatable)
@@ -65,7 +68,8 @@ def parse(argv):
     o = cli.parse(argv, PROG, "tools/run", USAGE.format(
         backends=" ".join(backends.BACKENDS),
         arches=" ".join(backends.ARCHES),
-        arm64=" ".join(backends.backends_of("arm64"))),
+        arm64=" ".join(backends.backends_of("arm64")),
+        riscv64=" ".join(backends.backends_of("riscv64"))),
         valued=VALUED, flags=("--quiet", "--dry-run"),
         repeated=("--expect",), passthrough=True,
         defaults={"--vcpus": "1", "--timeout": "60",

@@ -44,6 +44,10 @@ ICOUNT_NOTES = {
     "exception to EL2 and its eret are one instruction each",
     "arm64-icount": "CNTVCT runs at 62.5 MHz: figures are multiples of 16 "
     "instructions",
+    "riscv64-icount": "the clock is the cycle CSR, one count per "
+    "instruction; OpenSBI's M-mode instructions are in every figure that "
+    "makes an SBI call (null_exit, IPIs); deadlines compare against the "
+    "10 MHz time CSR, so a timer fires up to 100 instructions late",
 }
 
 
