@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 """make tracetest: the event trace end to end.
 
-1. Boots of the trace suite with trace=on, 4 vCPUs, on qemu-tcg, Xen and
-   arm64 (QEMU and Xen): each dump must decode whole and hold every
+1. Boots of the trace suite with trace=on, 4 vCPUs, on qemu-tcg, Xen,
+   arm64 (QEMU and Xen) and riscv64 (QEMU): each dump must decode whole and hold every
    invariant and count (tools/trace --check, strict: nothing lost).
 2. A ring far too small (trace_kb=4): the loss is counted and reported,
    the kept events still hold the invariants.
@@ -36,6 +36,7 @@ BOOTS = [
     ("xen", "x86_64", "xen", 4, "trace_kb=1024", "complete"),
     ("arm64-tcg", "arm64", "qemu-tcg", 4, "trace_kb=1024", "complete"),
     ("arm64-xen", "arm64", "xen", 4, "trace_kb=1024", "complete"),
+    ("riscv64-tcg", "riscv64", "qemu-tcg", 4, "trace_kb=1024", "complete"),
     ("wrap", "x86_64", "qemu-tcg", 2, "trace_kb=4",
      "invariants only: events were overwritten"),
 ]
