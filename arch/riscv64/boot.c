@@ -30,7 +30,7 @@ extern char thread_trampoline[];
 
 struct dt_info dt;
 static struct boot_info boot_info;
-static char describe_buf[192];
+static char describe_buf[256];
 static bool relax_wfi; /* arch_cpu_relax() ends QEMU's turn (below) */
 
 const char arch_null_exit_name[] = "sbi get_spec_version";
@@ -86,16 +86,20 @@ void arch_init(void)
 	if (v.error || v.value < (1l << 24) /* 0.x: no TIME, IPI, HSM */)
 		panic("SBI %ld.%ld: vsched needs SBI 0.2 or later",
 		      (v.value >> 24) & 0x7f, v.value & 0xffffff);
+	if (!dt.hart_intc)
+		kprintf("riscv64: the device tree gives hart %u no riscv,cpu-intc;"
+			" taking its local interrupts anyway\n", this_cpu()->hw_id);
 	if ((rc = timer_init_bsp()))
 		panic("no usable timer (%d): neither Sstc nor SBI TIME", rc);
 	if (cpu_count() > 1 && (!sbi_has(SBI_EXT_IPI) || !sbi_has(SBI_EXT_HSM)))
 		panic("SBI without IPI or HSM: cannot run %u harts", cpu_count());
 	relax_wfi = clock_counts_instructions();
 	ksnprintf(describe_buf, sizeof(describe_buf),
-		  "sbi %ld.%ld (%s), %s, ipi sbi, spin-wait %s, isa %s",
+		  "sbi %ld.%ld (%s), %s, ipi sbi, plic %s (unused), spin-wait %s, isa %s",
 		  (v.value >> 24) & 0x7f, v.value & 0xffffff,
 		  impl.value == SBI_IMPL_OPENSBI ? "opensbi" : "other",
-		  timer_describe(), relax_wfi ? "wfi" : "pause", dt.isa);
+		  timer_describe(), dt.plic_base ? "present" : "none",
+		  relax_wfi ? "wfi" : "pause", dt.isa);
 	kprintf("riscv64: %s\n", timer_describe());
 }
 

@@ -14,6 +14,10 @@ struct dt_info {
 	uint64_t uart_base;      /* NS16550 (stdout-path or first), 0: none */
 	unsigned uart_shift;     /* its reg-shift */
 	uint64_t test_base;      /* sifive,test0 (QEMU's exit device), 0: none */
+	uint64_t plic_base;      /* the PLIC (device interrupts: unused), 0: none */
+	bool hart_intc;          /* the boot hart has its riscv,cpu-intc: the
+				  * local interrupts (timer, software) the
+				  * kernel takes */
 	uint64_t timebase_hz;    /* /cpus timebase-frequency: rdtime's rate */
 	bool sstc;               /* the boot hart lists Sstc (stimecmp) */
 	bool zkr;                /* the boot hart lists Zkr (the seed CSR) */

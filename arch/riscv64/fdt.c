@@ -3,8 +3,9 @@
  * riscv64's device tree, through libfdt (built from linux-source's copy by
  * arch/riscv64/arch.mk: Debian 12 has no riscv64 libfdt-dev): what
  * arch/dt/dt.c reads for every arch (memory, command line, harts), then
- * the timebase, the boot hart's ISA extensions, the NS16550 console and
- * QEMU's sifive,test0 exit device.
+ * the timebase, the boot hart's ISA extensions and local interrupt
+ * controller, the PLIC (noted only: the kernel takes no device interrupt),
+ * the NS16550 console and QEMU's sifive,test0 exit device.
  */
 #include <libfdt.h>
 #include <string.h>
@@ -50,6 +51,7 @@ static void parse_harts(const void *fdt, uint64_t boot_hart, struct dt_info *out
 	if (tb && (len == 4 || len == 8))
 		out->timebase_hz = dt_read_cells(tb, len / 4);
 	fdt_for_each_subnode(node, fdt, cpus) {
+		int intc;
 		uint64_t id, size;
 		const char *isa;
 
@@ -68,6 +70,9 @@ static void parse_harts(const void *fdt, uint64_t boot_hart, struct dt_info *out
 			memcpy(out->isa, isa, n);
 			out->isa[n] = 0;
 		}
+		intc = fdt_subnode_offset(fdt, node, "interrupt-controller");
+		out->hart_intc = intc >= 0 &&
+				 !fdt_node_check_compatible(fdt, intc, "riscv,cpu-intc");
 		out->sstc = isa_has(out->isa, "sstc") || isa_list_has(fdt, node, "sstc");
 		out->zkr = isa_has(out->isa, "zkr") || isa_list_has(fdt, node, "zkr");
 	}
@@ -92,6 +97,11 @@ int dt_parse(const void *fdt, uint64_t boot_hart, struct boot_info *bi,
 	node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test0");
 	if (node >= 0)
 		dt_reg(fdt, node, 0, &out->test_base, &size);
+	node = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "sifive,plic-1.0.0");
+	if (node >= 0)
+		dt_reg(fdt, node, 0, &out->plic_base, &size);
 	dt_parse_cpus(fdt, bi, hart_id);
 	parse_harts(fdt, boot_hart, out);
 	return 0;

@@ -61,6 +61,8 @@ Test(dt_riscv64, qemu_virt)
 	cr_assert_eq(out.uart_base, 0x10000000);
 	cr_assert_eq(out.uart_shift, 0);
 	cr_assert_eq(out.test_base, 0x100000);
+	cr_assert_eq(out.plic_base, 0xc000000);
+	cr_assert(out.hart_intc);
 	cr_assert_str_eq(bi.cmdline, "test=all quiet");
 	/* 512 MiB at 2 GiB (OpenSBI reserves its own part at run time). */
 	cr_assert_eq(ram_total(), 512ull << 20);
@@ -86,6 +88,8 @@ Test(dt_riscv64, other_layouts)
 	cr_assert_eq(out.uart_base, 0x20000000, "the stdout-path UART");
 	cr_assert_eq(out.uart_shift, 2);
 	cr_assert_eq(out.test_base, 0);
+	cr_assert_eq(out.plic_base, 0);
+	cr_assert(!out.hart_intc, "no interrupt-controller node");
 	cr_assert_eq(ram_total(), 0x10000000 - 0x80000, "less /reserved-memory");
 	cr_assert_str_eq(bi.cmdline, "test=boot");
 }
