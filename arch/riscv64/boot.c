@@ -83,16 +83,19 @@ void arch_init(void)
 	struct sbiret impl = sbi_call(LEDGER_HYPERCALL, SBI_EXT_BASE, 1, 0, 0, 0, 0);
 	int rc;
 
-	if (v.error || v.value < (1l << 24) /* 0.x: no TIME, IPI, HSM */)
+	if (v.error || v.value < 2 /* 0.1: no TIME, IPI, HSM, RFENCE */)
 		panic("SBI %ld.%ld: vsched needs SBI 0.2 or later",
-		      (v.value >> 24) & 0x7f, v.value & 0xffffff);
+		      v.error ? 0 : (v.value >> 24) & 0x7f,
+		      v.error ? 1 : v.value & 0xffffff);
 	if (!dt.hart_intc)
 		kprintf("riscv64: the device tree gives hart %u no riscv,cpu-intc;"
 			" taking its local interrupts anyway\n", this_cpu()->hw_id);
 	if ((rc = timer_init_bsp()))
 		panic("no usable timer (%d): neither Sstc nor SBI TIME", rc);
-	if (cpu_count() > 1 && (!sbi_has(SBI_EXT_IPI) || !sbi_has(SBI_EXT_HSM)))
-		panic("SBI without IPI or HSM: cannot run %u harts", cpu_count());
+	if (cpu_count() > 1 && (!sbi_has(SBI_EXT_IPI) || !sbi_has(SBI_EXT_HSM) ||
+				!sbi_has(SBI_EXT_RFENCE)))
+		panic("SBI without IPI, HSM or RFENCE: cannot run %u harts",
+		      cpu_count());
 	relax_wfi = clock_counts_instructions();
 	ksnprintf(describe_buf, sizeof(describe_buf),
 		  "sbi %ld.%ld (%s), %s, ipi sbi, plic %s (unused), spin-wait %s, isa %s",
@@ -151,18 +154,38 @@ void *arch_frame_pointer(void) { return __builtin_frame_address(0); }
 void arch_null_exit(void) { sbi_call(LEDGER_HYPERCALL, SBI_EXT_BASE, 0, 0, 0, 0, 0); }
 void arch_fault_end(void) { this_cpu()->fault_ctx = NULL; }
 
-/* Zk's seed CSR: 16 bits of entropy per ES16 reading (OPST 2). */
+static inline uint64_t read_seed(void)
+{
+	uint64_t s;
+
+	__asm__ volatile("csrrw %0, 0x015, zero" : "=r"(s) : : "memory");
+	return s;
+}
+
+/* Zkr's seed CSR: 16 bits of entropy per ES16 reading (OPST 2). S-mode
+ * may read it only if the firmware set mseccfg.SSEED (OpenSBI 1.1 does
+ * not): the first reading is tried, and its fault remembered. */
 bool arch_random64(uint64_t *out, const char **name)
 {
+	static int usable = -1;
 	uint64_t v = 0;
 	int got = 0;
 
-	if (!dt.zkr)
+	if (!dt.zkr || !usable)
 		return false;
+	if (usable < 0) {
+		usable = 0;
+		if (!arch_fault_try()) {
+			read_seed();
+			usable = 1;
+		}
+		arch_fault_end();
+		if (!usable)
+			return false;
+	}
 	for (int i = 0; i < 256 && got < 4; i++) {
-		uint64_t s;
+		uint64_t s = read_seed();
 
-		__asm__ volatile("csrrw %0, 0x015, zero" : "=r"(s) : : "memory");
 		if (((s >> 30) & 3) == 2) {
 			v = v << 16 | (s & 0xffff);
 			got++;

@@ -5,9 +5,15 @@
  * in an unmapped page (a thread stack overflowing into its guard page)
  * continues on this CPU's emergency stack so that it can still be reported:
  * the entry first saves the trap's CSRs in per-CPU slots, then probes the
- * frame's lowest word with a load; if the probe faults, the nested trap
- * finds its sepc at the probe and builds the frame on the emergency stack
- * from those slots.
+ * frame's highest and lowest words with loads (sp may already be inside
+ * the guard page, with the frame's bottom in the next stack down); if a
+ * probe faults, the nested trap finds its sepc at a probe and builds the
+ * frame on the emergency stack from those slots. An interrupt that finds
+ * no room is turned into the guard-page fault it would have been (as on
+ * arm64, where an interrupt's frame store faults): the thread is killed,
+ * and the interrupt, still pending, is taken later on another stack. Its
+ * handler never runs on the emergency stack, so no preempted thread is
+ * ever left there.
  */
 #include "arch/riscv64/asm.h"
 
@@ -53,7 +59,9 @@ trap_entry:
 	sd	t1, PC_T1(tp)
 	csrr	t0, sepc
 	la	t1, stack_probe
-	beq	t0, t1, overflow
+	sub	t1, t0, t1
+	sltiu	t1, t1, 8		/* sepc at one of the two probes? */
+	bnez	t1, overflow
 	sd	t0, PC_SEPC(tp)
 	csrr	t0, sstatus
 	sd	t0, PC_SSTATUS(tp)
@@ -64,7 +72,8 @@ trap_entry:
 	ld	t0, PC_T0(tp)
 	ld	t1, PC_T1(tp)
 stack_probe:
-	ld	zero, -FRAME_SIZE(sp)	/* faults if the frame cannot fit */
+	ld	zero, -8(sp)		/* either faults if the frame */
+	ld	zero, -FRAME_SIZE(sp)	/* cannot fit (2 instructions: 8 bytes) */
 	addi	sp, sp, -FRAME_SIZE
 	sd	t0, S_X(5)(sp)
 	sd	t1, S_X(6)(sp)
@@ -86,6 +95,12 @@ overflow:
 	sd	t0, S_X(5)(sp)
 	ld	t0, PC_T1(tp)
 	sd	t0, S_X(6)(sp)
+	ld	t0, PC_SCAUSE(tp)
+	bgez	t0, save_csrs		/* an exception: as it is */
+	li	t0, 15			/* an interrupt: a store page fault */
+	sd	t0, PC_SCAUSE(tp)	/* where the probe faulted */
+	csrr	t0, stval
+	sd	t0, PC_STVAL(tp)
 
 save_csrs:
 	ld	t0, PC_SEPC(tp)

@@ -10,14 +10,14 @@
 	.section .text.head, "ax"
 	.globl _start
 _start:
-	rdtime	a2			/* boot_cycles, both counters: C */
-	rdcycle	a3			/* picks the clock */
 	csrw	sie, zero
 	li	t0, SR_SIE | SR_FS	/* no FP state: any FP use traps */
 	csrc	sstatus, t0
 	mv	tp, zero		/* this_cpu() is NULL until smp.c */
 	la	t0, trap_entry
 	csrw	stvec, t0
+	rdtime	a2			/* boot_cycles, both counters: C */
+	rdcycle	a3			/* picks the clock */
 	la	t0, __bss_start
 	la	t1, __bss_end
 1:	sd	zero, 0(t0)

@@ -12,6 +12,9 @@ int __clzdi2(uint64_t x);
 int __ctzdi2(uint64_t x);
 unsigned __int128 __udivti3(unsigned __int128 n, unsigned __int128 d);
 uint16_t __atomic_fetch_add_2(volatile void *p, uint16_t v, int model);
+/* gcc's builtin prototype; its out-of-line calls pass libatomic's five
+ * arguments (no weak). Nothing after desired is read: every order is the
+ * strongest. */
 bool __atomic_compare_exchange_2(volatile void *p, void *expected,
 				 uint16_t desired, bool weak, int success,
 				 int failure);
@@ -74,18 +77,26 @@ static volatile uint32_t *word_of(volatile void *p, unsigned *shift)
 	return (volatile uint32_t *)((uintptr_t)p & ~(uintptr_t)3);
 }
 
+/* Each LR/SC loop is one asm block of base integer instructions with no
+ * backward branch but the retry: the constrained loop the ISA promises
+ * eventual success for (a compiler-placed sequence would not be). */
 uint16_t __atomic_fetch_add_2(volatile void *p, uint16_t v, int model)
 {
 	unsigned shift;
 	volatile uint32_t *w = word_of(p, &shift);
-	uint32_t mask = 0xffffu << shift, old, new, fail;
+	uint32_t mask = 0xffffu << shift, inc = (uint32_t)v << shift;
+	uint32_t old, new, tmp;
 
-	do {
-		__asm__ volatile("lr.w.aqrl %0, (%1)" : "=r"(old) : "r"(w) : "memory");
-		new = (old & ~mask) | ((old + ((uint32_t)v << shift)) & mask);
-		__asm__ volatile("sc.w.aqrl %0, %2, (%1)" : "=&r"(fail)
-				 : "r"(w), "r"(new) : "memory");
-	} while (fail);
+	__asm__ volatile("1:\tlr.w.aqrl %0, (%3)\n\t"
+			 "add %1, %0, %4\n\t"
+			 "and %1, %1, %5\n\t"
+			 "and %2, %0, %6\n\t"
+			 "or %1, %1, %2\n\t"
+			 "sc.w.aqrl %2, %1, (%3)\n\t"
+			 "bnez %2, 1b"
+			 : "=&r"(old), "=&r"(new), "=&r"(tmp)
+			 : "r"(w), "r"(inc), "r"(mask), "r"(~mask)
+			 : "memory");
 	return (uint16_t)(old >> shift);
 }
 
@@ -95,18 +106,23 @@ bool __atomic_compare_exchange_2(volatile void *p, void *expected,
 {
 	unsigned shift;
 	volatile uint32_t *w = word_of(p, &shift);
-	uint32_t mask = 0xffffu << shift, old, new, fail;
-	uint16_t want = *(uint16_t *)expected;
+	uint32_t mask = 0xffffu << shift;
+	uint32_t want = (uint32_t)*(uint16_t *)expected << shift;
+	uint32_t put = (uint32_t)desired << shift, old, tmp, fail;
 
-	do {
-		__asm__ volatile("lr.w.aqrl %0, (%1)" : "=r"(old) : "r"(w) : "memory");
-		if ((uint16_t)(old >> shift) != want) {
-			*(uint16_t *)expected = (uint16_t)(old >> shift);
-			return false;
-		}
-		new = (old & ~mask) | ((uint32_t)desired << shift);
-		__asm__ volatile("sc.w.aqrl %0, %2, (%1)" : "=&r"(fail)
-				 : "r"(w), "r"(new) : "memory");
-	} while (fail);
-	return true;
+	__asm__ volatile("1:\tlr.w.aqrl %0, (%3)\n\t"
+			 "and %1, %0, %4\n\t"
+			 "bne %1, %5, 2f\n\t"
+			 "and %1, %0, %6\n\t"
+			 "or %1, %1, %7\n\t"
+			 "sc.w.aqrl %2, %1, (%3)\n\t"
+			 "bnez %2, 1b\n"
+			 "2:"
+			 : "=&r"(old), "=&r"(tmp), "=&r"(fail)
+			 : "r"(w), "r"(mask), "r"(want), "r"(~mask), "r"(put)
+			 : "memory");
+	if ((old & mask) == want)
+		return true;
+	*(uint16_t *)expected = (uint16_t)(old >> shift);
+	return false;
 }

@@ -77,16 +77,25 @@ void clock_init(uint64_t time0, uint64_t cycle0, uint64_t *boot_cycles)
 
 bool clock_counts_instructions(void) { return use_cycle; }
 
-/* A deadline on the clock as a time CSR value (rounded up). */
+/* A deadline on the clock as the first time CSR value that cannot come
+ * before it. Read at cycle c, time is t; it reads t + 1 at some cycle in
+ * (c, c + n], t + j after more than c + (j - 1) n: j = 1 + ceil((k - 1) / n)
+ * for a deadline k > 0 cycles away. The cycle CSR is read first: a tick
+ * between the two readings only makes the answer later. */
 static uint64_t to_time(uint64_t deadline)
 {
-	uint64_t c, t;
+	uint64_t c, t, k, n = cycle_per_tick;
 
 	if (!use_cycle)
 		return deadline;
 	c = rd_cycle();
 	t = rd_time();
-	return deadline <= c ? t : t + (deadline - c + cycle_per_tick - 1) / cycle_per_tick;
+	if (deadline <= c)
+		return t;
+	k = deadline - c;
+	if (k > (1ull << 62)) /* past any run: never */
+		return UINT64_MAX - 1;
+	return t + 1 + (k - 1 + n - 1) / n;
 }
 
 void arch_timer_set_cycles(uint64_t deadline)

@@ -62,6 +62,26 @@ void arch_dump_regs(const struct arch_regs *r)
 		r->sepc, r->sstatus, r->scause, r->stval);
 }
 
+/* The backtrace from the trapped frame. gcc's leaf functions save s0
+ * alone (at fp - 8) and keep ra in its register: where that slot holds
+ * what looks like the caller's frame pointer (just above this one), the
+ * caller's return address is ra and its frame that saved s0. */
+static void trap_backtrace(const struct arch_regs *r)
+{
+	uintptr_t fp = r->x[8], slot = fp - 8;
+
+	if (fp && IS_ALIGNED(fp, 8) && arch_va_mapped(slot)) {
+		uintptr_t up = *(const uintptr_t *)slot;
+
+		if (up > fp && up - fp < 65536 && IS_ALIGNED(up, 8)) {
+			kprintf("  leaf function: return address %lx\n", r->x[1]);
+			backtrace_print((void *)up);
+			return;
+		}
+	}
+	backtrace_print((void *)fp);
+}
+
 static void report_exception(const struct arch_regs *r, const char *what)
 {
 	struct cpu *c = this_cpu();
@@ -71,7 +91,24 @@ static void report_exception(const struct arch_regs *r, const char *what)
 		cause_name(r->scause), r->sepc, r->stval);
 	arch_dump_regs(r);
 	kprintf("  at %lx\n", r->sepc);
-	backtrace_print((void *)r->x[8]);
+	trap_backtrace(r);
+}
+
+/* A page fault on a page that is mapped: this hart walked before it saw
+ * the new entry (RISC-V lets a hart keep an invalid entry until its own
+ * sfence.vma; arch_map_page() fences only the hart that maps). Fence and
+ * retry. Only in the stack window, the one place mapped after boot. */
+static bool stale_translation(const struct arch_regs *r)
+{
+	uint64_t code = r->scause;
+
+	if ((code != 12 && code != 13 && code != 15) ||
+	    r->stval < arch_stack_area_base() ||
+	    r->stval - arch_stack_area_base() >= arch_stack_area_size() ||
+	    !arch_va_mapped(r->stval))
+		return false;
+	__asm__ volatile("sfence.vma %0" : : "r"(r->stval) : "memory");
+	return true;
 }
 
 static void trap_sync(struct arch_regs *r)
@@ -80,6 +117,8 @@ static void trap_sync(struct arch_regs *r)
 	uint64_t code = r->scause;
 	uintptr_t addr = cause_has_addr(code) ? r->stval : r->sepc;
 
+	if (stale_translation(r))
+		return;
 	if (c->fault_ctx) {
 		void *ctx = c->fault_ctx;
 
