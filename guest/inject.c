@@ -60,6 +60,9 @@ static const struct {
 	[INJECT_YIELD_READS_CLOCK] = {"yield_reads_clock",
 				      "a yield reads the clock while "
 				      "yield_clock says it skips it"},
+	[INJECT_SWITCH_UNSEALED] = {"switch_unsealed",
+				    "the scheduler switches to a frame whose "
+				    "return address lost its seal"},
 };
 
 const char *inject_name(unsigned i)

@@ -27,6 +27,7 @@ enum inject {
 	INJECT_PLACE_PREEMPTED, /* placement and stealing ignore stopped vCPUs */
 	INJECT_STACK_FIXED,    /* stacks start at their top, said random */
 	INJECT_YIELD_READS_CLOCK, /* a yield reads the clock, said skipped */
+	INJECT_SWITCH_UNSEALED, /* a switch frame's broken seal is ignored */
 	INJECT_NR
 };
 

@@ -64,6 +64,20 @@ void arch_switch(void **save_sp, void *new_sp);
 /* Prepare a fresh stack so that arch_switch() to the returned sp starts
  * entry(arg) with IRQs disabled. entry must never return. */
 void *arch_stack_init(void *stack_top, void (*entry)(void *), void *arg);
+/* The switch seal: arch_switch() leaves on the stack it switches away from
+ * the return address it will resume at (the word at sp +
+ * ARCH_SWITCH_RET_OFF) and a seal of it (the word at sp +
+ * ARCH_SWITCH_SEAL_OFF): ret ^ (the seal's own address) ^ arch_switch_key.
+ * arch_stack_init() seals the frames it makes. The scheduler checks the
+ * seal of every frame before it switches to it (guest/sched/sched.c):
+ * a return address overwritten while its thread was switched out is caught
+ * before anything returns to it. Offsets in arch/<arch>/inline.h;
+ * arch_switch_key is set once at boot, before the first switch. */
+extern uint64_t arch_switch_key;
+static inline uint64_t arch_switch_seal(uint64_t ret, const void *slot)
+{
+	return ret ^ (uintptr_t)slot ^ arch_switch_key;
+}
 
 /* ---- recoverable faults (tests) ----
  * arch_fault_try() returns 0 when called; if a CPU exception happens before

@@ -151,6 +151,7 @@ void *arch_stack_init(void *stack_top, void (*entry)(void *), void *arg)
 				   .x20 = (uintptr_t)arg,
 				   .x29 = 0,
 				   .x30 = (uintptr_t)thread_trampoline};
+	f->seal = arch_switch_seal(f->x30, &f->seal);
 	return f;
 }
 

@@ -41,4 +41,10 @@ static inline struct cpu *this_cpu(void)
 		     ".long 1b - ., %l1 - ., %c0\n\t"                          \
 		     ".popsection" : : "i"(key) : : label)
 
+/* struct switch_frame (switch.h): the seal, a pad, x19..x28, x29 and
+ * x30 (the return address). */
+#define ARCH_SWITCH_SEAL_OFF 0
+#define ARCH_SWITCH_RET_OFF 104
+#define ARCH_SWITCH_FRAME_SIZE 112
+
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Context switch (callee-saved registers only, struct switch_frame in
- * switch.h) and the recoverable-fault jump used by arch_fault_try().
+ * Context switch (callee-saved registers and the sealed return address,
+ * struct switch_frame in switch.h) and the recoverable-fault jump used by
+ * arch_fault_try().
  */
 #include "arch/arm64/asm.h"
 
@@ -9,23 +10,28 @@
 /* void arch_switch(void **save_sp, void *new_sp) */
 	.globl arch_switch
 arch_switch:
-	sub	sp, sp, #96
-	stp	x19, x20, [sp, #0]
-	stp	x21, x22, [sp, #16]
-	stp	x23, x24, [sp, #32]
-	stp	x25, x26, [sp, #48]
-	stp	x27, x28, [sp, #64]
-	stp	x29, x30, [sp, #80]
-	mov	x2, sp
+	sub	sp, sp, #112
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+	stp	x29, x30, [sp, #96]
+	mov	x2, sp			/* the seal of x30 (include/arch.h) */
+	adrp	x3, arch_switch_key
+	ldr	x3, [x3, :lo12:arch_switch_key]
+	eor	x4, x30, x2
+	eor	x4, x4, x3
+	str	x4, [sp]
 	str	x2, [x0]
-	mov	sp, x1
-	ldp	x19, x20, [sp, #0]
-	ldp	x21, x22, [sp, #16]
-	ldp	x23, x24, [sp, #32]
-	ldp	x25, x26, [sp, #48]
-	ldp	x27, x28, [sp, #64]
-	ldp	x29, x30, [sp, #80]
-	add	sp, sp, #96
+	mov	sp, x1			/* the scheduler checked its seal */
+	ldp	x19, x20, [sp, #16]
+	ldp	x21, x22, [sp, #32]
+	ldp	x23, x24, [sp, #48]
+	ldp	x25, x26, [sp, #64]
+	ldp	x27, x28, [sp, #80]
+	ldp	x29, x30, [sp, #96]
+	add	sp, sp, #112
 	ret
 
 /* First code of a new thread: x19 = entry, x20 = arg (arch_stack_init). */

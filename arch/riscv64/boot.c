@@ -207,6 +207,7 @@ void *arch_stack_init(void *stack_top, void (*entry)(void *), void *arg)
 	*f = (struct switch_frame){.ra = (uintptr_t)thread_trampoline,
 				   .s = {0 /* fp: ends the backtrace */,
 					 (uintptr_t)entry, (uintptr_t)arg}};
+	f->seal = arch_switch_seal(f->ra, &f->seal);
 	return f;
 }
 

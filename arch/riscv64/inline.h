@@ -41,4 +41,9 @@ static inline struct cpu *this_cpu(void)
 		     ".long 1b - ., %l1 - ., %0\n\t"                           \
 		     ".popsection" : : "i"(key) : : label)
 
+/* struct switch_frame (switch.h): ra, s0..s11, the seal. */
+#define ARCH_SWITCH_SEAL_OFF 104
+#define ARCH_SWITCH_RET_OFF 0
+#define ARCH_SWITCH_FRAME_SIZE 112
+
 #endif

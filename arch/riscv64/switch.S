@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Context switch (callee-saved registers only, struct switch_frame in
- * switch.h) and the recoverable-fault jump used by arch_fault_try().
+ * Context switch (callee-saved registers and the sealed return address,
+ * struct switch_frame in switch.h) and the recoverable-fault jump used by
+ * arch_fault_try().
  */
 #include "arch/riscv64/asm.h"
 
@@ -23,8 +24,14 @@ arch_switch:
 	sd	s9, 80(sp)
 	sd	s10, 88(sp)
 	sd	s11, 96(sp)
+	addi	t0, sp, 104		/* the seal of ra (include/arch.h) */
+	la	t1, arch_switch_key
+	ld	t1, 0(t1)
+	xor	t2, ra, t0
+	xor	t2, t2, t1
+	sd	t2, 104(sp)
 	sd	sp, 0(a0)
-	mv	sp, a1
+	mv	sp, a1			/* the scheduler checked its seal */
 	ld	ra, 0(sp)
 	ld	s0, 8(sp)
 	ld	s1, 16(sp)

@@ -225,6 +225,7 @@ void *arch_stack_init(void *stack_top, void (*entry)(void *), void *arg)
 	*f = (struct switch_frame){.r12 = (uintptr_t)entry,
 				   .r13 = (uintptr_t)arg,
 				   .rip = (uintptr_t)thread_trampoline};
+	f->seal = arch_switch_seal(f->rip, &f->seal);
 	return f;
 }
 

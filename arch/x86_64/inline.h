@@ -40,4 +40,10 @@ static inline struct cpu *this_cpu(void)
 		     ".long 1b - ., %l1 - ., %c0\n\t"                          \
 		     ".popsection" : : "i"(key) : : label)
 
+/* struct switch_frame (switch.h): the seal, six registers, the return
+ * address. */
+#define ARCH_SWITCH_SEAL_OFF 0
+#define ARCH_SWITCH_RET_OFF 56
+#define ARCH_SWITCH_FRAME_SIZE 64
+
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Context switch (callee-saved registers only, struct switch_frame in
- * switch.h) and the recoverable-fault jump used by arch_fault_try().
+ * Context switch (callee-saved registers and the sealed return address,
+ * struct switch_frame in switch.h) and the recoverable-fault jump used by
+ * arch_fault_try().
  */
 #include "arch/x86_64/asm.h"
 
@@ -15,8 +16,14 @@ arch_switch:
 	push	%r13
 	push	%r14
 	push	%r15
+	mov	48(%rsp), %rdx		/* the seal of our return address */
+	lea	-8(%rsp), %rax		/* (include/arch.h) */
+	xor	%rax, %rdx
+	xor	arch_switch_key(%rip), %rdx
+	push	%rdx
 	mov	%rsp, (%rdi)
 	mov	%rsi, %rsp
+	add	$8, %rsp		/* the scheduler checked its seal */
 	pop	%r15
 	pop	%r14
 	pop	%r13

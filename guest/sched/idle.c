@@ -12,6 +12,7 @@
 #include "guest/kernel.h"
 #include "guest/ledger.h"
 #include "guest/lib/printf.h"
+#include "guest/lib/random.h"
 #include "guest/options.h"
 #include "guest/sched/placement.h"
 #include "guest/sched/sched.h"
@@ -228,6 +229,9 @@ void sched_init(void)
 		(!strcmp(yield_clock, "auto") && !ledger_tsc_traps);
 	if (!sched_yield_reads_clock)
 		jump_enable(JUMP_YIELD_UNTIMED);
+	/* Before the first switch (include/arch.h); the key is the seed's,
+	 * under a key no thread id reaches. */
+	arch_switch_key = random_for(0x5ea1ed5e1f000000ull);
 	for (i = 0; i < cpu_count(); i++) {
 		struct sched_cpu *sc = &cpu_get(i)->sched;
 

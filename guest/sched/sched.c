@@ -19,6 +19,7 @@
 #include "guest/inject.h"
 #include "guest/kernel.h"
 #include "guest/lib/printf.h"
+#include "guest/panic.h"
 #include "guest/sched/placement.h"
 #include "guest/sched/sched.h"
 #include "guest/trace.h"
@@ -336,6 +337,54 @@ void sched_finish_switch(void)
 	finish_switch();
 }
 
+/* The switch seal (include/arch.h): set by sched_init(), before the first
+ * switch, from the boot's seed. */
+uint64_t arch_switch_key;
+
+static inline bool switch_frame_sealed(void *sp)
+{
+	const uint64_t *seal = (const uint64_t *)((char *)sp + ARCH_SWITCH_SEAL_OFF);
+	uint64_t ret = *(const uint64_t *)((char *)sp + ARCH_SWITCH_RET_OFF);
+
+	return *seal == arch_switch_seal(ret, seal);
+}
+
+/* Where a thread whose return address lost its seal lands instead (arg:
+ * the address it would have returned to): it finishes the switch like a
+ * new thread, is reported and killed. */
+static __attribute__((cold, noreturn)) void switch_seal_landing(void *arg)
+{
+	struct thread *t;
+
+	finish_switch();
+	t = sched_current();
+	if (t->is_idle)
+		panic("the idle thread of vCPU %u: its switch frame's return "
+		      "address was overwritten with 0x%lx", this_cpu()->id,
+		      (uintptr_t)arg);
+	kprintf("sched: killed thread '%s' (id %lu) on vCPU %u: control flow: "
+		"its saved return address was overwritten with 0x%lx while it "
+		"was switched out (the switch seal does not match)\n", t->name,
+		thread_id(t), this_cpu()->id, (uintptr_t)arg);
+	audit(AUDIT_FAULT, "killed: control flow: saved return address "
+	      "overwritten with 0x%lx", (uintptr_t)arg);
+	trace(TR_EXIT, (uint32_t)thread_id(t), 1, 0);
+	t->killed = true;
+	sched_exit_current();
+}
+
+/* next's frame lost its seal: nothing may return to it. Its thread runs
+ * switch_seal_landing() instead, on a new frame just above the old one
+ * (the thread's own frames above are done for). */
+static __attribute__((cold, noinline)) void switch_seal_broken(struct thread *next)
+{
+	uintptr_t ret = *(uintptr_t *)((char *)next->sp + ARCH_SWITCH_RET_OFF);
+	uintptr_t top = ALIGN_UP((uintptr_t)next->sp, 16) +
+			ARCH_SWITCH_FRAME_SIZE + 16;
+
+	next->sp = arch_stack_init((void *)top, switch_seal_landing, (void *)ret);
+}
+
 /*
  * The one switch path. IRQs off; the caller set current's state (RUNNING
  * to yield or be preempted, BLOCKED or DEAD to leave the CPU).
@@ -401,6 +450,9 @@ static __always_inline void switch_to_next(enum sched_why why,
 		trace(TR_SWITCH, (uint32_t)thread_id(prev), (uint32_t)thread_id(next),
 		      why | (unsigned)prev->state << 8 |
 			      (prev->is_idle | next->is_idle << 1) << 16);
+		if (__builtin_expect(!switch_frame_sealed(next->sp), 0) &&
+		    !inject_on(INJECT_SWITCH_UNSEALED))
+			switch_seal_broken(next);
 		arch_switch(&prev->sp, next->sp);
 		finish_switch(); /* prev again, maybe on another CPU */
 		why = SCHED_PREEMPT;
