@@ -63,6 +63,9 @@ static const struct {
 	[INJECT_SWITCH_UNSEALED] = {"switch_unsealed",
 				    "the scheduler switches to a frame whose "
 				    "return address lost its seal"},
+	[INJECT_CFI_HW_OFF] = {"cfi_hw_off",
+			       "arm64: pointer authentication and BTI said "
+			       "on and left off"},
 };
 
 const char *inject_name(unsigned i)

@@ -28,6 +28,7 @@ enum inject {
 	INJECT_STACK_FIXED,    /* stacks start at their top, said random */
 	INJECT_YIELD_READS_CLOCK, /* a yield reads the clock, said skipped */
 	INJECT_SWITCH_UNSEALED, /* a switch frame's broken seal is ignored */
+	INJECT_CFI_HW_OFF,     /* arm64 PAC/BTI said on, left off */
 	INJECT_NR
 };
 

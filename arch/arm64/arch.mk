@@ -6,8 +6,11 @@ OBJCOPY_arm64 ?= aarch64-linux-gnu-objcopy
 ARM64_DEPS := build/deps/arm64
 LIBFDT_DIR := $(ARM64_DEPS)/libfdt-dev/usr
 LIBFDT_A := $(LIBFDT_DIR)/lib/aarch64-linux-gnu/libfdt.a
+# -mbranch-protection=standard: pac-ret and BTI landing pads (cfi.c turns
+# them on where the CPU has them; hints, no-ops elsewhere).
 ARCH_CFLAGS := -mgeneral-regs-only -mno-outline-atomics -mcmodel=small -fpie \
-	-fno-asynchronous-unwind-tables -fno-plt \
+	-mbranch-protection=standard \
+	-fno-asynchronous-unwind-tables \
 	-isystem arch/dt/libc -isystem $(LIBFDT_DIR)/include
 ARCH_ASFLAGS :=
 ARCH_LDS := arch/arm64/kernel.ld
@@ -19,7 +22,7 @@ ARCH_IMAGES := $(BUILD)/vsched.bin
 GUEST_SRCS += arch/arm64/head.S arch/arm64/entry.S arch/arm64/switch.S \
 	arch/arm64/boot.c arch/arm64/fdt.c arch/arm64/serial.c \
 	arch/arm64/traps.c arch/arm64/gic.c arch/dt/dt.c arch/arm64/timer.c \
-	arch/arm64/smp.c arch/arm64/paging.c \
+	arch/arm64/smp.c arch/arm64/paging.c arch/arm64/cfi.c \
 	virt/xen/common.c virt/xen/runstate.c virt/xen/evtchn.c virt/xen/ipi.c virt/xen/console.c \
 	virt/xen/arm64.c
 

@@ -31,6 +31,11 @@
 
 #define BOOT_STACK_SIZE 16384
 
+/* A BTI landing pad for indirect calls (a hint: a no-op without FEAT_BTI).
+ * C reaches assembly functions through the GOT (-fpie -fno-plt: an
+ * indirect blr), so each one C calls starts with it (cfi.c). */
+#define BTI_C hint #34
+
 /* MAIR_EL1 attribute indexes used in descriptors. */
 #define MT_DEVICE_nGnRnE 0
 #define MT_DEVICE_nGnRE 1

@@ -43,7 +43,7 @@ extern char thread_trampoline[];
 
 struct dt_info dt;
 static struct boot_info boot_info;
-static char describe_buf[160];
+static char describe_buf[224];
 
 const char arch_null_exit_name[] = "psci version call";
 const char arch_counter_name[] = "cntvct";
@@ -78,7 +78,10 @@ __noreturn void arch_boot_main(uint64_t dtb_pa, uint64_t t0)
 
 static void ipi_irq(unsigned intid) { kernel_ipi(intid); }
 
-/* Boot CPU, after memory is up: GIC, timer, interrupt handlers. */
+/* Boot CPU, after memory is up: GIC, timer, interrupt handlers, then
+ * pointer authentication and BTI: built without return-address signing,
+ * as it turns signing on (cfi.c). */
+__attribute__((target("branch-protection=none")))
 void arch_init(void)
 {
 	int rc = gic_init_bsp();
@@ -89,10 +92,13 @@ void arch_init(void)
 		irq_set_handler(k, ipi_irq);
 	if ((rc = timer_init_bsp()))
 		panic("no usable generic timer (%d)", rc);
+	cfi_init_bsp();
 	ksnprintf(describe_buf, sizeof(describe_buf),
-		  "gicv3, virtual timer PPI %u at %lu Hz, psci %s",
+		  "gicv3, virtual timer PPI %u at %lu Hz, psci %s, cfi %s "
+		  "(pac %s, bti %s)",
 		  timer_intid(), arch_cycles_hz(),
-		  !dt.psci ? "none" : dt.psci_hvc ? "hvc" : "smc");
+		  !dt.psci ? "none" : dt.psci_hvc ? "hvc" : "smc", cfi_why,
+		  cfi_pac_on ? "on" : "off", cfi_bti_on ? "on" : "off");
 }
 
 const char *arch_describe(void) { return describe_buf; }

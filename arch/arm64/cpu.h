@@ -68,4 +68,10 @@ typedef void (*irq_handler_t)(unsigned intid);
 void irq_set_handler(unsigned intid, irq_handler_t h); /* SGIs and PPIs */
 void arch_dump_regs(const struct arch_regs *r);
 
+/* cfi.c: pointer authentication and BTI, where the CPU has them. */
+extern bool cfi_pac_on, cfi_bti_on;
+extern const char *cfi_why;
+void cfi_init_bsp(void);
+void cfi_enable_this_cpu(void);
+
 #endif

@@ -145,6 +145,7 @@ primary_entry:
 /* Secondary CPUs (PSCI CPU_ON): x0 = context id = the stack top. */
 	.globl secondary_entry
 secondary_entry:
+	BTI_C
 	mov	x19, x0
 	drop_to_el1
 	msr	daifset, #0xf
@@ -191,7 +192,7 @@ mmu_on:
 
 	.bss
 	.align 12
-	.globl boot_l0
+	.globl boot_l0, boot_l1
 boot_l0:	.skip 4096
 boot_l1:	.skip 4096
 	.align 4

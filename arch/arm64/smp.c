@@ -84,8 +84,11 @@ int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
 /* First C code of a secondary CPU, MMU on, on the stack it was given. */
 __noreturn void arch_secondary_main(void)
 {
-	uint32_t self = mpidr_to_hwid(read_sysreg(mpidr_el1));
+	uint32_t self;
 	struct cpu *c = NULL;
+
+	cfi_enable_this_cpu(); /* before any function returns (cfi.c) */
+	self = mpidr_to_hwid(read_sysreg(mpidr_el1));
 
 	for (unsigned i = 1; i < cpu_count() && !c; i++)
 		if (cpu_get(i)->hw_id == self)

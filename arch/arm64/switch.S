@@ -10,6 +10,7 @@
 /* void arch_switch(void **save_sp, void *new_sp) */
 	.globl arch_switch
 arch_switch:
+	BTI_C
 	sub	sp, sp, #112
 	stp	x19, x20, [sp, #16]
 	stp	x21, x22, [sp, #32]
@@ -45,6 +46,7 @@ thread_trampoline:
  * start of this_cpu()->arch (pcpu.h) and point this_cpu()->fault_ctx at it. */
 	.globl arch_fault_try
 arch_fault_try:
+	BTI_C
 	mrs	x0, tpidr_el1
 	add	x1, x0, #CPU_OFF_ARCH_ASM
 	str	x1, [x0, #CPU_OFF_FAULT_CTX_ASM]
@@ -63,6 +65,7 @@ arch_fault_try:
 /* __noreturn void fault_resume(void *ctx, int value) */
 	.globl fault_resume
 fault_resume:
+	BTI_C
 	ldp	x19, x20, [x0, #0]
 	ldp	x21, x22, [x0, #16]
 	ldp	x23, x24, [x0, #32]

@@ -30,11 +30,14 @@ static const char *ec_name(unsigned ec)
 	switch (ec) {
 	case 0x00: return "unknown (undefined instruction)";
 	case 0x07: return "FP/SIMD access trapped";
+	case 0x09: return "pointer authentication trapped";
+	case 0x0d: return "branch target (BTI)";
 	case 0x0e: return "illegal execution state";
 	case 0x15: return "SVC";
 	case 0x16: return "HVC";
 	case 0x17: return "SMC";
 	case 0x18: return "system register access";
+	case 0x1c: return "pointer authentication failure";
 	case 0x21: return "instruction abort";
 	case 0x22: return "PC alignment";
 	case 0x25: return "data abort";
