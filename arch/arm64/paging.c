@@ -60,27 +60,15 @@ int arch_map_page(uintptr_t va, uint64_t pa, unsigned flags)
 	return pt_map(&format, va, pa, flags);
 }
 
-int arch_unmap_page(uintptr_t va)
+/* TLBI ...IS reaches every CPU. */
+static void invalidate(uintptr_t va)
 {
-	uint64_t *pte;
-	int rc = 0;
-
-	if (!pt_in_window(&format, va))
-		return -EINVAL;
-	unsigned long f = spin_lock_irqsave(&pt_lock);
-
-	pte = pt_slot(&format, va, false);
-	if (!pte || !(*pte & PTE_VALID)) {
-		rc = -ENOENT;
-	} else {
-		*pte = 0;
-		dsb(ishst);
-		__asm__ volatile("tlbi vaae1is, %0" : : "r"(va >> 12) : "memory");
-		dsb(ish);
-		isb();
-	}
-	spin_unlock_irqrestore(&pt_lock, f);
-	return rc;
+	dsb(ishst);
+	__asm__ volatile("tlbi vaae1is, %0" : : "r"(va >> 12) : "memory");
+	dsb(ish);
+	isb();
 }
+
+int arch_unmap_page(uintptr_t va) { return pt_unmap(&format, va, invalidate); }
 
 bool arch_va_mapped(uintptr_t va) { return pt_mapped(&format, va); }

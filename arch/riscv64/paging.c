@@ -68,27 +68,14 @@ int arch_map_page(uintptr_t va, uint64_t pa, unsigned flags)
 	return pt_map(&format, va, pa, flags);
 }
 
-int arch_unmap_page(uintptr_t va)
+/* This hart's entry, then every other hart's through the firmware. */
+static void invalidate(uintptr_t va)
 {
-	uint64_t *pte;
-	int rc = 0;
-
-	if (!pt_in_window(&format, va))
-		return -EINVAL;
-	unsigned long f = spin_lock_irqsave(&pt_lock);
-
-	pte = pt_slot(&format, va, false);
-	if (!pte || !(*pte & PTE_V)) {
-		rc = -ENOENT;
-	} else {
-		*pte = 0;
-		__asm__ volatile("fence rw, rw\n\tsfence.vma %0" : : "r"(va) : "memory");
-		if (cpu_online_count() > 1) /* every hart: mask 0, base -1 */
-			sbi_call(LEDGER_HYPERCALL, SBI_EXT_RFENCE, 1, 0, -1ul,
-				 va, PAGE_SIZE);
-	}
-	spin_unlock_irqrestore(&pt_lock, f);
-	return rc;
+	__asm__ volatile("fence rw, rw\n\tsfence.vma %0" : : "r"(va) : "memory");
+	if (cpu_online_count() > 1) /* every hart: mask 0, base -1 */
+		sbi_call(LEDGER_HYPERCALL, SBI_EXT_RFENCE, 1, 0, -1ul, va, PAGE_SIZE);
 }
+
+int arch_unmap_page(uintptr_t va) { return pt_unmap(&format, va, invalidate); }
 
 bool arch_va_mapped(uintptr_t va) { return pt_mapped(&format, va); }

@@ -68,6 +68,27 @@ int pt_map(const struct pt_format *f, uintptr_t va, uint64_t pa,
 	return rc;
 }
 
+int pt_unmap(const struct pt_format *f, uintptr_t va,
+	     void (*invalidate)(uintptr_t va))
+{
+	unsigned long irq;
+	uint64_t *pte;
+	int rc = 0;
+
+	if (!pt_in_window(f, va))
+		return -EINVAL;
+	irq = spin_lock_irqsave(f->lock);
+	pte = pt_slot(f, va, false);
+	if (!pte || !(*pte & f->valid)) {
+		rc = -ENOENT;
+	} else {
+		*pte = 0;
+		invalidate(va);
+	}
+	spin_unlock_irqrestore(f->lock, irq);
+	return rc;
+}
+
 bool pt_mapped(const struct pt_format *f, uintptr_t va)
 {
 	uint64_t *t = f->root;

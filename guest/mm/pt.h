@@ -45,6 +45,12 @@ uint64_t *pt_slot(const struct pt_format *f, uintptr_t va, bool create);
  * -ENOMEM (no memory for a table, or va inside a block), -EEXIST. */
 int pt_map(const struct pt_format *f, uintptr_t va, uint64_t pa,
 	   unsigned flags);
+/* Unmap va (in the window): clear its entry and call invalidate(va), both
+ * under f->lock with IRQs off (for arches whose TLB invalidation reaches
+ * every CPU without an IPI to wait for). 0, -EINVAL, or -ENOENT if va was
+ * not mapped. */
+int pt_unmap(const struct pt_format *f, uintptr_t va,
+	     void (*invalidate)(uintptr_t va));
 /* Whether va is mapped by a page or a block (lower half only). */
 bool pt_mapped(const struct pt_format *f, uintptr_t va);
 

@@ -11,50 +11,22 @@
 
 #include "guest/boot.h"
 #include "arch/arm64/dt.h"
+#include "tests/unit/dt_util.h"
 
 static struct boot_info bi;
 static struct dt_info out;
 static char *blob;
-
-static char *load(const char *name)
-{
-	char path[512];
-	FILE *f;
-	long n;
-	char *p;
-
-	snprintf(path, sizeof(path), "%s/%s", DT_DIR, name);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	p = malloc(n);
-	cr_assert_eq(fread(p, 1, n, f), (size_t)n);
-	fclose(f);
-	return p;
-}
 
 static int parse(const char *name)
 {
 	memset(&bi, 0, sizeof(bi));
 	memset(&out, 0, sizeof(out));
 	free(blob);
-	blob = load(name);
+	blob = dt_load(name);
 	return dt_parse(blob, &bi, &out);
 }
 
-/* Total RAM and whether [b, b + s) is RAM in bi. */
-static uint64_t ram_total(void)
-{
-	uint64_t t = 0;
-
-	for (unsigned i = 0; i < bi.nr_mem; i++)
-		if (bi.mem[i].type == BOOT_MEM_RAM)
-			t += bi.mem[i].size;
-	return t;
-}
-
+/* Whether [b, b + s) is RAM in bi. */
 static bool is_ram(uint64_t b, uint64_t s)
 {
 	for (unsigned i = 0; i < bi.nr_mem; i++)
@@ -72,7 +44,7 @@ Test(dt, qemu_virt_board)
 	cr_assert_eq(bi.nr_cpus, 4);
 	for (unsigned i = 0; i < 4; i++)
 		cr_assert_eq(bi.cpu_hw_ids[i], i);
-	cr_assert_eq(ram_total(), 512ull << 20);
+	cr_assert_eq(dt_ram_total(&bi), 512ull << 20);
 	cr_assert(is_ram(0x40000000, 512ull << 20));
 	cr_assert_eq(out.uart_base, 0x09000000);
 	cr_assert_eq(out.gic_version, 3);
@@ -95,7 +67,7 @@ Test(dt, xen_dom0_shape)
 	cr_assert_eq(bi.cpu_hw_ids[1], 0x100);     /* Aff1 = 1 */
 	cr_assert_eq(bi.cpu_hw_ids[2], 0x1000000); /* Aff3 = 1 */
 	/* 512 MiB + 256 MiB banks less the 1 MiB memreserve and carve-out. */
-	cr_assert_eq(ram_total(), (768ull - 2) << 20);
+	cr_assert_eq(dt_ram_total(&bi), (768ull - 2) << 20);
 	cr_assert(is_ram(0x40000000, 0x08000000));
 	cr_assert(!is_ram(0x48000000, 0x1000));
 	cr_assert(is_ram(0x48100000, 0x17e00000));
@@ -126,7 +98,7 @@ Test(dt, bare_tree)
 
 Test(dt, long_bootargs_truncated)
 {
-	char *big = load("qemu-long.dtb");
+	char *big = dt_load("qemu-long.dtb");
 
 	memset(&bi, 0, sizeof(bi));
 	cr_assert_eq(dt_parse(big, &bi, &out), 0);

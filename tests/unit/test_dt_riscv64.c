@@ -11,6 +11,7 @@
 
 #include "guest/boot.h"
 #include "arch/riscv64/dt.h"
+#include "tests/unit/dt_util.h"
 
 struct dt_info dt;
 static struct boot_info bi;
@@ -19,33 +20,11 @@ static char *blob;
 
 static int parse(const char *name, uint64_t boot_hart)
 {
-	char path[512];
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", DT_DIR, name);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
 	free(blob);
-	blob = malloc(n);
-	cr_assert_eq(fread(blob, 1, n, f), (size_t)n);
-	fclose(f);
+	blob = dt_load(name);
 	memset(&bi, 0, sizeof(bi));
 	memset(&out, 0, sizeof(out));
 	return dt_parse(blob, boot_hart, &bi, &out);
-}
-
-static uint64_t ram_total(void)
-{
-	uint64_t t = 0;
-
-	for (unsigned i = 0; i < bi.nr_mem; i++)
-		if (bi.mem[i].type == BOOT_MEM_RAM)
-			t += bi.mem[i].size;
-	return t;
 }
 
 Test(dt_riscv64, qemu_virt)
@@ -65,7 +44,7 @@ Test(dt_riscv64, qemu_virt)
 	cr_assert(out.hart_intc);
 	cr_assert_str_eq(bi.cmdline, "test=all quiet");
 	/* 512 MiB at 2 GiB (OpenSBI reserves its own part at run time). */
-	cr_assert_eq(ram_total(), 512ull << 20);
+	cr_assert_eq(dt_ram_total(&bi), 512ull << 20);
 	cr_assert_eq(bi.mem[0].base, 0x80000000);
 }
 
@@ -90,7 +69,7 @@ Test(dt_riscv64, other_layouts)
 	cr_assert_eq(out.test_base, 0);
 	cr_assert_eq(out.plic_base, 0);
 	cr_assert(!out.hart_intc, "no interrupt-controller node");
-	cr_assert_eq(ram_total(), 0x10000000 - 0x80000, "less /reserved-memory");
+	cr_assert_eq(dt_ram_total(&bi), 0x10000000 - 0x80000, "less /reserved-memory");
 	cr_assert_str_eq(bi.cmdline, "test=boot");
 }
 

@@ -108,3 +108,61 @@ Test(pt, out_of_memory_is_an_error)
 	cr_assert_eq(pt_map(&fmt, va, 0x1000, 0), -ENOMEM);
 	cr_assert_not(pt_mapped(&fmt, va));
 }
+
+static uintptr_t invalidated[4];
+static unsigned ninvalidated;
+static void invalidate(uintptr_t va)
+{
+	if (ninvalidated < 4)
+		invalidated[ninvalidated] = va;
+	ninvalidated++;
+}
+
+Test(pt, unmap_clears_and_invalidates_once)
+{
+	uintptr_t va = 0x0000008000456000ull;
+	uint64_t pa = (uintptr_t)arena + 0x200000;
+
+	ninvalidated = 0;
+	cr_assert_eq(pt_unmap(&fmt, va, invalidate), -ENOENT, "nothing mapped");
+	cr_assert_eq(pt_map(&fmt, va, pa, ARCH_MAP_WRITE), 0);
+	cr_assert(pt_mapped(&fmt, va));
+	cr_assert_eq(pt_unmap(&fmt, va, invalidate), 0);
+	cr_assert(!pt_mapped(&fmt, va));
+	cr_assert_eq(ninvalidated, 1);
+	cr_assert_eq(invalidated[0], va);
+	cr_assert_eq(pt_unmap(&fmt, va, invalidate), -ENOENT, "already unmapped");
+	cr_assert_eq(pt_unmap(&fmt, 0x1000, invalidate), -EINVAL, "outside");
+	cr_assert_eq(ninvalidated, 1);
+	cr_assert_eq(pt_map(&fmt, va, pa, 0), 0, "the slot can be mapped again");
+}
+
+/* riscv64's form: entries hold the page number at bit 10 (addr_shift 2). */
+static uint64_t table_ppn(uint64_t pa) { return pa >> 2 | V | T; }
+static uint64_t page_ppn(uint64_t pa, unsigned flags)
+{
+	return pa >> 2 | V | (flags & ARCH_MAP_WRITE ? W : 0);
+}
+
+Test(pt, entries_holding_a_page_number)
+{
+	struct pt_format f = fmt;
+	uintptr_t va = 0x0000008000789000ull;
+	uint64_t pa = (uintptr_t)arena + 0x300000, *pte;
+
+	f.addr = 0x003ffffffffffc00ull;
+	f.addr_shift = 2;
+	f.table = table_ppn;
+	f.page = page_ppn;
+	cr_assert_eq(pt_map(&f, va, pa, ARCH_MAP_WRITE), 0);
+	cr_assert(pt_mapped(&f, va));
+	cr_assert(!pt_mapped(&f, va + 0x1000));
+	pte = pt_slot(&f, va, false);
+	cr_assert_not_null(pte, "the walk follows shifted table entries");
+	cr_assert_eq(*pte, pa >> 2 | V | W);
+	cr_assert_eq(pt_map(&f, va, pa, 0), -EEXIST);
+	cr_assert_eq(pt_map(&f, va + 0x1000, 1ull << 57, 0), -EINVAL,
+		     "an address the entry cannot hold");
+	cr_assert_eq(pt_unmap(&f, va, invalidate), 0);
+	cr_assert(!pt_mapped(&f, va));
+}
