@@ -15,6 +15,13 @@
 #else
 #define RECORD_BELOW_FP 0
 #endif
+/* arm64 return addresses may carry a pointer authentication code in their
+ * top bits (pac-ret): the kernel's addresses are below 2^48. */
+#if defined(__aarch64__)
+#define RET_ADDR(x) ((x) & 0x0000ffffffffffffUL)
+#else
+#define RET_ADDR(x) (x)
+#endif
 
 /* Every record is checked to be mapped before it is read. */
 void backtrace_print(void *frame)
@@ -29,7 +36,7 @@ void backtrace_print(void *frame)
 			break;
 		if (fp[1] == 0)
 			break;
-		kprintf(" %lx", fp[1]);
+		kprintf(" %lx", RET_ADDR(fp[1]));
 		fp = fp[0] ? (uint64_t *)fp[0] - RECORD_BELOW_FP : NULL;
 	}
 	kprintf("\n");

@@ -71,8 +71,9 @@ void *arch_stack_init(void *stack_top, void (*entry)(void *), void *arg);
  * arch_stack_init() seals the frames it makes. The scheduler checks the
  * seal of every frame before it switches to it (guest/sched/sched.c):
  * a return address overwritten while its thread was switched out is caught
- * before anything returns to it. Offsets in arch/<arch>/inline.h;
- * arch_switch_key is set once at boot, before the first switch. */
+ * before anything returns to it, and the kernel stops (panic). Offsets in
+ * arch/<arch>/inline.h; arch_switch_key is set once at boot, before the
+ * first switch. */
 extern uint64_t arch_switch_key;
 static inline uint64_t arch_switch_seal(uint64_t ret, const void *slot)
 {

@@ -32,8 +32,9 @@
 #define BOOT_STACK_SIZE 16384
 
 /* A BTI landing pad for indirect calls (a hint: a no-op without FEAT_BTI).
- * C reaches assembly functions through the GOT (-fpie -fno-plt: an
- * indirect blr), so each one C calls starts with it (cfi.c). */
+ * C calls the assembly functions with a direct bl (the kernel is built
+ * without -fno-plt, whose GOT calls would be blr's): the pads at their
+ * entries are for any indirect call to come (cfi.c). */
 #define BTI_C hint #34
 
 /* MAIR_EL1 attribute indexes used in descriptors. */

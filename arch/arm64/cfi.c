@@ -48,6 +48,15 @@ static bool cpu_has_pac(void)
 	       ((read_sysreg(ID_AA64ISAR2_EL1) >> 12) & 0xf);
 }
 
+/* Generic authentication (pacga): GPA or GPI (ISAR1), GPA3 (ISAR2). */
+static bool cpu_has_pacga(void)
+{
+	uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
+
+	return ((isar1 >> 24) & 0xf) || ((isar1 >> 28) & 0xf) ||
+	       ((read_sysreg(ID_AA64ISAR2_EL1) >> 8) & 0xf);
+}
+
 static bool cpu_has_bti(void) { return read_sysreg(id_aa64pfr1_el1) & 0xf; }
 
 /* This CPU's key and enables; built unsigned (see the top). */
@@ -64,23 +73,28 @@ void cfi_enable_this_cpu(void)
 	isb();
 }
 
-/* Can this CPU's key be written, and does a PAC instruction run? A
- * hypervisor that shows the feature but traps it (HCR_EL2.APK/API clear)
- * makes them undefined here. */
+/* Can this CPU's key be written, and do PAC instructions run? A
+ * hypervisor that lists the feature but traps it (HCR_EL2.APK/API clear)
+ * makes them undefined here. pacia is no test of API while EnIA is off
+ * (it then returns its input untouched); pacga, which no enable gates,
+ * is, where the CPU has generic authentication. */
 __attribute__((target("branch-protection=none")))
-static bool pac_usable(void)
+static bool pac_usable(bool generic)
 {
 	volatile bool ok = false;
 
 	if (!arch_fault_try()) {
-		register uint64_t x0 __asm__("x0") = 0x1234;
-		register uint64_t x1 __asm__("x1") = 0;
-
 		write_sysreg(key_lo, APIAKEYLO_EL1);
 		write_sysreg(key_hi, APIAKEYHI_EL1);
 		isb();
-		__asm__ volatile(".inst 0xdac10020" /* pacia x0, x1 */
-				 : "+r"(x0) : "r"(x1));
+		if (generic) {
+			register uint64_t x0 __asm__("x0");
+			register uint64_t x1 __asm__("x1") = 0x1234;
+			register uint64_t x2 __asm__("x2") = 0;
+
+			__asm__ volatile(".inst 0x9ac23020" /* pacga x0, x1, x2 */
+					 : "=r"(x0) : "r"(x1), "r"(x2));
+		}
 		ok = true;
 	}
 	arch_fault_end();
@@ -103,7 +117,7 @@ void cfi_init_bsp(void)
 		r = arch_cycles_raw();
 	key_lo = random_mix(r ^ 0x706163a5c3e1f00dull);
 	key_hi = random_mix(key_lo ^ arch_cycles_raw());
-	if (pac && !pac_usable()) {
+	if (pac && !pac_usable(cpu_has_pacga())) {
 		pac = false;
 		kprintf("arm64: pointer authentication listed but trapped: off\n");
 	}

@@ -30,6 +30,7 @@ _head:
 	cmp	x9, #(2 << 2)
 	b.ne	1f
 	mov	x9, #(1 << 31)		/* HCR_EL2.RW: EL1 is AArch64 */
+	orr	x9, x9, #(3 << 40)	/* APK, API: EL1's keys and PAC */
 	msr	hcr_el2, x9
 	mrs	x9, cnthctl_el2
 	orr	x9, x9, #3		/* EL1PCTEN | EL1PCEN: counters, timers */

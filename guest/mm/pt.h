@@ -2,8 +2,9 @@
 /*
  * The 4-level, 4 KiB-granule page-table walk that x86-64 and arm64 share
  * for the thread-stack window (arch/<arch>/paging.c): the arch gives its
- * root and its entry formats, pt.c walks, creates tables and maps. Locking,
- * TLB invalidation and the window itself stay with the arch. Every arch
+ * root, its entry formats and its lock, pt.c walks, creates tables, maps
+ * and (for arches that need no IPI for it) unmaps; TLB invalidation and
+ * the window itself stay with the arch. Every arch
  * (riscv64 in Sv48) indexes levels by va bits 47..39, 38..30, 29..21,
  * 20..12.
  */

@@ -338,7 +338,9 @@ void sched_finish_switch(void)
 }
 
 /* The switch seal (include/arch.h): set by sched_init(), before the first
- * switch, from the boot's seed. */
+ * switch. It covers the innermost return address only (the one
+ * arch_switch() returns to), checked here before the switch: the frames
+ * above it and the other saved registers are not sealed. */
 uint64_t arch_switch_key;
 
 static inline bool switch_frame_sealed(void *sp)
@@ -349,40 +351,25 @@ static inline bool switch_frame_sealed(void *sp)
 	return *seal == arch_switch_seal(ret, seal);
 }
 
-/* Where a thread whose return address lost its seal lands instead (arg:
- * the address it would have returned to): it finishes the switch like a
- * new thread, is reported and killed. */
-static __attribute__((cold, noreturn)) void switch_seal_landing(void *arg)
+/* next's frame lost its seal: something overwrote the return address of
+ * a switched-out thread, in memory no code of that thread was running on.
+ * Nothing may return to it, and the thread cannot be killed safely: it
+ * may still be linked into a wait queue or a joinee through a waiter on
+ * its own stack, which only its own code (past that return address)
+ * unlinks. Kernel memory is corrupted: stop, saying where. */
+static __attribute__((cold, noinline, noreturn)) void
+switch_seal_broken(struct thread *next)
 {
-	struct thread *t;
+	const uint64_t *seal = (const uint64_t *)((char *)next->sp + ARCH_SWITCH_SEAL_OFF);
+	uint64_t ret = *(const uint64_t *)((char *)next->sp + ARCH_SWITCH_RET_OFF);
 
-	finish_switch();
-	t = sched_current();
-	if (t->is_idle)
-		panic("the idle thread of vCPU %u: its switch frame's return "
-		      "address was overwritten with 0x%lx", this_cpu()->id,
-		      (uintptr_t)arg);
-	kprintf("sched: killed thread '%s' (id %lu) on vCPU %u: control flow: "
-		"its saved return address was overwritten with 0x%lx while it "
-		"was switched out (the switch seal does not match)\n", t->name,
-		thread_id(t), this_cpu()->id, (uintptr_t)arg);
-	audit(AUDIT_FAULT, "killed: control flow: saved return address "
-	      "overwritten with 0x%lx", (uintptr_t)arg);
-	trace(TR_EXIT, (uint32_t)thread_id(t), 1, 0);
-	t->killed = true;
-	sched_exit_current();
-}
-
-/* next's frame lost its seal: nothing may return to it. Its thread runs
- * switch_seal_landing() instead, on a new frame just above the old one
- * (the thread's own frames above are done for). */
-static __attribute__((cold, noinline)) void switch_seal_broken(struct thread *next)
-{
-	uintptr_t ret = *(uintptr_t *)((char *)next->sp + ARCH_SWITCH_RET_OFF);
-	uintptr_t top = ALIGN_UP((uintptr_t)next->sp, 16) +
-			ARCH_SWITCH_FRAME_SIZE + 16;
-
-	next->sp = arch_stack_init((void *)top, switch_seal_landing, (void *)ret);
+	audit(AUDIT_FAULT, "control flow: the saved return address of '%s' "
+	      "(id %lu) overwritten with 0x%lx", next->name, thread_id(next), ret);
+	panic("control flow: thread '%s' (id %lu) was switched out with its "
+	      "return address at 0x%lx sealed; it now reads 0x%lx (seal 0x%lx, "
+	      "which stands for 0x%lx): kernel memory was overwritten",
+	      next->name, thread_id(next), (uintptr_t)next->sp + ARCH_SWITCH_RET_OFF,
+	      ret, *seal, *seal ^ (uintptr_t)seal ^ arch_switch_key);
 }
 
 /*
