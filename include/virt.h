@@ -67,6 +67,13 @@ struct virt_ops {
 	 * the BSP's cpu_init has run (KVM probes its hypercalls there);
 	 * NULL: none. */
 	unsigned (*pv_caps)(void);
+	/* An interrupt was ended without its handler having run: the thread
+	 * it came in on was killed as it was delivered (x86: its frame found
+	 * no room). Deliver now what the backend would otherwise never
+	 * deliver again (Xen: pending events, whose upcall flag stays set
+	 * and is never raised anew). IRQs off; NULL where nothing stays
+	 * stuck. */
+	void (*irq_lost)(void);
 };
 
 #define VIRT_PV_HALT_KICK 1u /* pv_wait and pv_kick */

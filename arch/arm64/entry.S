@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Exception vectors: save a struct arch_regs frame (traps.h) on the current
- * stack and call C. A synchronous exception whose frame would land in an
+ * stack and call C. An exception or interrupt whose frame would land in an
  * unmapped page (a thread stack overflowing into its guard page) continues
  * on this CPU's emergency stack so that it can still be reported.
  */
@@ -73,46 +73,73 @@ vectors:
 	vbad 14
 	vbad 15
 
-el1_sync:
-	/* Would the frame fit on this stack? tpidrro_el0 and tpidr_el0 are
-	 * free scratch registers: nothing runs at EL0. */
+/* Is the word at sp - \off mapped for writing? Branches to \nofit if not;
+ * x0 is kept in tpidrro_el0 (tpidrro_el0 and tpidr_el0 are free scratch
+ * registers: nothing runs at EL0), and is back in x0 if it is. */
+.macro probe off, nofit
 	msr	tpidrro_el0, x0
-	sub	x0, sp, #FRAME_SIZE
+	sub	x0, sp, #\off
 	at	s1e1w, x0
 	isb
 	mrs	x0, par_el1
-	tbnz	x0, #0, 1f
+	tbnz	x0, #0, \nofit
 	mrs	x0, tpidrro_el0
-	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp]
-	save_rest normal
+.endm
+
+/* Would a frame fit below sp? Its top and its bottom word must both be
+ * mapped: sp may already be inside a guard page, with the frame's bottom
+ * in the stack below (another thread's). */
+.macro probe_frame nofit
+	probe	8, \nofit
+	probe	FRAME_SIZE, \nofit
+.endm
+
+/* No room: build the frame on this CPU's emergency stack (x0 in
+ * tpidrro_el0) and call \handler with it. */
+.macro on_emergency_stack handler
 	mov	x0, sp
-	bl	arch_trap_sync
-	b	exception_return
-1:	mov	x0, sp			/* overflow: the emergency stack */
 	msr	tpidr_el0, x0
 	mrs	x0, tpidr_el1
-	cbz	x0, 2f
+	cbz	x0, early_hang
 	ldr	x0, [x0, #CPU_OFF_EMERG_SP_ASM]
-	cbz	x0, 2f
+	cbz	x0, early_hang
 	mov	sp, x0
 	mrs	x0, tpidrro_el0
 	sub	sp, sp, #FRAME_SIZE
 	stp	x0, x1, [sp]
 	save_rest emergency
 	mov	x0, sp
+	bl	\handler
+	b	exception_return
+.endm
+
+el1_sync:
+	probe_frame 1f
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp]
+	save_rest normal
+	mov	x0, sp
 	bl	arch_trap_sync
 	b	exception_return
-2:	wfe				/* no per-CPU data yet: nothing to do */
-	b	2b
+1:	on_emergency_stack arch_trap_sync
 
+/* An interrupt whose frame would not fit is the guard-page fault it would
+ * have been (arch_trap_irq_no_room): the thread is killed, the interrupt,
+ * never acknowledged, is taken later on another stack. */
 el1_irq:
+	probe	8, 1f			/* a bottom that does not fit faults:
+					 * el1_sync then takes it */
 	sub	sp, sp, #FRAME_SIZE
 	stp	x0, x1, [sp]
 	save_rest normal
 	mov	x0, sp
 	bl	arch_trap_irq
 	b	exception_return
+1:	on_emergency_stack arch_trap_irq_no_room
+
+early_hang:
+	wfe				/* no per-CPU data yet: nothing to do */
+	b	early_hang
 
 bad_common:
 	save_rest normal

@@ -122,6 +122,22 @@ __noreturn void arch_trap_bad(struct arch_regs *r, unsigned kind)
 	panic("unexpected exception, vector entry %u", kind);
 }
 
+/* An IRQ found no room for its frame (entry.S): the thread ran into its
+ * guard page, as the frame's store would have faulted. Not acknowledged:
+ * the interrupt stays pending for whoever runs next. */
+void arch_trap_irq_no_room(struct arch_regs *r)
+{
+	uintptr_t addr = arch_va_mapped(r->sp - 8) ? r->sp - FRAME_SIZE : r->sp - 8;
+	struct cpu *c = this_cpu();
+
+	kprintf("EXCEPTION in thread on vCPU %u: an interrupt found no room for "
+		"its frame below sp 0x%lx (at 0x%lx)\n", c->id, r->sp, addr);
+	arch_dump_regs(r);
+	backtrace_print((void *)r->x[29]);
+	kernel_thread_fault(EC_DABT_CUR, addr);
+	panic("an interrupt found no room on vCPU %u's stack", c->id);
+}
+
 void arch_trap_irq(struct arch_regs *r)
 {
 	uint32_t iar = gic_ack();

@@ -4,6 +4,7 @@
  * arch_fault_try() recovery path, and interrupt dispatch.
  */
 #include "arch.h"
+#include "virt.h"
 #include "guest/backtrace.h"
 #include "guest/lib/printf.h"
 #include "guest/panic.h"
@@ -111,9 +112,12 @@ static void handle_exception(struct arch_regs *r)
 	report_exception(r, "in thread");
 	unsigned ended = apic_end_in_service();
 
-	if (ended)
+	if (ended) {
 		kprintf("vCPU %u: %u interrupt%s the fault left in service, "
 			"ended\n", c->id, ended, ended == 1 ? "" : "s");
+		if (virt && virt->irq_lost)
+			virt->irq_lost();
+	}
 	/* The kernel kills the offending thread and never returns here; it
 	 * returns only when there is no thread to blame. */
 	kernel_thread_fault(r->vector, addr);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Suite "sched_stack": guard pages and canaries. A thread that overflows
- * into its guard page, or smashes its canary, is killed and reported; its
- * joiner gets -EOWNERDEAD; every other thread keeps running.
+ * into its guard page, or smashes its canary, or takes an interrupt with
+ * no room for its frame, is killed and reported; its joiner gets
+ * -EOWNERDEAD; every other thread keeps running.
  */
 #include "arch.h"
 #include "virt.h"
@@ -145,11 +146,68 @@ static void fault_in_irq(void)
 	       READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) - before);
 }
 
+/* ---- an interrupt with no room on the stack ----
+ * A thread whose sp sits where an interrupt's frame cannot fit: inside its
+ * guard page, or above it by less than a frame. A pending self-IPI comes
+ * in the moment IRQs go on. The thread must be killed as an overflow (its
+ * frame never lands in the stack below it, another thread's, and no
+ * preempted thread is left on a per-CPU stack), and its vCPU runs on. */
+static long low_sp_fn(void *arg)
+{
+	uintptr_t base = stack_base(&sched_current()->stack);
+	uintptr_t sp = arg ? base - PAGE_SIZE + 64 : base + 64;
+
+	arch_irq_disable();
+	virt_send_ipi(this_cpu()->id, IPI_PING);
+#if defined(__x86_64__)
+	__asm__ volatile("mov %%rsp, %%r8\n\tmov %0, %%rsp\n\tsti\n\t"
+			 "mov $100000, %%ecx\n1:\tdec %%ecx\n\tjnz 1b\n\t"
+			 "cli\n\tmov %%r8, %%rsp"
+			 : : "r"(sp) : "r8", "rcx", "memory", "cc");
+#elif defined(__aarch64__)
+	__asm__ volatile("mov x9, sp\n\tmov sp, %0\n\tmsr daifclr, #2\n\t"
+			 "mov x10, #65536\n1:\tsubs x10, x10, #1\n\tb.ne 1b\n\t"
+			 "msr daifset, #2\n\tmov sp, x9"
+			 : : "r"(sp) : "x9", "x10", "memory", "cc");
+#elif defined(__riscv)
+	__asm__ volatile("mv t0, sp\n\tmv sp, %0\n\tcsrsi sstatus, 2\n\t"
+			 "li t1, 100000\n1:\taddi t1, t1, -1\n\tbnez t1, 1b\n\t"
+			 "csrci sstatus, 2\n\tmv sp, t0"
+			 : : "r"(sp) : "t0", "t1", "memory");
+#endif
+	arch_irq_enable();
+	return 1; /* the interrupt was taken on that stack and returned */
+}
+
+static void irq_without_room(const char *name, bool inside)
+{
+	unsigned v = st_pin_self();
+	struct thread_handle h;
+	uint64_t before;
+	long result = 0;
+	int rc;
+
+	st_spawn(low_sp_fn, inside ? (void *)1 : NULL, "low_sp",
+		 SCHED_PRIO_DEFAULT, 1ull << v, &h);
+	rc = thread_join(h, &result);
+	before = READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]);
+	virt_send_ipi(v, IPI_PING);
+	st_wait(READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) != before, 1000 * MS);
+	st_unpin_self();
+	report(rc == -EOWNERDEAD &&
+		       READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) > before,
+	       name, "join returned %d (result %ld); vCPU %u took %lu more "
+	       "pings", rc, result, v,
+	       READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) - before);
+}
+
 static void suite_stack(void)
 {
 	guard_unmapped();
 	kill_test("sched_stack.overflow_killed", st_overflow_stack);
 	kill_test("sched_stack.canary_killed", smash_canary_fn);
 	fault_in_irq();
+	irq_without_room("sched_stack.irq_in_guard", true);
+	irq_without_room("sched_stack.irq_frame_in_guard", false);
 }
 SUITE("sched_stack", suite_stack);

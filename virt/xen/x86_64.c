@@ -181,8 +181,20 @@ static __noreturn void xen_shutdown(int code)
 	triple_fault();
 }
 
+/* The upcall vector was ended with its handler never run: the upcall
+ * flag Xen set stays set, and Xen raises the vector only when it sets it
+ * anew. Take the events now. */
+static void xen_irq_lost(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (xen_pcpu(c)->vcpu_info && xen_pcpu(c)->vcpu_info->evtchn_upcall_pending)
+		xen_evtchn_upcall(c);
+}
+
 const struct virt_ops virt_ops_xen = {
 	XEN_OPS_COMMON,
+	.irq_lost = xen_irq_lost,
 	.clock_ns = xen_clock_ns,
 	.set_deadline = xen_set_deadline,
 	.describe = xen_describe,
