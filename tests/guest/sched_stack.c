@@ -120,11 +120,22 @@ static long ping_victim(void *unused)
 	return 0;
 }
 
+/* Pings vCPU v takes of one sent now, within a second: 1 if it still
+ * takes them. */
+static uint64_t pings_taken(unsigned v)
+{
+	uint64_t before = READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]);
+
+	virt_send_ipi(v, IPI_PING);
+	st_wait(READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) != before, 1000 * MS);
+	return READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) - before;
+}
+
 static void fault_in_irq(void)
 {
 	unsigned v = cpu_count() - 1;
 	struct thread_handle h;
-	uint64_t before;
+	uint64_t pings;
 	int rc;
 
 	if (v == st_pin_self()) { /* one vCPU: no other to watch from */
@@ -135,15 +146,11 @@ static void fault_in_irq(void)
 	st_spawn(ping_victim, NULL, "irq_fault", SCHED_PRIO_DEFAULT, 1ull << v,
 		 &h);
 	rc = thread_join(h, NULL);
-	before = READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]);
-	virt_send_ipi(v, IPI_PING);
-	st_wait(READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) != before, 1000 * MS);
+	pings = pings_taken(v);
 	st_unpin_self();
-	report(rc == -EOWNERDEAD &&
-		       READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) > before,
-	       "sched_stack.fault_in_irq", "join returned %d; vCPU %u took "
-	       "%lu more pings after the kill", rc, v,
-	       READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) - before);
+	report(rc == -EOWNERDEAD && pings, "sched_stack.fault_in_irq",
+	       "join returned %d; vCPU %u took %lu more pings after the kill",
+	       rc, v, pings);
 }
 
 /* ---- an interrupt with no room on the stack ----
@@ -183,22 +190,17 @@ static void irq_without_room(const char *name, bool inside)
 {
 	unsigned v = st_pin_self();
 	struct thread_handle h;
-	uint64_t before;
+	uint64_t pings;
 	long result = 0;
 	int rc;
 
 	st_spawn(low_sp_fn, inside ? (void *)1 : NULL, "low_sp",
 		 SCHED_PRIO_DEFAULT, 1ull << v, &h);
 	rc = thread_join(h, &result);
-	before = READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]);
-	virt_send_ipi(v, IPI_PING);
-	st_wait(READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) != before, 1000 * MS);
+	pings = pings_taken(v);
 	st_unpin_self();
-	report(rc == -EOWNERDEAD &&
-		       READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) > before,
-	       name, "join returned %d (result %ld); vCPU %u took %lu more "
-	       "pings", rc, result, v,
-	       READ_ONCE(cpu_get(v)->ipi_count[IPI_PING]) - before);
+	report(rc == -EOWNERDEAD && pings, name, "join returned %d (result %ld);"
+	       " vCPU %u took %lu more pings", rc, result, v, pings);
 }
 
 static void suite_stack(void)
