@@ -23,6 +23,14 @@ int cpu_wait_online(struct cpu *c)
 		       : -ETIMEDOUT;
 }
 
+struct cpu *cpu_find_hw_id(uint32_t hw_id)
+{
+	for (unsigned i = 1; i < cpu_count(); i++)
+		if (cpu_get(i)->hw_id == hw_id)
+			return cpu_get(i);
+	return NULL;
+}
+
 void cpu_register(unsigned id, uint32_t hw_id)
 {
 	struct cpu *c = &percpu_cpus[id];

@@ -63,5 +63,8 @@ static inline unsigned cpu_count(void) /* vCPUs found at boot (MADT/DT) */
 }
 unsigned cpu_online_count(void);
 void cpu_register(unsigned id, uint32_t hw_id); /* boot CPU, during setup */
+/* The secondary CPU (id 1 and up) with hardware id hw_id, or NULL: what a
+ * CPU started by the firmware looks itself up by (arm64, riscv64). */
+struct cpu *cpu_find_hw_id(uint32_t hw_id);
 
 #endif

@@ -60,14 +60,14 @@ void smp_setup_bsp(void)
 int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
 {
 	struct cpu *c = cpu_get(id);
-	uint64_t emerg = page_alloc(EMERG_STACK_ORDER);
+	uint64_t emerg;
 	long rc;
 
 	if (!c || id == 0)
 		return -EINVAL;
 	if (!dt.psci)
 		return -ENODEV;
-	if (!emerg)
+	if (!(emerg = page_alloc(EMERG_STACK_ORDER)))
 		return -ENOMEM;
 	arch_pcpu(c)->emerg_sp = emerg + (PAGE_SIZE << EMERG_STACK_ORDER);
 	/* The new CPU starts with its MMU off: make what it reads before
@@ -84,15 +84,10 @@ int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
 /* First C code of a secondary CPU, MMU on, on the stack it was given. */
 __noreturn void arch_secondary_main(void)
 {
-	uint32_t self;
-	struct cpu *c = NULL;
+	struct cpu *c;
 
 	cfi_enable_this_cpu(); /* before any function returns (cfi.c) */
-	self = mpidr_to_hwid(read_sysreg(mpidr_el1));
-
-	for (unsigned i = 1; i < cpu_count() && !c; i++)
-		if (cpu_get(i)->hw_id == self)
-			c = cpu_get(i);
+	c = cpu_find_hw_id(mpidr_to_hwid(read_sysreg(mpidr_el1)));
 	if (!c)
 		arch_halt_forever();
 	cpu_setup(c, (void *)arch_pcpu(c)->emerg_sp);

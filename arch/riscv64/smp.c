@@ -67,12 +67,12 @@ void smp_setup_bsp(void)
 int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
 {
 	struct cpu *c = cpu_get(id);
-	uint64_t emerg = page_alloc(EMERG_STACK_ORDER);
+	uint64_t emerg;
 	struct sbiret r;
 
 	if (!c || id == 0)
 		return -EINVAL;
-	if (!emerg)
+	if (!(emerg = page_alloc(EMERG_STACK_ORDER)))
 		return -ENOMEM;
 	arch_pcpu(c)->emerg_sp = emerg + (PAGE_SIZE << EMERG_STACK_ORDER);
 	__asm__ volatile("fence rw, rw" : : : "memory");
@@ -86,11 +86,8 @@ int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
 /* First C code of a secondary hart, paging on, on the stack it was given. */
 __noreturn void arch_secondary_main(uint64_t hart)
 {
-	struct cpu *c = NULL;
+	struct cpu *c = cpu_find_hw_id((uint32_t)hart);
 
-	for (unsigned i = 1; i < cpu_count() && !c; i++)
-		if (cpu_get(i)->hw_id == hart)
-			c = cpu_get(i);
 	if (!c)
 		arch_halt_forever();
 	cpu_setup(c, arch_pcpu(c)->emerg_sp);
@@ -103,6 +100,12 @@ static void post(struct cpu *c, unsigned kind)
 	__atomic_fetch_or(&arch_pcpu(c)->ipi_pending, 1ull << kind, __ATOMIC_RELEASE);
 }
 
+/* send_ipi(hart_mask, hart_mask_base): bit 0 of the mask is hart base. */
+static void sbi_ipi(uint64_t mask, uint64_t base)
+{
+	sbi_call(LEDGER_IPI, SBI_EXT_IPI, 0, mask, base, 0, 0);
+}
+
 void arch_ipi_send(unsigned cpu, unsigned kind)
 {
 	struct cpu *c = cpu_get(cpu);
@@ -110,7 +113,7 @@ void arch_ipi_send(unsigned cpu, unsigned kind)
 	if (!c)
 		return;
 	post(c, kind);
-	sbi_call(LEDGER_IPI, SBI_EXT_IPI, 0, 1, c->hw_id, 0, 0);
+	sbi_ipi(1, c->hw_id);
 }
 
 /* One call for the harts numbered below 64, one each for the others. */
@@ -128,10 +131,10 @@ void arch_ipi_send_others(unsigned kind)
 		if (c->hw_id < 64)
 			mask |= 1ull << c->hw_id;
 		else
-			sbi_call(LEDGER_IPI, SBI_EXT_IPI, 0, 1, c->hw_id, 0, 0);
+			sbi_ipi(1, c->hw_id);
 	}
 	if (mask)
-		sbi_call(LEDGER_IPI, SBI_EXT_IPI, 0, mask, 0, 0, 0);
+		sbi_ipi(mask, 0);
 }
 
 /* The supervisor software interrupt: clear it first, then take the kinds
