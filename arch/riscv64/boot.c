@@ -120,7 +120,6 @@ bool arch_irq_enabled(void) { return csr_read(sstatus) & SR_SIE; }
  * pending ends it and returns at once: pend our own software interrupt
  * with IRQs masked, wait, and withdraw it unless an IPI was posted
  * meanwhile (whose sender may have found SSIP already set). */
-
 void arch_cpu_relax(void)
 {
 	if (!relax_wfi) {

@@ -41,8 +41,8 @@ static uint64_t page_entry(uint64_t pa, unsigned flags)
 	       (flags & ARCH_MAP_WRITE ? PTE_W | PTE_D : 0);
 }
 
-/* A hart may have cached the slot as invalid: drop that locally (other
- * harts never touched a slot before it is handed to them). */
+/* This hart may have cached the slot as invalid: drop that. Another hart
+ * that did faults on it once (paging_drop_stale()). */
 static void after_map(void) { __asm__ volatile("sfence.vma" : : : "memory"); }
 
 static const struct pt_format format = {
@@ -79,3 +79,16 @@ static void invalidate(uintptr_t va)
 int arch_unmap_page(uintptr_t va) { return pt_unmap(&format, va, invalidate); }
 
 bool arch_va_mapped(uintptr_t va) { return pt_mapped(&format, va); }
+
+/* A page fault at va in the window, where va is mapped: this hart walked
+ * before it saw the entry (RISC-V lets a hart keep an invalid entry until
+ * its own sfence.vma, and arch_map_page() fences only the hart that maps).
+ * Drop it here; true if the access is worth retrying. The window is the
+ * one place mapped after boot. */
+bool paging_drop_stale(uintptr_t va)
+{
+	if (!pt_in_window(&format, va) || !pt_mapped(&format, va))
+		return false;
+	__asm__ volatile("sfence.vma %0" : : "r"(va) : "memory");
+	return true;
+}

@@ -39,15 +39,17 @@ static inline uint64_t rd_cycle(void)
 	return c;
 }
 
+static inline uint64_t read_clock(void) { return use_cycle ? rd_cycle() : rd_time(); }
+
 uint64_t arch_cycles(void)
 {
 	uint64_t c;
 
 	__asm__ volatile("fence" : : : "memory"); /* earlier accesses done */
-	c = use_cycle ? rd_cycle() : rd_time();
+	c = read_clock();
 	return inject_on(INJECT_CYCLES_SKEW) ? inject_cycles_skew(c) : c;
 }
-uint64_t arch_cycles_raw(void) { return use_cycle ? rd_cycle() : rd_time(); }
+uint64_t arch_cycles_raw(void) { return read_clock(); }
 uint64_t arch_cycles_hz(void) { return cnt_hz; }
 
 /* Does the cycle CSR run at exactly n times the time CSR (n = 1 GHz over

@@ -21,6 +21,7 @@ _Static_assert(sizeof(struct arch_regs) == FRAME_SIZE && FRAME_SIZE % 16 == 0,
 	       "entry.S");
 
 __noreturn void fault_resume(void *ctx, int value);
+bool paging_drop_stale(uintptr_t va);
 void ipi_irq(void);
 
 static const char *cause_name(uint64_t code)
@@ -94,21 +95,14 @@ static void report_exception(const struct arch_regs *r, const char *what)
 	trap_backtrace(r);
 }
 
-/* A page fault on a page that is mapped: this hart walked before it saw
- * the new entry (RISC-V lets a hart keep an invalid entry until its own
- * sfence.vma; arch_map_page() fences only the hart that maps). Fence and
- * retry. Only in the stack window, the one place mapped after boot. */
+/* A page fault (instruction, load, store) on a page that is mapped:
+ * paging.c fences the stale entry, and the access is retried. */
 static bool stale_translation(const struct arch_regs *r)
 {
 	uint64_t code = r->scause;
 
-	if ((code != 12 && code != 13 && code != 15) ||
-	    r->stval < arch_stack_area_base() ||
-	    r->stval - arch_stack_area_base() >= arch_stack_area_size() ||
-	    !arch_va_mapped(r->stval))
-		return false;
-	__asm__ volatile("sfence.vma %0" : : "r"(r->stval) : "memory");
-	return true;
+	return (code == 12 || code == 13 || code == 15) &&
+	       paging_drop_stale(r->stval);
 }
 
 static void trap_sync(struct arch_regs *r)
