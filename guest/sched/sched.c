@@ -343,12 +343,21 @@ void sched_finish_switch(void)
  * above it and the other saved registers are not sealed. */
 uint64_t arch_switch_key;
 
-static inline bool switch_frame_sealed(void *sp)
+/* The seal and the return address in the frame a switched-out thread's
+ * sp points at. */
+static inline const uint64_t *switch_seal_of(const void *sp)
 {
-	const uint64_t *seal = (const uint64_t *)((char *)sp + ARCH_SWITCH_SEAL_OFF);
-	uint64_t ret = *(const uint64_t *)((char *)sp + ARCH_SWITCH_RET_OFF);
+	return (const uint64_t *)((const char *)sp + ARCH_SWITCH_SEAL_OFF);
+}
+static inline const uint64_t *switch_ret_of(const void *sp)
+{
+	return (const uint64_t *)((const char *)sp + ARCH_SWITCH_RET_OFF);
+}
 
-	return *seal == arch_switch_seal(ret, seal);
+static inline bool switch_frame_sealed(const void *sp)
+{
+	return *switch_seal_of(sp) == arch_switch_seal(*switch_ret_of(sp),
+						       switch_seal_of(sp));
 }
 
 /* next's frame lost its seal: something overwrote the return address of
@@ -360,16 +369,17 @@ static inline bool switch_frame_sealed(void *sp)
 static __attribute__((cold, noinline, noreturn)) void
 switch_seal_broken(struct thread *next)
 {
-	const uint64_t *seal = (const uint64_t *)((char *)next->sp + ARCH_SWITCH_SEAL_OFF);
-	uint64_t ret = *(const uint64_t *)((char *)next->sp + ARCH_SWITCH_RET_OFF);
+	const uint64_t *seal = switch_seal_of(next->sp);
+	const uint64_t *ret = switch_ret_of(next->sp);
 
 	audit(AUDIT_FAULT, "control flow: the saved return address of '%s' "
-	      "(id %lu) overwritten with 0x%lx", next->name, thread_id(next), ret);
+	      "(id %lu) overwritten with 0x%lx", next->name, thread_id(next), *ret);
+	/* The seal is its own inverse: sealing it again gives the address. */
 	panic("control flow: thread '%s' (id %lu) was switched out with its "
 	      "return address at 0x%lx sealed; it now reads 0x%lx (seal 0x%lx, "
 	      "which stands for 0x%lx): kernel memory was overwritten",
-	      next->name, thread_id(next), (uintptr_t)next->sp + ARCH_SWITCH_RET_OFF,
-	      ret, *seal, *seal ^ (uintptr_t)seal ^ arch_switch_key);
+	      next->name, thread_id(next), (uintptr_t)ret, *ret, *seal,
+	      arch_switch_seal(*seal, seal));
 }
 
 /*
