@@ -11,24 +11,6 @@ OPTION(OPT_NUM("seed", 0, UINT64_MAX, 0, "random seed (stack offsets): "
 uint64_t random_seed;
 const char *random_source = "cycle counter";
 
-uint64_t random_entropy(const char **source)
-{
-	const char *src;
-	uint64_t s;
-
-	if (!arch_random64(&s, &src)) {
-		/* No entropy instruction: the counter's low bits, mixed; a
-		 * few reads apart, as their jitter is what varies. */
-		s = 0;
-		for (int i = 0; i < 4; i++)
-			s = random_mix(s ^ arch_cycles_raw());
-		src = "cycle counter";
-	}
-	if (source)
-		*source = src;
-	return s;
-}
-
 void random_init(void)
 {
 	uint64_t s = option_u64("seed");
@@ -38,6 +20,13 @@ void random_init(void)
 		random_source = "the command line (seed=)";
 		return;
 	}
-	s = random_entropy(&random_source);
+	if (!arch_random64(&s, &random_source)) {
+		/* No entropy instruction: the counter's low bits, mixed; a
+		 * few reads apart, as their jitter is what varies. */
+		s = 0;
+		for (int i = 0; i < 4; i++)
+			s = random_mix(s ^ arch_cycles_raw());
+		random_source = "cycle counter";
+	}
 	random_seed = s ? s : 1;
 }

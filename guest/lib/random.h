@@ -17,11 +17,6 @@ extern const char *random_source; /* "the command line (seed=)",
 				   * "cycle counter" */
 
 void random_init(void); /* boot CPU, after the options are read */
-/* 64 bits of this boot's entropy, never from seed=: the CPU's
- * random-number instruction, else the cycle counter's low bits over a few
- * readings, mixed. *source (may be NULL) says which. For keys a seed
- * must not give away (the switch seal's, arm64's PAuth key). */
-uint64_t random_entropy(const char **source);
 
 /* A 64-bit mixing function (SplitMix64's finalizer): a bijection that
  * spreads every input bit over the output. */

@@ -229,10 +229,16 @@ void sched_init(void)
 		(!strcmp(yield_clock, "auto") && !ledger_tsc_traps);
 	if (!sched_yield_reads_clock)
 		jump_enable(JUMP_YIELD_UNTIMED);
-	/* Before the first switch (include/arch.h). Not from the seed:
-	 * seed= would give it away, and a key read back from a frame would
-	 * give the seed (and every stack offset) back. */
-	arch_switch_key = random_entropy(NULL);
+	/* Before the first switch (include/arch.h). Not from the seed
+	 * alone: seed= would give it away, and a key read back from a frame
+	 * would give the seed (and every stack offset) back. */
+	uint64_t hw = 0;
+	const char *src;
+
+	if (!arch_random64(&hw, &src))
+		hw = arch_cycles_raw();
+	arch_switch_key = random_mix(hw ^ random_mix(arch_cycles_raw())) ^
+			  random_for(0x5ea1ed5e1f000000ull);
 	for (i = 0; i < cpu_count(); i++) {
 		struct sched_cpu *sc = &cpu_get(i)->sched;
 
