@@ -36,6 +36,7 @@ include guest/files.mk
 include guest/lib/files.mk
 include guest/mm/files.mk
 include guest/sched/files.mk
+include guest/domain/files.mk
 include guest/bench/files.mk
 include tests/guest/files.mk
 include virt/files.mk
@@ -90,6 +91,12 @@ $(BUILD)/sysinc/.stamp:
 $(BUILD)/%.o: %.c $(BUILD)/sysinc/.stamp
 	@mkdir -p $(dir $@)
 	$(CC_GUEST) $(GUEST_CFLAGS) -c $< -o $@
+# User-mode code (guest/domain/domain.h): position independent, since each
+# domain maps it at its own address, and self-contained.
+USER_CFLAGS := -fpie -fvisibility=hidden -fno-jump-tables
+$(BUILD)/%.user.o: %.user.c $(BUILD)/sysinc/.stamp
+	@mkdir -p $(dir $@)
+	$(CC_GUEST) $(GUEST_CFLAGS) $(USER_CFLAGS) -c $< -o $@
 $(BUILD)/%.o: %.S $(BUILD)/sysinc/.stamp
 	@mkdir -p $(dir $@)
 	$(CC_GUEST) $(GUEST_ASFLAGS) -c $< -o $@

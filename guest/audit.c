@@ -34,6 +34,8 @@ static const struct {
 	[AUDIT_WAKE_LATE] = {"wake_late", "warning"},
 	[AUDIT_RUNQ_LONG] = {"runq_long", "warning"},
 	[AUDIT_TRACE_LOST] = {"trace_lost", "info"},
+	[AUDIT_DOMAIN_FAULT] = {"domain_fault", "error"},
+	[AUDIT_QUOTA] = {"quota", "warning"},
 };
 
 struct audit_record {

@@ -22,6 +22,8 @@ enum audit_kind {
 	AUDIT_WAKE_LATE,   /* a wakeup waited longer than alert_wake_us */
 	AUDIT_RUNQ_LONG,   /* a run queue grew past alert_rq */
 	AUDIT_TRACE_LOST,  /* the event trace overwrote events */
+	AUDIT_DOMAIN_FAULT,/* a user-mode thread broke its domain's rules */
+	AUDIT_QUOTA,       /* a domain's memory or thread quota refused */
 	AUDIT_NR
 };
 

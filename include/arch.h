@@ -101,6 +101,52 @@ bool arch_random64(uint64_t *out, const char **name);
 uintptr_t arch_stack_area_base(void);
 size_t arch_stack_area_size(void);
 
+/* ---- user mode (guest/domain): one address space per domain ----
+ * A domain's user window is one top-level slot of the lower half; its
+ * root table holds the kernel's top-level entries (supervisor only) and
+ * the window. Flags for a user page (pt_format page(), with ARCH_MAP_WRITE):
+ * executable (else never executable), and owned by the domain (freed with
+ * it; shared and code pages are not). */
+#define ARCH_MAP_EXEC 0x4u
+#define ARCH_MAP_USER 0x8u
+#define ARCH_MAP_OWNED 0x10u
+struct pt_format;
+struct spinlock;
+uintptr_t arch_user_area_base(void);
+size_t arch_user_area_size(void);
+/* Fill f for the user window of a new root table root (a zeroed page the
+ * caller allocated; this copies the kernel's entries into it) under lock. */
+void arch_user_format(struct pt_format *f, uint64_t *root,
+		      struct spinlock *lock);
+/* A last-level entry's page (physical) and whether it allows a user read
+ * (or write). */
+uint64_t arch_user_pte_pa(uint64_t e);
+bool arch_user_pte_allows(uint64_t e, bool write);
+bool arch_user_pte_owned(uint64_t e);
+/* IRQs off: run on root with address-space id asid (PCID, ASID; 1..63),
+ * with kstack_top as the kernel stack of traps and syscalls from user
+ * mode. Loads the tables only when they are not already loaded. */
+void arch_user_switch(uint64_t *root, unsigned asid, void *kstack_top);
+/* IRQs off, on every CPU before a root is freed: leave root if loaded
+ * (for the kernel's own tables) and drop asid's TLB entries. */
+void arch_user_forget(uint64_t *root, unsigned asid);
+/* Enter user mode at pc with stack sp and first argument arg, on the
+ * current thread's address space (arch_user_switch done). */
+__noreturn void arch_user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg);
+/* Bracket a kernel access to user memory already checked mapped and
+ * allowed (SMAP's stac/clac, PAN off/on); IRQs off in between. */
+void arch_user_access_begin(void);
+void arch_user_access_end(void);
+/* What guards user memory from the kernel here: "smep smap pcid", "pan
+ * asid", ... (the bits the CPU has and the kernel turned on). */
+const char *arch_user_describe(void);
+/* The supervisor-access guards in force: ARCH_USER_NX_GUARD (the kernel
+ * cannot execute user pages: SMEP, PXN), ARCH_USER_RW_GUARD (nor read or
+ * write them outside arch_user_access_begin: SMAP, PAN). */
+#define ARCH_USER_NX_GUARD 0x1u
+#define ARCH_USER_RW_GUARD 0x2u
+unsigned arch_user_guards(void);
+
 /* Boot CPU, after memory and boot_cmdline are set up: interrupt
  * controller, timer hardware, interrupt vectors. IRQs stay off. */
 void arch_init(void);
@@ -138,6 +184,14 @@ void kernel_irq_exit(void);
  * if the kernel cannot handle it (then arch panics). regs is arch-specific,
  * already printed. */
 void kernel_thread_fault(unsigned vector, uintptr_t fault_addr);
+/* A system call from user mode (IRQs off on entry; returns the result
+ * for the caller's return register). */
+long kernel_syscall(unsigned long nr, unsigned long a0, unsigned long a1,
+		    unsigned long a2, unsigned long a3);
+/* A CPU exception in user mode at pc: kills the thread (never returns).
+ * access: "read", "write", "execute" or what else the CPU said. */
+__noreturn void kernel_user_fault(unsigned vector, uintptr_t addr,
+				  const char *access, uintptr_t pc);
 struct boot_info;
 __noreturn void kernel_main(struct boot_info *bi);  /* boot CPU */
 __noreturn void kernel_secondary_main(void);        /* other CPUs */

@@ -74,6 +74,7 @@
 #define ENOSYS 38
 #define ENODEV 19
 #define ETIMEDOUT 110
+#define EDQUOT 122
 #define ECANCELED 125
 #define EOWNERDEAD 130
 

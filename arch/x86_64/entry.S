@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Interrupt and exception entry: 256 stubs that push a uniform frame
- * (struct arch_regs in traps.h) and call arch_trap().
+ * (struct arch_regs in traps.h) and call arch_trap(); the system-call
+ * entry, which builds the same frame; and the first entry to user mode.
+ * From user mode (CS's RPL 3), swapgs brings in the kernel's %gs base
+ * (this_cpu()) and gives the user's back on the way out.
  */
 #include "arch/x86_64/asm.h"
 
@@ -43,9 +46,16 @@ trap_common:
 	push	%r14
 	push	%r15
 	cld
-	mov	%rsp, %rdi
+	testb	$3, REGS_CS(%rsp)
+	jz	1f
+	swapgs
+	xor	%ebp, %ebp		/* backtraces stop here */
+1:	mov	%rsp, %rdi
 	call	arch_trap
-	pop	%r15
+	testb	$3, REGS_CS(%rsp)
+	jz	2f
+	swapgs
+2:	pop	%r15
 	pop	%r14
 	pop	%r13
 	pop	%r12
@@ -61,4 +71,98 @@ trap_common:
 	pop	%rbx
 	pop	%rax
 	add	$16, %rsp		/* vector, error code */
+	iretq
+
+/* syscall from user mode: rcx = user rip, r11 = user rflags, IRQs off
+ * (FMASK). Onto this thread's kernel stack (%gs:PCPU_KSTACK), a frame like
+ * an interrupt's, kernel_syscall(rax, rdi, rsi, rdx, r10), its result in
+ * rax, and back with sysret (iret if the return address is not a
+ * lower-half one: sysret would fault on it in ring 0). */
+	.globl syscall_entry
+syscall_entry:
+	swapgs
+	mov	%rsp, %gs:PCPU_USER_RSP_ASM
+	mov	%gs:PCPU_KSTACK_ASM, %rsp
+	pushq	$(GDT_UDATA | 3)
+	pushq	%gs:PCPU_USER_RSP_ASM
+	push	%r11
+	pushq	$(GDT_UCODE64 | 3)
+	push	%rcx
+	pushq	$0
+	pushq	$VEC_SYSCALL
+	push	%rax
+	push	%rbx
+	push	%rcx
+	push	%rdx
+	push	%rsi
+	push	%rdi
+	push	%rbp
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	cld
+	xor	%ebp, %ebp
+	mov	%rdx, %rcx
+	mov	%rsi, %rdx
+	mov	%rdi, %rsi
+	mov	%rax, %rdi
+	mov	%r10, %r8
+	call	kernel_syscall		/* returns with IRQs off */
+	mov	%rax, REGS_RAX(%rsp)
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	add	$8, %rsp		/* r11: the flags, below */
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rbp
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	add	$8, %rsp		/* rcx: the return address, below */
+	pop	%rbx
+	pop	%rax
+	mov	16(%rsp), %rcx		/* rip */
+	mov	32(%rsp), %r11		/* rflags */
+	bt	$47, %rcx
+	jc	1f
+	mov	40(%rsp), %rsp		/* the user's */
+	swapgs
+	sysretq
+1:	add	$16, %rsp
+	swapgs
+	iretq
+
+/* __noreturn void arch_user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg) */
+	.globl arch_user_enter
+arch_user_enter:
+	cli
+	pushq	$(GDT_UDATA | 3)
+	push	%rsi
+	pushq	$0x202			/* IF */
+	pushq	$(GDT_UCODE64 | 3)
+	push	%rdi
+	mov	%rdx, %rdi
+	xor	%eax, %eax
+	xor	%ebx, %ebx
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%esi, %esi
+	xor	%ebp, %ebp
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+	xor	%r12d, %r12d
+	xor	%r13d, %r13d
+	xor	%r14d, %r14d
+	xor	%r15d, %r15d
+	swapgs
 	iretq

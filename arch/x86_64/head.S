@@ -108,7 +108,9 @@ gdt64:
 	.quad 0x00af9a000000ffff	/* 0x08: 64-bit code */
 	.quad 0x00cf92000000ffff	/* 0x10: data */
 	.quad 0x00cf9a000000ffff	/* 0x18: 32-bit code (AP trampoline) */
-	.fill 2 * 64, 8, 0		/* 0x20: per-CPU TSS descriptors */
+	.quad 0x00cff2000000ffff	/* 0x20: user data, DPL 3 */
+	.quad 0x00affa000000ffff	/* 0x28: user 64-bit code, DPL 3 */
+	.fill 2 * 64, 8, 0		/* 0x30: per-CPU TSS descriptors */
 gdt64_end:
 	.align 16
 	.globl gdt64_ptr

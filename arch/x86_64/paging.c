@@ -13,6 +13,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/pcpu.h"
+#include "arch/x86_64/smp.h"
 
 #define PTE_P 0x1ull
 #define PTE_W 0x2ull
@@ -53,7 +54,7 @@ int arch_map_page(uintptr_t va, uint64_t pa, unsigned flags)
 
 static void tlb_flush_irq(struct arch_regs *r)
 {
-	write_cr3(read_cr3());
+	tlb_flush_all(); /* every PCID: the window is in all of them */
 	/* Release pairs with the acquire loads in arch_unmap_page(). */
 	__atomic_store_n(&arch_pcpu(this_cpu())->tlb_gen, tlb_gen,
 			 __ATOMIC_RELEASE);
@@ -99,7 +100,7 @@ int arch_unmap_page(uintptr_t va)
 		rc = -ENOENT;
 	} else {
 		*pte = 0;
-		invlpg(va);
+		tlb_flush_all();
 		shootdown();
 	}
 	spin_unlock_irqrestore(&pt_lock, f);
@@ -111,4 +112,7 @@ bool arch_va_mapped(uintptr_t va) { return pt_mapped(&format, va); }
 void paging_init(void)
 {
 	irq_set_handler(VEC_TLB, tlb_flush_irq);
+	/* The window's top-level entry exists before any domain copies the
+	 * kernel's (arch_user_format()). */
+	pt_slot(&format, STACK_AREA_BASE, true);
 }

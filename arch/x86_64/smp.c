@@ -59,6 +59,13 @@ static void cpu_setup(struct cpu *c, void *ist1, void *ist2)
 	__wrmsr(MSR_GS_BASE, (uintptr_t)c);
 	traps_load();
 	tss_load(c->id, ist1, ist2);
+	user_cpu_init();
+}
+
+/* Where an interrupt from user mode on CPU id puts its frame. */
+void smp_set_kernel_stack(unsigned id, uintptr_t top)
+{
+	tss[id].rsp[0] = top;
 }
 
 void smp_setup_bsp(void)

@@ -13,6 +13,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/pcpu.h"
+#include "arch/x86_64/smp.h"
 
 struct idt_entry {
 	uint16_t off_lo, sel;
@@ -101,6 +102,11 @@ static void handle_exception(struct arch_regs *r)
 {
 	struct cpu *c = this_cpu();
 	uintptr_t addr = r->vector == VEC_PF || r->vector == VEC_DF ? read_cr2() : r->rip;
+
+	if (r->cs & 3) {
+		user_fault(r); /* returns only for a finished syscall */
+		return;
+	}
 
 	if (c->fault_ctx) {
 		void *ctx = c->fault_ctx;

@@ -106,3 +106,40 @@ bool pt_mapped(const struct pt_format *f, uintptr_t va)
 	}
 	return false;
 }
+
+static unsigned free_level(const struct pt_format *f, uint64_t *t, int shift,
+			   void (*leaf)(uint64_t e))
+{
+	unsigned freed = 0;
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = t[i];
+
+		if (!(e & f->valid))
+			continue;
+		if (shift == 12) {
+			leaf(e);
+			continue;
+		}
+		freed += free_level(f, table_of(f, e), shift - 9, leaf) + 1;
+		page_free((uint64_t)(uintptr_t)table_of(f, e), 0);
+	}
+	return freed;
+}
+
+unsigned pt_destroy(const struct pt_format *f, void (*leaf)(uint64_t e))
+{
+	unsigned freed = 0;
+
+	for (uintptr_t va = f->base; va - f->base < f->size;
+	     va += 1ull << 39) {
+		uint64_t *e = &f->root[(va >> 39) & 511];
+
+		if (!(*e & f->valid))
+			continue;
+		freed += free_level(f, table_of(f, *e), 30, leaf) + 1;
+		page_free((uint64_t)(uintptr_t)table_of(f, *e), 0);
+		*e = 0;
+	}
+	return freed;
+}

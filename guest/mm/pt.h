@@ -52,6 +52,11 @@ int pt_map(const struct pt_format *f, uintptr_t va, uint64_t pa,
  * not mapped. */
 int pt_unmap(const struct pt_format *f, uintptr_t va,
 	     void (*invalidate)(uintptr_t va));
+/* Tear down the window (whole top-level slots, no blocks): leaf(e) for
+ * each valid last-level entry, every table below the root freed, the
+ * root's window entries cleared. No lock: nobody may use the tables (no
+ * CPU has them loaded). Returns the tables freed. */
+unsigned pt_destroy(const struct pt_format *f, void (*leaf)(uint64_t e));
 /* Whether va is mapped by a page or a block (lower half only). */
 bool pt_mapped(const struct pt_format *f, uintptr_t va);
 

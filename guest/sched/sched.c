@@ -21,6 +21,7 @@
 #include "guest/lib/printf.h"
 #include "guest/panic.h"
 #include "guest/sched/placement.h"
+#include "guest/domain/domain.h"
 #include "guest/sched/sched.h"
 #include "guest/trace.h"
 #include "guest/audit.h"
@@ -450,6 +451,8 @@ static __always_inline void switch_to_next(enum sched_why why,
 		if (__builtin_expect(!switch_frame_sealed(next->sp), 0) &&
 		    !inject_on(INJECT_SWITCH_UNSEALED))
 			switch_seal_broken(next);
+		if (__builtin_expect(next->domain, 0))
+			domain_switch_in(next->domain, stack_top(&next->stack));
 		arch_switch(&prev->sp, next->sp);
 		finish_switch(); /* prev again, maybe on another CPU */
 		why = SCHED_PREEMPT;

@@ -80,6 +80,8 @@ struct thread {
 	bool migrate;                   /* rq lock of cpu: move after switch */
 	bool is_idle;                   /* a CPU's idle thread (never queued) */
 	bool killed;                    /* set before DEAD by a fault/canary */
+	uint8_t domain;                 /* its domain's slot, 0: the kernel
+					 * (set at spawn, guest/domain) */
 	uint64_t affinity;              /* lock + rq lock of cpu */
 	union {
 		struct runq_node rq_node;       /* rq lock of cpu */
@@ -205,6 +207,10 @@ void sched_balance(struct sched_cpu *sc, unsigned self); /* IRQs off, no lock */
 /* thread.c */
 void thread_reap(struct thread *t);             /* IRQs off, after switch */
 struct thread *thread_from_handle(struct thread_handle h);
+/* thread_spawn() of a thread of domain slot domain (0: a kernel thread;
+ * guest/domain spawns the others). */
+int thread_spawn_in(unsigned domain, long (*fn)(void *), void *arg,
+		    const struct thread_attr *attr, struct thread_handle *out);
 void thread_registry_lock(void);
 void thread_registry_unlock(void);
 struct thread *thread_registry_next(struct thread *prev);

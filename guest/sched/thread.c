@@ -12,6 +12,7 @@
 #include "guest/inject.h"
 #include "guest/lib/printf.h"
 #include "guest/mm/heap.h"
+#include "guest/domain/domain.h"
 #include "guest/sched/sched.h"
 #include "guest/trace.h"
 #include "guest/audit.h"
@@ -172,6 +173,12 @@ static void thread_setup(struct thread *t, long (*fn)(void *), void *arg,
 int thread_spawn(long (*fn)(void *), void *arg, const struct thread_attr *attr,
 		 struct thread_handle *out)
 {
+	return thread_spawn_in(0, fn, arg, attr, out);
+}
+
+int thread_spawn_in(unsigned domain, long (*fn)(void *), void *arg,
+		    const struct thread_attr *attr, struct thread_handle *out)
+{
 	struct thread_attr def = THREAD_ATTR_INIT;
 	struct thread *t;
 	unsigned long f;
@@ -196,6 +203,7 @@ int thread_spawn(long (*fn)(void *), void *arg, const struct thread_attr *attr,
 		tcb_free(t);
 		return rc;
 	}
+	t->domain = (uint8_t)domain;
 	thread_setup(t, fn, arg, attr, mask);
 	*out = (struct thread_handle){.t = t, .id = thread_id(t)};
 	f = arch_irq_save();
@@ -220,6 +228,8 @@ void thread_reap(struct thread *t)
 	sched_list_del(&all_threads, &t->all_link);
 	spin_unlock(&threads_lock);
 	__atomic_fetch_sub(&counts.alive, 1, __ATOMIC_RELAXED);
+	if (t->domain)
+		domain_thread_gone(t->domain, thread_id(t));
 	if (t->killed)
 		__atomic_fetch_add(&counts.killed, 1, __ATOMIC_RELAXED);
 	spin_lock(&t->lock);

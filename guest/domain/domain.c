@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Isolation domains (domain.h): slots, address spaces, quotas, user
+ * threads, the scheduler's hooks, and the report of a user-mode fault.
+ */
+#include <string.h>
+#include "arch.h"
+#include "guest/audit.h"
+#include "guest/domain/abi.h"
+#include "guest/domain/domain.h"
+#include "guest/domain/internal.h"
+#include "guest/ipi.h"
+#include "guest/lib/printf.h"
+#include "guest/lib/random.h"
+#include "guest/mm/heap.h"
+#include "guest/mm/page.h"
+#include "guest/options.h"
+#include "guest/percpu.h"
+#include "guest/sched/sched.h"
+
+OPTION(OPT_BOOL("domain_random", true, "start each domain's layout at a "
+	"random offset in its region (seed= reproduces it)"));
+
+extern char __user_start[], __user_end[];
+
+static struct domain domains[DOMAIN_MAX];
+static struct spinlock slots_lock = SPINLOCK_INIT;
+static uint64_t created; /* slots_lock: the key of each layout's value */
+
+static uintptr_t region_size(void)
+{
+	return arch_user_area_size() / DOMAIN_MAX;
+}
+
+/* Offsets in the lower half of the region, in pages. */
+static unsigned layout_bits(void)
+{
+	return option_bool("domain_random")
+		       ? (unsigned)__builtin_ctzll(region_size() / 2 / PAGE_SIZE)
+		       : 0;
+}
+
+const char *domain_slot_name(unsigned slot)
+{
+	if (!slot)
+		return "kernel";
+	return slot < DOMAIN_MAX ? domains[slot].name : "?";
+}
+
+struct domain *domain_of_slot(unsigned slot)
+{
+	struct domain *d = slot && slot < DOMAIN_MAX ? &domains[slot] : NULL;
+
+	return d && __atomic_load_n(&d->live, __ATOMIC_ACQUIRE) ? d : NULL;
+}
+
+struct domain *domain_current(void)
+{
+	return domain_of_slot(sched_current()->domain);
+}
+
+void domain_switch_in(unsigned slot, void *kstack_top)
+{
+	struct domain *d = &domains[slot];
+
+	arch_user_switch(d->root, slot, kstack_top);
+}
+
+/* IRQs off (thread_reap()). */
+void domain_thread_gone(unsigned slot, uint64_t tid)
+{
+	struct domain *d = &domains[slot];
+
+	spin_lock(&d->lock);
+	for (unsigned i = 0; tid && i < DOMAIN_THREADS_MAX; i++)
+		if (d->stacks[i].tid == tid)
+			d->stacks[i].tid = 0;
+	spin_unlock(&d->lock);
+	__atomic_fetch_sub(&d->threads, 1, __ATOMIC_RELEASE);
+}
+
+/* The page at uva in d (physical), if its domain may read it (or write,
+ * with write); 0 if not. Entries are only added while d lives: no lock. */
+uint64_t domain_user_pa(struct domain *d, uintptr_t uva, bool write)
+{
+	uint64_t *pte;
+
+	if (!pt_in_window(&d->fmt, uva))
+		return 0;
+	pte = pt_slot(&d->fmt, uva & ~(uintptr_t)(PAGE_SIZE - 1), false);
+	if (!pte || !arch_user_pte_allows(*pte, write))
+		return 0;
+	return arch_user_pte_pa(*pte) | (uva & (PAGE_SIZE - 1));
+}
+
+/* Copy through the kernel's own (identity) mapping of each page, once it
+ * is known to be the domain's: the kernel never dereferences a user
+ * address, so SMAP / PAN stay on. */
+int domain_copy(struct domain *d, void *kbuf, uintptr_t uva, size_t n,
+		bool to_user)
+{
+	if (uva + n < uva)
+		return -EFAULT;
+	while (n) {
+		size_t chunk = MIN(n, PAGE_SIZE - (uva & (PAGE_SIZE - 1)));
+		uint64_t pa = domain_user_pa(d, uva, to_user);
+
+		if (!pa)
+			return -EFAULT;
+		if (to_user)
+			memcpy((void *)(uintptr_t)pa, kbuf, chunk);
+		else
+			memcpy(kbuf, (const void *)(uintptr_t)pa, chunk);
+		kbuf = (char *)kbuf + chunk;
+		uva += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+void *domain_kptr(struct domain *d, uintptr_t uva, size_t len)
+{
+	uint64_t pa;
+
+	if (!d || !len || (uva & (PAGE_SIZE - 1)) + len > PAGE_SIZE)
+		return NULL;
+	pa = domain_user_pa(d, uva, false);
+	return pa ? (void *)(uintptr_t)pa : NULL;
+}
+
+static void refuse(struct domain *d, const char *what, size_t asked)
+{
+	__atomic_fetch_add(&d->refusals, 1, __ATOMIC_RELAXED);
+	audit(AUDIT_QUOTA, "domain '%s': %s quota refused (%zu asked)",
+	      d->name, what, asked);
+}
+
+/* Reserve npages (after a guard page) and count them: the first page's
+ * address, or 0 (-EDQUOT or -ENOSPC in *rc). */
+static uintptr_t reserve(struct domain *d, size_t npages, int *rc)
+{
+	unsigned long f = spin_lock_irqsave(&d->lock);
+	uintptr_t va = d->brk + PAGE_SIZE;
+
+	*rc = 0;
+	if (npages > d->mem_quota_pages - d->mem_pages)
+		*rc = -EDQUOT;
+	else if (va + npages * PAGE_SIZE > d->region + region_size())
+		*rc = -ENOSPC;
+	if (!*rc) {
+		d->mem_pages += npages;
+		d->brk = va + npages * PAGE_SIZE;
+	}
+	spin_unlock_irqrestore(&d->lock, f);
+	if (*rc == -EDQUOT)
+		refuse(d, "memory", npages * PAGE_SIZE);
+	return *rc ? 0 : va;
+}
+
+static unsigned map_flags(unsigned prot)
+{
+	return ARCH_MAP_USER | (prot & SYS_PROT_WRITE ? ARCH_MAP_WRITE : 0);
+}
+
+int domain_alloc(struct domain *d, size_t bytes, unsigned prot,
+		 uintptr_t *uva)
+{
+	size_t npages = ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE;
+	uintptr_t va;
+	int rc;
+
+	if (!d || !uva || !bytes || bytes > arch_user_area_size() ||
+	    (prot & ~SYS_PROT_WRITE))
+		return -EINVAL;
+	if (!(va = reserve(d, npages, &rc)))
+		return rc;
+	for (size_t i = 0; i < npages; i++) {
+		uint64_t pa = page_alloc_zeroed(0);
+
+		if (!pa)
+			return -ENOMEM; /* mapped ones stay, freed with d */
+		rc = pt_map(&d->fmt, va + i * PAGE_SIZE, pa,
+			    map_flags(prot) | ARCH_MAP_OWNED);
+		if (rc) {
+			page_free(pa, 0);
+			return rc;
+		}
+	}
+	*uva = va;
+	return 0;
+}
+
+int domain_share(struct domain *from, uintptr_t uva, size_t bytes,
+		 struct domain *to, unsigned prot, uintptr_t *to_uva)
+{
+	size_t npages = ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE;
+	unsigned long f;
+	uintptr_t va;
+	int rc;
+
+	if (!from || !to || from == to || !to_uva || !bytes ||
+	    (uva & (PAGE_SIZE - 1)) || (prot & ~SYS_PROT_WRITE))
+		return -EINVAL;
+	f = spin_lock_irqsave(&to->lock);
+	va = to->brk + PAGE_SIZE;
+	rc = va + npages * PAGE_SIZE > to->region + region_size() ? -ENOSPC
+								 : 0;
+	if (!rc)
+		to->brk = va + npages * PAGE_SIZE;
+	spin_unlock_irqrestore(&to->lock, f);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < npages; i++) {
+		uintptr_t a = uva + i * PAGE_SIZE;
+		uint64_t pa = domain_user_pa(from, a, prot & SYS_PROT_WRITE);
+		uint64_t *pte = pt_slot(&from->fmt, a, false);
+
+		if (!pa || !pte || !arch_user_pte_owned(*pte))
+			return -EFAULT;
+		if ((rc = pt_map(&to->fmt, va + i * PAGE_SIZE, pa,
+				 map_flags(prot))))
+			return rc;
+	}
+	*to_uva = va;
+	return 0;
+}
+
+uintptr_t domain_user_addr(const struct domain *d, const void *fn)
+{
+	uintptr_t p = (uintptr_t)fn;
+
+	if (!d || p < (uintptr_t)__user_start || p >= (uintptr_t)__user_end)
+		return 0;
+	return d->code + (p - (uintptr_t)__user_start);
+}
+
+int domain_create(const char *name, size_t mem_quota, unsigned thread_quota,
+		  struct domain **out)
+{
+	struct domain *d = NULL;
+	uint64_t root_pa, key;
+	unsigned long f;
+	unsigned slot;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!name || !*name || !out || !thread_quota ||
+	    thread_quota > DOMAIN_THREADS_MAX ||
+	    mem_quota > arch_user_area_size() / DOMAIN_MAX / 4)
+		return -EINVAL;
+	if (!(root_pa = page_alloc_zeroed(0)))
+		return -ENOMEM;
+	f = spin_lock_irqsave(&slots_lock);
+	for (slot = 1; slot < DOMAIN_MAX; slot++)
+		if (!domains[slot].live && !domains[slot].busy) {
+			d = &domains[slot];
+			d->busy = true;
+			break;
+		}
+	key = created++;
+	spin_unlock_irqrestore(&slots_lock, f);
+	if (!d) {
+		page_free(root_pa, 0);
+		return -ENOSPC;
+	}
+	memset(d->name, 0, sizeof(d->name));
+	memcpy(d->name, name, strnlen(name, sizeof(d->name) - 1));
+	d->slot = slot;
+	d->root = (uint64_t *)(uintptr_t)root_pa;
+	spin_init(&d->lock);
+	spin_init(&d->pt_lock);
+	arch_user_format(&d->fmt, d->root, &d->pt_lock);
+	d->region = arch_user_area_base() + slot * region_size();
+	d->layout_bits = layout_bits();
+	d->base = d->region;
+	if (d->layout_bits)
+		d->base += (random_for(0xd0a1ull << 32 | key) &
+			    ((1ull << d->layout_bits) - 1)) * PAGE_SIZE;
+	d->code = d->base;
+	d->brk = d->code + (uintptr_t)(__user_end - __user_start);
+	d->mem_quota_pages = ALIGN_UP(mem_quota, PAGE_SIZE) / PAGE_SIZE;
+	d->mem_pages = 0;
+	d->thread_quota = thread_quota;
+	d->threads = 0;
+	d->faults = d->refusals = d->syscalls = 0;
+	memset(d->handles, 0, sizeof(d->handles));
+	memset(d->stacks, 0, sizeof(d->stacks));
+	for (uintptr_t p = (uintptr_t)__user_start; p < (uintptr_t)__user_end;
+	     p += PAGE_SIZE) {
+		rc = pt_map(&d->fmt, d->code + (p - (uintptr_t)__user_start),
+			    p, ARCH_MAP_USER | ARCH_MAP_EXEC);
+		if (rc) {
+			d->busy = false;
+			__atomic_store_n(&d->live, true, __ATOMIC_RELEASE);
+			domain_destroy(d);
+			return rc;
+		}
+	}
+	__atomic_store_n(&d->live, true, __ATOMIC_RELEASE);
+	d->busy = false;
+	*out = d;
+	return 0;
+}
+
+static void forget_here(void *arg)
+{
+	struct domain *d = arg;
+	unsigned long f = arch_irq_save();
+
+	arch_user_forget(d->root, d->slot);
+	arch_irq_restore(f);
+}
+
+static void free_leaf(uint64_t e)
+{
+	if (arch_user_pte_owned(e))
+		page_free(arch_user_pte_pa(e), 0);
+}
+
+int domain_destroy(struct domain *d)
+{
+	unsigned long f;
+
+	if (!d || d < &domains[1] || d >= &domains[DOMAIN_MAX])
+		return -EINVAL;
+	f = spin_lock_irqsave(&slots_lock);
+	if (!d->live || d->busy || __atomic_load_n(&d->threads,
+						   __ATOMIC_ACQUIRE)) {
+		spin_unlock_irqrestore(&slots_lock, f);
+		return d->live ? -EBUSY : -EINVAL;
+	}
+	d->live = false;
+	d->busy = true;
+	spin_unlock_irqrestore(&slots_lock, f);
+	/* Threads its own threads spawned and nobody joined: all finished. */
+	for (unsigned i = 0; i < DOMAIN_HANDLES; i++)
+		if (d->handles[i].t && d->handles[i].t != (struct thread *)1)
+			thread_join(d->handles[i], NULL);
+	/* No thread of d runs or will: every CPU leaves its tables (loaded
+	 * lazily after one ran) and forgets its TLB entries. */
+	for (unsigned i = 0; i < cpu_count(); i++)
+		if (i == this_cpu()->id || ipi_call(i, forget_here, d, true))
+			forget_here(d);
+	pt_destroy(&d->fmt, free_leaf);
+	page_free((uint64_t)(uintptr_t)d->root, 0);
+	d->root = NULL;
+	__atomic_store_n(&d->busy, false, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Count a thread of d against its quota: 0 or -EDQUOT. */
+int domain_thread_reserve(struct domain *d)
+{
+	unsigned n = __atomic_load_n(&d->threads, __ATOMIC_RELAXED);
+
+	do {
+		if (n >= d->thread_quota) {
+			refuse(d, "thread", n + 1);
+			return -EDQUOT;
+		}
+	} while (!__atomic_compare_exchange_n(&d->threads, &n, n + 1, true,
+					      __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	return 0;
+}
+
+/* What a domain thread runs first, in kernel mode. */
+static long user_start(void *arg)
+{
+	struct domain_start s = *(struct domain_start *)arg;
+
+	kfree(arg);
+	if (s.stack) { /* its stack is free again once it is gone */
+		unsigned long f = spin_lock_irqsave(&domain_current()->lock);
+
+		s.stack->tid = thread_id(sched_current());
+		spin_unlock_irqrestore(&domain_current()->lock, f);
+	}
+	arch_user_enter(s.pc, s.sp, s.arg);
+}
+
+int domain_spawn_at(struct domain *d, uintptr_t pc, uintptr_t arg,
+		    uintptr_t sp, struct domain_stack *stack,
+		    const struct thread_attr *a, struct thread_handle *out)
+{
+	struct domain_start *s;
+	int rc;
+
+	if ((rc = domain_thread_reserve(d)))
+		return rc;
+	if (!(s = kmalloc(sizeof(*s)))) {
+		__atomic_fetch_sub(&d->threads, 1, __ATOMIC_RELEASE);
+		return -ENOMEM;
+	}
+	*s = (struct domain_start){.pc = pc, .sp = sp, .arg = arg,
+				   .stack = stack};
+	rc = thread_spawn_in(d->slot, user_start, s, a, out);
+	if (rc) {
+		kfree(s);
+		__atomic_fetch_sub(&d->threads, 1, __ATOMIC_RELEASE);
+	}
+	return rc;
+}
+
+int domain_spawn(struct domain *d, const void *fn, uintptr_t arg,
+		 const struct thread_attr *a, struct thread_handle *out)
+{
+	struct thread_attr def = THREAD_ATTR_INIT;
+	uintptr_t pc = domain_user_addr(d, fn), stack;
+	struct domain_stack *st = NULL;
+	unsigned long f;
+	size_t size;
+	int rc;
+
+	if (out)
+		*out = (struct thread_handle){0};
+	if (!a)
+		a = &def;
+	size = a->stack_size ? a->stack_size : THREAD_STACK_DEFAULT;
+	if (!pc || !out || size > THREAD_STACK_MAX)
+		return -EINVAL;
+	size = ALIGN_UP(size, PAGE_SIZE);
+	f = spin_lock_irqsave(&d->lock);
+	for (unsigned i = 0; i < DOMAIN_THREADS_MAX && !st; i++)
+		if (!d->stacks[i].tid && d->stacks[i].bytes == size)
+			st = &d->stacks[i];
+	for (unsigned i = 0; i < DOMAIN_THREADS_MAX && !st; i++)
+		if (!d->stacks[i].bytes)
+			st = &d->stacks[i];
+	if (st)
+		st->tid = STACK_TAKEN;
+	spin_unlock_irqrestore(&d->lock, f);
+	if (!st)
+		return -EDQUOT; /* every entry a live thread's */
+	if (!st->bytes) {
+		if ((rc = domain_alloc(d, size, SYS_PROT_WRITE, &stack))) {
+			st->tid = 0;
+			return rc;
+		}
+		st->top = stack + size;
+		st->bytes = size;
+	}
+	rc = domain_spawn_at(d, pc, arg, st->top, st, a, out);
+	if (rc) {
+		f = spin_lock_irqsave(&d->lock);
+		st->tid = 0;
+		spin_unlock_irqrestore(&d->lock, f);
+	}
+	return rc;
+}
+
+void domain_get_stats(const struct domain *d, struct domain_stats *st)
+{
+	*st = (struct domain_stats){
+		.name = d->name, .slot = d->slot, .base = d->base,
+		.layout_bits = d->layout_bits, .mem_pages = d->mem_pages,
+		.mem_quota_pages = d->mem_quota_pages,
+		.threads = __atomic_load_n(&d->threads, __ATOMIC_RELAXED),
+		.thread_quota = d->thread_quota, .faults = d->faults,
+		.refusals = d->refusals, .syscalls = d->syscalls,
+	};
+}
+
+/* What addr is to the faulting domain d. */
+static const char *describe(struct domain *d, uintptr_t addr,
+			    const char *access, char *buf, size_t len)
+{
+	uintptr_t base = arch_user_area_base();
+	uint64_t *pte;
+
+	if (addr < base || addr - base >= arch_user_area_size())
+		return "kernel memory";
+	if (addr - d->region >= region_size()) {
+		struct domain *o = domain_of_slot(
+			(unsigned)((addr - base) / region_size()));
+
+		if (o) {
+			ksnprintf(buf, len, "memory of domain '%s'", o->name);
+			return buf;
+		}
+		return "another domain's region";
+	}
+	pte = pt_slot(&d->fmt, addr & ~(uintptr_t)(PAGE_SIZE - 1), false);
+	if (!pte || !arch_user_pte_allows(*pte, false))
+		return "an unmapped page";
+	if (!strcmp(access, "write") && !arch_user_pte_allows(*pte, true))
+		return "a read-only page";
+	if (!strcmp(access, "execute"))
+		return "a non-executable page";
+	return "its own page";
+}
+
+__noreturn void kernel_user_fault(unsigned vector, uintptr_t addr,
+				  const char *access, uintptr_t pc)
+{
+	struct thread *t = sched_this()->current; /* IRQs are off */
+	struct domain *d = domain_of_slot(t->domain);
+	char buf[48];
+	bool memory = !strcmp(access, "read") || !strcmp(access, "write") ||
+		      !strcmp(access, "execute");
+	const char *what = !d ? "?" : memory ? describe(d, addr, access, buf,
+							 sizeof(buf))
+					   : "in its own code";
+
+	if (d)
+		__atomic_fetch_add(&d->faults, 1, __ATOMIC_RELAXED);
+	kprintf("domain '%s': killed thread '%s' (id %lu) on vCPU %u: user "
+		"%s at 0x%lx (%s), pc 0x%lx, vector %u\n",
+		domain_slot_name(t->domain), t->name, thread_id(t),
+		this_cpu()->id, access, addr, what, pc, vector);
+	audit(AUDIT_DOMAIN_FAULT, "domain '%s': %s at 0x%lx (%s), pc 0x%lx",
+	      domain_slot_name(t->domain), access, addr, what, pc);
+	t->killed = true;
+	sched_exit_current();
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* What guest/domain's files share: the domain itself. */
+#ifndef GUEST_DOMAIN_INTERNAL_H
+#define GUEST_DOMAIN_INTERNAL_H
+
+#include "types.h"
+#include "guest/domain/domain.h"
+#include "guest/mm/pt.h"
+#include "guest/spinlock.h"
+
+struct domain {
+	char name[DOMAIN_NAME_MAX];
+	unsigned slot;             /* index in domains[]; PCID / ASID */
+	bool live;                 /* slots_lock; acquire-read elsewhere */
+	bool busy;                 /* being created or destroyed */
+	uint64_t *root;            /* top-level table (physical = virtual) */
+	struct spinlock pt_lock;   /* fmt's lock */
+	struct pt_format fmt;      /* the user window under root */
+	struct spinlock lock;      /* brk, mem_pages, handles */
+	uintptr_t region;          /* its slice of the user window */
+	uintptr_t base;            /* randomized start of the layout */
+	unsigned layout_bits;
+	uintptr_t code;            /* the user section's address here */
+	uintptr_t brk;             /* end of what is reserved */
+	size_t mem_pages, mem_quota_pages;
+	unsigned threads;          /* alive (atomic) */
+	unsigned thread_quota;
+	uint64_t faults, refusals, syscalls; /* atomic */
+	struct thread_handle handles[DOMAIN_HANDLES]; /* lock */
+	/* Stacks domain_spawn() made, reused once their thread is gone. */
+	struct domain_stack {
+		uintptr_t top;
+		size_t bytes;
+		uint64_t tid;      /* its thread; 0 free; STACK_TAKEN */
+	} stacks[DOMAIN_THREADS_MAX]; /* lock */
+};
+#define STACK_TAKEN UINT64_MAX
+
+/* A new domain thread's first user state (freed by the thread). */
+struct domain_start {
+	uintptr_t pc, sp, arg;
+	struct domain_stack *stack; /* to claim with its id, or NULL */
+};
+
+struct domain *domain_of_slot(unsigned slot);  /* NULL unless live */
+struct domain *domain_current(void);           /* the caller's, or NULL */
+uint64_t domain_user_pa(struct domain *d, uintptr_t uva, bool write);
+int domain_copy(struct domain *d, void *kbuf, uintptr_t uva, size_t n,
+		bool to_user);
+int domain_thread_reserve(struct domain *d);
+int domain_spawn_at(struct domain *d, uintptr_t pc, uintptr_t arg,
+		    uintptr_t sp, struct domain_stack *stack,
+		    const struct thread_attr *a, struct thread_handle *out);
+
+#endif
