@@ -66,6 +66,19 @@ static const struct {
 	[INJECT_CFI_HW_OFF] = {"cfi_hw_off",
 			       "arm64: pointer authentication and BTI said "
 			       "on and left off"},
+	[INJECT_UACCESS_UNCHECKED] = {"uaccess_unchecked",
+				      "system calls use user pointers "
+				      "without checking them"},
+	[INJECT_QUOTA_OFF] = {"quota_off", "domain memory and thread quotas "
+			      "never refuse"},
+	[INJECT_CODE_WRITABLE] = {"code_writable", "the user section is "
+				  "mapped writable into every domain"},
+	[INJECT_USER_NX_OFF] = {"user_nx_off", "a domain's data pages are "
+				"mapped executable"},
+	[INJECT_USER_GUARDS_OFF] = {"user_guards_off",
+				    "the kernel's guards against touching "
+				    "user pages (SMEP/SMAP, PXN/PAN) said on "
+				    "and left off"},
 };
 
 const char *inject_name(unsigned i)

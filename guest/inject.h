@@ -29,6 +29,11 @@ enum inject {
 	INJECT_YIELD_READS_CLOCK, /* a yield reads the clock, said skipped */
 	INJECT_SWITCH_UNSEALED, /* a switch frame's broken seal is ignored */
 	INJECT_CFI_HW_OFF,     /* arm64 PAC/BTI said on, left off */
+	INJECT_UACCESS_UNCHECKED, /* user pointers taken as they come */
+	INJECT_QUOTA_OFF,      /* domain quotas never refuse */
+	INJECT_CODE_WRITABLE,  /* the user section mapped writable */
+	INJECT_USER_NX_OFF,    /* domain data pages mapped executable */
+	INJECT_USER_GUARDS_OFF, /* SMEP/SMAP, PXN/PAN said on, left off */
 	INJECT_NR
 };
 

@@ -22,7 +22,7 @@ ARCH_IMAGES := $(BUILD)/vsched.bin
 GUEST_SRCS += arch/arm64/head.S arch/arm64/entry.S arch/arm64/switch.S \
 	arch/arm64/boot.c arch/arm64/fdt.c arch/arm64/serial.c \
 	arch/arm64/traps.c arch/arm64/gic.c arch/dt/dt.c arch/arm64/timer.c \
-	arch/arm64/smp.c arch/arm64/paging.c arch/arm64/cfi.c \
+	arch/arm64/smp.c arch/arm64/paging.c arch/arm64/cfi.c arch/arm64/user.c \
 	virt/xen/common.c virt/xen/runstate.c virt/xen/evtchn.c virt/xen/ipi.c virt/xen/console.c \
 	virt/xen/arm64.c
 

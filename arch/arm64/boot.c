@@ -55,6 +55,9 @@ __noreturn void __stack_chk_fail(void)
 	panic("stack protector: smashed stack in libfdt");
 }
 
+void paging_init(void); /* paging.c */
+void user_cpu_init(void); /* user.c: each CPU */
+
 __noreturn void arch_boot_main(uint64_t dtb_pa, uint64_t t0)
 {
 	int rc;
@@ -93,6 +96,8 @@ void arch_init(void)
 	if ((rc = timer_init_bsp()))
 		panic("no usable generic timer (%d)", rc);
 	cfi_init_bsp();
+	paging_init();
+	user_cpu_init();
 	ksnprintf(describe_buf, sizeof(describe_buf),
 		  "gicv3, virtual timer PPI %u at %lu Hz, psci %s, cfi %s "
 		  "(pac %s, bti %s)",

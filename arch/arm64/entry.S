@@ -26,8 +26,12 @@
 	stp	x28, x29, [sp, #16 * 14]
 	.ifc \spreg, normal
 	add	x20, sp, #FRAME_SIZE
-	.else
+	.endif
+	.ifc \spreg, emergency
 	mrs	x20, tpidr_el0
+	.endif
+	.ifc \spreg, user
+	mrs	x20, sp_el0
 	.endif
 	stp	x30, x20, [sp, #S_X30]
 	mrs	x21, elr_el1
@@ -63,9 +67,11 @@ vectors:
 	b	el1_irq
 	vbad 6
 	vbad 7
-	/* lower EL, AArch64 and AArch32: no user space */
-	vbad 8
-	vbad 9
+	/* lower EL, AArch64: a domain's thread at EL0 (guest/domain) */
+	.align 7
+	b	el0_sync
+	.align 7
+	b	el0_irq
 	vbad 10
 	vbad 11
 	vbad 12
@@ -137,6 +143,26 @@ el1_irq:
 	b	exception_return
 1:	on_emergency_stack arch_trap_irq_no_room
 
+/* From EL0, sp is the thread's own kernel stack where it left it for
+ * user mode (arch_user_enter): no probe needed. */
+el0_sync:
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp]
+	save_rest user
+	mov	x29, #0			/* backtraces stop here */
+	mov	x0, sp
+	bl	arch_trap_el0_sync
+	b	exception_return
+
+el0_irq:
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp]
+	save_rest user
+	mov	x29, #0
+	mov	x0, sp
+	bl	arch_trap_irq
+	b	exception_return
+
 early_hang:
 	wfe				/* no per-CPU data yet: nothing to do */
 	b	early_hang
@@ -153,6 +179,12 @@ exception_return:
 	ldp	x21, x22, [sp, #S_ELR]
 	msr	elr_el1, x21
 	msr	spsr_el1, x22
+	tst	x22, #0xf		/* M[3:0] = 0: back to EL0 */
+	b.ne	1f
+	ldr	x21, [sp, #S_SP]
+	msr	sp_el0, x21
+	msr	tpidrro_el0, xzr	/* the probes' scratch: not for EL0 */
+1:
 	ldp	x0, x1, [sp, #16 * 0]
 	ldp	x2, x3, [sp, #16 * 1]
 	ldp	x4, x5, [sp, #16 * 2]
@@ -170,4 +202,47 @@ exception_return:
 	ldp	x28, x29, [sp, #16 * 14]
 	ldr	x30, [sp, #S_X30]
 	add	sp, sp, #FRAME_SIZE
+	eret
+
+/* __noreturn void arch_user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg):
+ * EL0t at pc, IRQs unmasked there; traps come back onto this stack. */
+	.globl arch_user_enter
+arch_user_enter:
+	BTI_C
+	msr	daifset, #0xf
+	msr	sp_el0, x1
+	msr	elr_el1, x0
+	msr	spsr_el1, xzr
+	msr	tpidrro_el0, xzr
+	mov	x0, x2
+	mov	x1, xzr
+	mov	x2, xzr
+	mov	x3, xzr
+	mov	x4, xzr
+	mov	x5, xzr
+	mov	x6, xzr
+	mov	x7, xzr
+	mov	x8, xzr
+	mov	x9, xzr
+	mov	x10, xzr
+	mov	x11, xzr
+	mov	x12, xzr
+	mov	x13, xzr
+	mov	x14, xzr
+	mov	x15, xzr
+	mov	x16, xzr
+	mov	x17, xzr
+	mov	x18, xzr
+	mov	x19, xzr
+	mov	x20, xzr
+	mov	x21, xzr
+	mov	x22, xzr
+	mov	x23, xzr
+	mov	x24, xzr
+	mov	x25, xzr
+	mov	x26, xzr
+	mov	x27, xzr
+	mov	x28, xzr
+	mov	x29, xzr
+	mov	x30, xzr
 	eret

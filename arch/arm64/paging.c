@@ -72,3 +72,13 @@ static void invalidate(uintptr_t va)
 int arch_unmap_page(uintptr_t va) { return pt_unmap(&format, va, invalidate); }
 
 bool arch_va_mapped(uintptr_t va) { return pt_mapped(&format, va); }
+
+/* The window's top-level entry exists before any domain copies the
+ * kernel's (arch_user_format()). */
+void paging_init(void)
+{
+	unsigned long f = spin_lock_irqsave(&pt_lock);
+
+	pt_slot(&format, STACK_AREA_BASE, true);
+	spin_unlock_irqrestore(&pt_lock, f);
+}

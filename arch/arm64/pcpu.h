@@ -18,6 +18,7 @@ struct arch_pcpu {
 	uintptr_t gicr;         /* this CPU's GICv3 redistributor RD frame */
 	uint32_t irq_active;    /* IRQ_ACTIVE | the IAR of the interrupt
 				 * being handled; 0: none */
+	uint64_t ttbr0;         /* TTBR0_EL1 as loaded (user.c) */
 };
 #define IRQ_ACTIVE (1u << 31) /* an IAR's bit 31 is always 0 */
 _Static_assert(sizeof(struct arch_pcpu) <= sizeof(((struct cpu *)0)->arch),

@@ -46,10 +46,15 @@ long psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 	return psci_hvc_smc(fn, a1, a2, a3);
 }
 
+void user_cpu_init(void); /* user.c: each CPU */
+
 static void cpu_setup(struct cpu *c, void *emerg_top)
 {
 	arch_pcpu(c)->emerg_sp = (uintptr_t)emerg_top;
 	write_sysreg(c, tpidr_el1);
+	arch_pcpu(c)->ttbr0 = read_sysreg(ttbr0_el1);
+	if (c->id) /* the boot CPU's comes with arch_init() */
+		user_cpu_init();
 }
 
 void smp_setup_bsp(void)

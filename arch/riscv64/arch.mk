@@ -21,7 +21,8 @@ ARCH_SYSINC := xen
 GUEST_SRCS += arch/riscv64/head.S arch/riscv64/entry.S arch/riscv64/switch.S \
 	arch/riscv64/boot.c arch/riscv64/fdt.c arch/riscv64/serial.c \
 	arch/riscv64/traps.c arch/riscv64/timer.c arch/riscv64/smp.c \
-	arch/riscv64/paging.c arch/riscv64/libgcc.c arch/dt/dt.c
+	arch/riscv64/paging.c arch/riscv64/libgcc.c arch/dt/dt.c \
+	arch/riscv64/user.c
 
 # libfdt from linux-source, compiled like the kernel (freestanding, the
 # stand-in headers of arch/dt/libc).
@@ -45,5 +46,8 @@ AR_riscv64 ?= riscv64-linux-gnu-ar
 # Xen's public headers have no riscv64 ABI (Xen on RISC-V is not a
 # released target): no Xen suite here.
 GUEST_SRCS := $(filter-out tests/guest/xen.c,$(GUEST_SRCS))
+# No user mode here yet (arch/riscv64/user.c): no domains suite.
+GUEST_SRCS := $(filter-out tests/guest/domains.c tests/guest/domains.user.c,\
+	$(GUEST_SRCS))
 $(BUILD)/arch/riscv64/fdt.o $(BUILD)/arch/dt/dt.o: | $(RV_LIBFDT)/include/libfdt.h
 ARCH_LIBGCC :=

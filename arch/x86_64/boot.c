@@ -16,6 +16,7 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/asm.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/switch.h"
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/traps.h"
@@ -148,6 +149,7 @@ void arch_init(void)
 	timer_init_bsp(!option_bool("notscdeadline"));
 	timer_init_cpu();
 	paging_init();
+	user_cpu_init();
 	ksnprintf(describe_buf, sizeof(describe_buf), "%s, %s",
 		  apic_is_x2apic() ? "x2apic" : "xapic", timer_describe());
 	cpus_from_madt(&boot_info);

@@ -114,5 +114,8 @@ void paging_init(void)
 	irq_set_handler(VEC_TLB, tlb_flush_irq);
 	/* The window's top-level entry exists before any domain copies the
 	 * kernel's (arch_user_format()). */
+	unsigned long f = spin_lock_irqsave(&pt_lock);
+
 	pt_slot(&format, STACK_AREA_BASE, true);
+	spin_unlock_irqrestore(&pt_lock, f);
 }

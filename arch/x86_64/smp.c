@@ -59,7 +59,8 @@ static void cpu_setup(struct cpu *c, void *ist1, void *ist2)
 	__wrmsr(MSR_GS_BASE, (uintptr_t)c);
 	traps_load();
 	tss_load(c->id, ist1, ist2);
-	user_cpu_init();
+	if (c->id) /* the boot CPU's comes with arch_init() */
+		user_cpu_init();
 }
 
 /* Where an interrupt from user mode on CPU id puts its frame. */

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 #include "arch.h"
+#include "guest/inject.h"
 #include "guest/lib/printf.h"
 #include "guest/mm/pt.h"
 #include "guest/percpu.h"
@@ -60,7 +61,8 @@ static void write_cr4(uint64_t v)
 uintptr_t arch_user_area_base(void) { return USER_AREA_BASE; }
 size_t arch_user_area_size(void) { return USER_AREA_SIZE; }
 
-/* Boot CPU first, then each CPU (IRQs off, this_cpu() set). */
+/* Boot CPU first (arch_init(): the options are read), then each CPU as
+ * it starts (IRQs off, this_cpu() set). */
 void user_cpu_init(void)
 {
 	struct arch_pcpu *p = arch_pcpu(this_cpu());
@@ -78,7 +80,9 @@ void user_cpu_init(void)
 			  cr4_bits & CR4_SMAP ? "smap " : "no-smap ",
 			  cr4_bits & CR4_PCIDE ? "pcid" : "no-pcid");
 	}
-	write_cr4(read_cr4() | cr4_bits);
+	write_cr4(read_cr4() | (inject_on(INJECT_USER_GUARDS_OFF)
+					? cr4_bits & ~(CR4_SMEP | CR4_SMAP)
+					: cr4_bits));
 	p->cr3 = read_cr3();
 	__wrmsr(MSR_EFER, __rdmsr(MSR_EFER) | EFER_SCE);
 	__wrmsr(MSR_STAR, (uint64_t)(GDT_UCODE64 - 16) << 48 |

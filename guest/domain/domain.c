@@ -9,6 +9,7 @@
 #include "guest/domain/abi.h"
 #include "guest/domain/domain.h"
 #include "guest/domain/internal.h"
+#include "guest/inject.h"
 #include "guest/ipi.h"
 #include "guest/lib/printf.h"
 #include "guest/lib/random.h"
@@ -23,8 +24,10 @@ OPTION(OPT_BOOL("domain_random", true, "start each domain's layout at a "
 
 extern char __user_start[], __user_end[];
 
-static struct domain domains[DOMAIN_MAX];
-static struct spinlock slots_lock = SPINLOCK_INIT;
+/* Slot i's domain: allocated at the slot's first use, then kept (and
+ * reused) for the slot, so a slot's pointer never dangles. */
+static struct domain *domains[DOMAIN_MAX];
+static struct spinlock slots_lock = SPINLOCK_INIT; /* domains[], live, busy */
 static uint64_t created; /* slots_lock: the key of each layout's value */
 
 static uintptr_t region_size(void)
@@ -44,12 +47,12 @@ const char *domain_slot_name(unsigned slot)
 {
 	if (!slot)
 		return "kernel";
-	return slot < DOMAIN_MAX ? domains[slot].name : "?";
+	return slot < DOMAIN_MAX && domains[slot] ? domains[slot]->name : "?";
 }
 
 struct domain *domain_of_slot(unsigned slot)
 {
-	struct domain *d = slot && slot < DOMAIN_MAX ? &domains[slot] : NULL;
+	struct domain *d = slot && slot < DOMAIN_MAX ? domains[slot] : NULL;
 
 	return d && __atomic_load_n(&d->live, __ATOMIC_ACQUIRE) ? d : NULL;
 }
@@ -61,15 +64,13 @@ struct domain *domain_current(void)
 
 void domain_switch_in(unsigned slot, void *kstack_top)
 {
-	struct domain *d = &domains[slot];
-
-	arch_user_switch(d->root, slot, kstack_top);
+	arch_user_switch(domains[slot]->root, slot, kstack_top);
 }
 
 /* IRQs off (thread_reap()). */
 void domain_thread_gone(unsigned slot, uint64_t tid)
 {
-	struct domain *d = &domains[slot];
+	struct domain *d = domains[slot];
 
 	spin_lock(&d->lock);
 	for (unsigned i = 0; tid && i < DOMAIN_THREADS_MAX; i++)
@@ -85,8 +86,8 @@ uint64_t domain_user_pa(struct domain *d, uintptr_t uva, bool write)
 {
 	uint64_t *pte;
 
-	if (!pt_in_window(&d->fmt, uva))
-		return 0;
+	if (!pt_in_window(&d->fmt, uva)) /* broken on purpose: or kernel */
+		return inject_on(INJECT_UACCESS_UNCHECKED) ? uva : 0;
 	pte = pt_slot(&d->fmt, uva & ~(uintptr_t)(PAGE_SIZE - 1), false);
 	if (!pte || !arch_user_pte_allows(*pte, write))
 		return 0;
@@ -143,7 +144,8 @@ static uintptr_t reserve(struct domain *d, size_t npages, int *rc)
 	uintptr_t va = d->brk + PAGE_SIZE;
 
 	*rc = 0;
-	if (npages > d->mem_quota_pages - d->mem_pages)
+	if (npages > d->mem_quota_pages - d->mem_pages &&
+	    !inject_on(INJECT_QUOTA_OFF)) /* broken on purpose */
 		*rc = -EDQUOT;
 	else if (va + npages * PAGE_SIZE > d->region + region_size())
 		*rc = -ENOSPC;
@@ -159,7 +161,8 @@ static uintptr_t reserve(struct domain *d, size_t npages, int *rc)
 
 static unsigned map_flags(unsigned prot)
 {
-	return ARCH_MAP_USER | (prot & SYS_PROT_WRITE ? ARCH_MAP_WRITE : 0);
+	return ARCH_MAP_USER | (prot & SYS_PROT_WRITE ? ARCH_MAP_WRITE : 0) |
+	       (inject_on(INJECT_USER_NX_OFF) ? ARCH_MAP_EXEC : 0);
 }
 
 int domain_alloc(struct domain *d, size_t bytes, unsigned prot,
@@ -237,7 +240,7 @@ uintptr_t domain_user_addr(const struct domain *d, const void *fn)
 int domain_create(const char *name, size_t mem_quota, unsigned thread_quota,
 		  struct domain **out)
 {
-	struct domain *d = NULL;
+	struct domain *d = NULL, *spare;
 	uint64_t root_pa, key;
 	unsigned long f;
 	unsigned slot;
@@ -249,17 +252,30 @@ int domain_create(const char *name, size_t mem_quota, unsigned thread_quota,
 	    thread_quota > DOMAIN_THREADS_MAX ||
 	    mem_quota > arch_user_area_size() / DOMAIN_MAX / 4)
 		return -EINVAL;
+	if (!arch_user_area_size())
+		return -ENODEV;
 	if (!(root_pa = page_alloc_zeroed(0)))
 		return -ENOMEM;
+	if (!(spare = kzalloc(sizeof(*spare)))) {
+		page_free(root_pa, 0);
+		return -ENOMEM;
+	}
 	f = spin_lock_irqsave(&slots_lock);
-	for (slot = 1; slot < DOMAIN_MAX; slot++)
-		if (!domains[slot].live && !domains[slot].busy) {
-			d = &domains[slot];
+	for (slot = 1; slot < DOMAIN_MAX; slot++) {
+		if (!domains[slot] && spare) {
+			domains[slot] = spare;
+			spare = NULL;
+		}
+		if (domains[slot] && !domains[slot]->live &&
+		    !domains[slot]->busy) {
+			d = domains[slot];
 			d->busy = true;
 			break;
 		}
+	}
 	key = created++;
 	spin_unlock_irqrestore(&slots_lock, f);
+	kfree(spare); /* NULL if a new slot took it */
 	if (!d) {
 		page_free(root_pa, 0);
 		return -ENOSPC;
@@ -289,7 +305,9 @@ int domain_create(const char *name, size_t mem_quota, unsigned thread_quota,
 	for (uintptr_t p = (uintptr_t)__user_start; p < (uintptr_t)__user_end;
 	     p += PAGE_SIZE) {
 		rc = pt_map(&d->fmt, d->code + (p - (uintptr_t)__user_start),
-			    p, ARCH_MAP_USER | ARCH_MAP_EXEC);
+			    p, ARCH_MAP_USER | ARCH_MAP_EXEC |
+			    (inject_on(INJECT_CODE_WRITABLE) ? ARCH_MAP_WRITE
+							     : 0));
 		if (rc) {
 			d->busy = false;
 			__atomic_store_n(&d->live, true, __ATOMIC_RELEASE);
@@ -320,11 +338,16 @@ static void free_leaf(uint64_t e)
 
 int domain_destroy(struct domain *d)
 {
+	unsigned slot = 1;
 	unsigned long f;
 
-	if (!d || d < &domains[1] || d >= &domains[DOMAIN_MAX])
-		return -EINVAL;
 	f = spin_lock_irqsave(&slots_lock);
+	while (d && slot < DOMAIN_MAX && domains[slot] != d)
+		slot++;
+	if (!d || slot == DOMAIN_MAX) {
+		spin_unlock_irqrestore(&slots_lock, f);
+		return -EINVAL;
+	}
 	if (!d->live || d->busy || __atomic_load_n(&d->threads,
 						   __ATOMIC_ACQUIRE)) {
 		spin_unlock_irqrestore(&slots_lock, f);
@@ -355,7 +378,7 @@ int domain_thread_reserve(struct domain *d)
 	unsigned n = __atomic_load_n(&d->threads, __ATOMIC_RELAXED);
 
 	do {
-		if (n >= d->thread_quota) {
+		if (n >= d->thread_quota && !inject_on(INJECT_QUOTA_OFF)) {
 			refuse(d, "thread", n + 1);
 			return -EDQUOT;
 		}
@@ -459,6 +482,8 @@ void domain_get_stats(const struct domain *d, struct domain_stats *st)
 		.threads = __atomic_load_n(&d->threads, __ATOMIC_RELAXED),
 		.thread_quota = d->thread_quota, .faults = d->faults,
 		.refusals = d->refusals, .syscalls = d->syscalls,
+		.last_fault_addr = d->last_fault_addr,
+		.last_fault_access = d->last_fault_access,
 	};
 }
 
@@ -503,8 +528,11 @@ __noreturn void kernel_user_fault(unsigned vector, uintptr_t addr,
 							 sizeof(buf))
 					   : "in its own code";
 
-	if (d)
-		__atomic_fetch_add(&d->faults, 1, __ATOMIC_RELAXED);
+	if (d) {
+		d->last_fault_addr = addr;
+		d->last_fault_access = access;
+		__atomic_fetch_add(&d->faults, 1, __ATOMIC_RELEASE);
+	}
 	kprintf("domain '%s': killed thread '%s' (id %lu) on vCPU %u: user "
 		"%s at 0x%lx (%s), pc 0x%lx, vector %u\n",
 		domain_slot_name(t->domain), t->name, thread_id(t),

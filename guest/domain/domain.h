@@ -74,6 +74,8 @@ struct domain_stats {
 	uint64_t faults;        /* threads killed for breaking its rules */
 	uint64_t refusals;      /* quota refusals */
 	uint64_t syscalls;
+	uintptr_t last_fault_addr;     /* the last fault's address, access */
+	const char *last_fault_access; /* ("read", "write", "execute", ...) */
 };
 void domain_get_stats(const struct domain *d, struct domain_stats *st);
 

@@ -26,6 +26,8 @@ struct domain {
 	unsigned threads;          /* alive (atomic) */
 	unsigned thread_quota;
 	uint64_t faults, refusals, syscalls; /* atomic */
+	uintptr_t last_fault_addr;  /* the last killed thread's address */
+	const char *last_fault_access; /* and access (static strings) */
 	struct thread_handle handles[DOMAIN_HANDLES]; /* lock */
 	/* Stacks domain_spawn() made, reused once their thread is gone. */
 	struct domain_stack {

@@ -124,8 +124,20 @@ static long sys_write(struct domain *d, uintptr_t buf, unsigned long len)
 		return -EINVAL;
 	if (domain_copy(d, k, buf, len, false))
 		return -EFAULT;
-	k[len] = 0;
-	kprintf("[%s] %s", d->name, k);
+	/* Each line under the domain's name, unprintable bytes as '?': a
+	 * domain cannot forge a line of the kernel's (a PASS, a report). */
+	for (size_t i = 0, start = 0; i <= len; i++) {
+		if (i < len && k[i] != '\n') {
+			if (k[i] < 0x20 || k[i] > 0x7e)
+				k[i] = '?';
+			continue;
+		}
+		if (i > start || i < len) {
+			k[i < len ? i : len] = 0;
+			kprintf("[%s] %s\n", d->name, k + start);
+		}
+		start = i + 1;
+	}
 	return (long)len;
 }
 

@@ -116,8 +116,18 @@ struct rule {
 	const char *name;
 	enum poke_mode mode;
 	uintptr_t addr;
-	const char *needs; /* the report names this */
 };
+
+/* The access the kernel must report for mode. */
+static bool access_is(enum poke_mode mode, const char *access)
+{
+	static const char *const want[] = {
+		[POKE_READ] = "read", [POKE_WRITE] = "write",
+		[POKE_EXEC] = "execute", [POKE_PRIV] = "privileged",
+	};
+
+	return access && !strncmp(access, want[mode], strlen(want[mode]));
+}
 
 static uint64_t kernel_secret = 0x1234567890abcdefull;
 
@@ -141,38 +151,43 @@ static void check_rules(struct domain *a, struct domain *b)
 	domain_get_stats(a, &st0);
 
 	const struct rule rules[] = {
-		{"domains.kernel_read", POKE_READ, (uintptr_t)&kernel_secret,
-		 "kernel memory"},
-		{"domains.kernel_write", POKE_WRITE, (uintptr_t)&kernel_secret,
-		 "kernel memory"},
-		{"domains.cross_read", POKE_READ, bpage, "memory of domain"},
-		{"domains.cross_write", POKE_WRITE, bpage, "memory of domain"},
+		{"domains.kernel_read", POKE_READ, (uintptr_t)&kernel_secret},
+		{"domains.kernel_write", POKE_WRITE,
+		 (uintptr_t)&kernel_secret},
+		{"domains.cross_read", POKE_READ, bpage},
+		{"domains.cross_write", POKE_WRITE, bpage},
 		{"domains.user_to_kernel_jump", POKE_EXEC,
-		 (uintptr_t)kernel_main, "kernel memory"},
-		{"domains.nx_execute", POKE_EXEC, apage, "non-executable"},
-		{"domains.ro_write", POKE_WRITE, domain_user_addr(a, u_hello),
-		 "read-only"},
-		{"domains.unmapped_read", POKE_READ, apage + 64 * PAGE_SIZE,
-		 "unmapped"},
-		{"domains.privileged", POKE_PRIV, 0, ""},
+		 (uintptr_t)kernel_main},
+		{"domains.nx_execute", POKE_EXEC, apage},
+		{"domains.ro_write", POKE_WRITE, domain_user_addr(a, u_hello)},
+		{"domains.unmapped_read", POKE_READ, apage + 64 * PAGE_SIZE},
+		{"domains.privileged", POKE_PRIV, 0},
 	};
 	struct poke *p;
 	uintptr_t up = block(a, (void **)&p);
 
 	for (unsigned i = 0; i < ARRAY_SIZE(rules); i++) {
 		uint64_t f0 = audit_count(AUDIT_DOMAIN_FAULT);
+		struct domain_stats st;
 		int rc;
 		long r;
 
 		*p = (struct poke){.mode = rules[i].mode,
 				   .addr = rules[i].addr};
 		r = run(a, u_poke, up, THREAD_AFFINITY_ALL, &rc);
-		n++;
+		domain_get_stats(a, &st);
+		n += rc == -EOWNERDEAD;
+		/* Killed for this access at this address (privileged: at its
+		 * own instruction), with an audit record. */
 		report(rc == -EOWNERDEAD &&
+			       access_is(rules[i].mode, st.last_fault_access) &&
+			       (rules[i].mode == POKE_PRIV ||
+				st.last_fault_addr == rules[i].addr) &&
 			       audit_count(AUDIT_DOMAIN_FAULT) == f0 + 1,
 		       rules[i].name, "join %d (result %ld, read 0x%lx), "
-		       "audit records %lu", rc, r, p->seen,
-		       audit_count(AUDIT_DOMAIN_FAULT) - f0);
+		       "killed for %s at 0x%lx, audit records %lu", rc, r,
+		       p->seen, rc == -EOWNERDEAD ? st.last_fault_access : "-",
+		       st.last_fault_addr, audit_count(AUDIT_DOMAIN_FAULT) - f0);
 	}
 	report(*bdata == 0xb0b0b0b0b0b0b0b0ull && kernel_secret ==
 		       0x1234567890abcdefull, "domains.untouched",
@@ -194,8 +209,8 @@ static void check_rules(struct domain *a, struct domain *b)
 		       st1.faults - st0.faults == n &&
 		       audit_count(AUDIT_DOMAIN_FAULT) - faults0 == n,
 	       "domains.survivors", "spinners moving %d, joins %d/%d, results "
-	       "%ld/%ld, domain faults %lu of %u", moving, ja, jb, ra, rb,
-	       st1.faults - st0.faults, n);
+	       "%ld/%ld, domain faults %lu of %u kills", moving, ja, jb, ra,
+	       rb, st1.faults - st0.faults, n);
 }
 
 static void check_bad_pointer(struct domain *a, struct domain *b)
@@ -311,7 +326,7 @@ static void check_layout(struct domain *a, struct domain *b)
 static void check_kernel_guard(struct domain *a)
 {
 	unsigned g = arch_user_guards();
-	uintptr_t code = domain_user_addr(a, u_idle);
+	uintptr_t code = domain_user_addr(a, u_nop);
 	struct domain_stats st;
 	volatile uint64_t *data;
 	uintptr_t uva;
@@ -333,7 +348,7 @@ static void check_kernel_guard(struct domain *a)
 	}
 	if (g & ARCH_USER_NX_GUARD) {
 		if (!(exec_fault = arch_fault_try()))
-			((void (*)(long))code)(0);
+			((void (*)(void))code)();
 		arch_fault_end();
 	}
 	arch_irq_restore(f);

@@ -112,6 +112,12 @@ void u_idle(long arg)
 	uexit(arg);
 }
 
+/* Only a return: what the kernel calls to prove it cannot run user code
+ * (harmless if it can). */
+void u_nop(void)
+{
+}
+
 /* Every system call that takes a pointer, given ones it may not use. */
 void u_badptr(long arg)
 {
@@ -139,7 +145,7 @@ void u_quota(long arg)
 	long h;
 
 	j->alloc_ok = usys(SYS_ALLOC, 4096, SYS_PROT_WRITE, 0, 0);
-	j->alloc_over = usys(SYS_ALLOC, 1 << 30, SYS_PROT_WRITE, 0, 0);
+	j->alloc_over = usys(SYS_ALLOC, 128 * 1024, SYS_PROT_WRITE, 0, 0);
 	h = uspawn(u_spin, (long)j->alloc_ok, 4096, 8);
 	j->spawn_ok = h;
 	j->spawn_over = uspawn(u_idle, 0, 4096, 8);

@@ -57,5 +57,6 @@ void u_pong(long arg);
 void u_badptr(long arg);
 void u_quota(long arg);
 void u_idle(long arg);
+void u_nop(void);
 
 #endif

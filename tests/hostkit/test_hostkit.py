@@ -431,6 +431,39 @@ class StackRandom(unittest.TestCase):
         self.check("riscv64")
 
 
+@unittest.skipUnless(os.path.exists(IMAGE), "no guest image (make)")
+class DomainLayout(unittest.TestCase):
+    """Each domain's layout starts at a random offset in its region (suite
+    domains prints both domains' offsets): two boots differ, two with the
+    same seed= agree; x86-64 and arm64."""
+
+    def layout(self, arch, extra=""):
+        p = subprocess.run(
+            [os.path.join(ROOT, "tools/run"), "--backend", "qemu-tcg",
+             "--arch", arch, "--vcpus", "1", "--timeout", "60", "--cmdline",
+             ("test=domains " + extra).strip()],
+            cwd=ROOT, capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stdout[-2000:])
+        m = re.search(r"INFO domains.layout: ([0-9a-f]+ [0-9a-f]+)", p.stdout)
+        self.assertTrue(m, p.stdout[-2000:])
+        return m.group(1)
+
+    def check(self, arch):
+        # Two offsets of 21 bits each: equal by chance once in 2^42.
+        self.assertNotEqual(self.layout(arch), self.layout(arch),
+                            "two boots placed the domains alike")
+        s1, s2 = self.layout(arch, "seed=7"), self.layout(arch, "seed=7")
+        self.assertEqual(s1, s2, "seed=7 did not repeat the layout")
+
+    def test_x86_64(self):
+        self.check("x86_64")
+
+    @unittest.skipUnless(os.path.exists(
+        os.path.join(ROOT, "build/arm64/vsched.bin")), "no arm64 image")
+    def test_arm64(self):
+        self.check("arm64")
+
+
 class Scheduling(unittest.TestCase):
     """tools/testall's choice of the next boot: KVM alone, icount boots
     two at a time among themselves, the rest one at a time by default."""
