@@ -49,6 +49,8 @@ void user_cpu_init(void)
 		ksnprintf(describe_buf, sizeof(describe_buf), "%s pxn asid",
 			  have_pan ? "pan" : "no-pan");
 	}
+	/* EL0VCTEN: user mode reads CNTVCT (the benchmarks' clock). */
+	write_sysreg(read_sysreg(cntkctl_el1) | 2, cntkctl_el1);
 	if (have_pan && !inject_on(INJECT_USER_GUARDS_OFF)) {
 		/* SPAN 0: every exception taken to EL1 sets PSTATE.PAN. */
 		write_sysreg(read_sysreg(sctlr_el1) & ~SCTLR_SPAN, sctlr_el1);

@@ -380,6 +380,7 @@ static const struct {
 } tabs[] = {
 	{bench_floors, &bench_floors_count, true},
 	{bench_sched, &bench_sched_count, true},
+	{bench_domains, &bench_domains_count, true},
 	{bench_overcommit, &bench_overcommit_count, false},
 	{bench_tput, &bench_tput_count, false},
 };

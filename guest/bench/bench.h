@@ -79,6 +79,9 @@ extern const struct bench bench_floors[];
 extern const unsigned bench_floors_count;
 extern const struct bench bench_sched[];
 extern const unsigned bench_sched_count;
+/* domain_benches.c (none where there is no user mode). */
+extern const struct bench bench_domains[];
+extern const unsigned bench_domains_count;
 /* overcommit.c and throughput.c: named one by one, never in bench=all. */
 extern const struct bench bench_overcommit[];
 extern const unsigned bench_overcommit_count;
