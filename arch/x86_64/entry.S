@@ -49,6 +49,8 @@ trap_common:
 	testb	$3, REGS_CS(%rsp)
 	jz	1f
 	swapgs
+	pushq	$2			/* no AC (SMAP), IF already off */
+	popfq
 	xor	%ebp, %ebp		/* backtraces stop here */
 1:	mov	%rsp, %rdi
 	call	arch_trap

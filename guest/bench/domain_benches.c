@@ -38,10 +38,10 @@ static struct {
 
 static void teardown(struct bench_ctx *c)
 {
+	if (dp.b) /* first: it maps a's block */
+		domain_destroy(dp.b);
 	if (dp.a)
 		domain_destroy(dp.a);
-	if (dp.b)
-		domain_destroy(dp.b);
 	dp.a = dp.b = NULL;
 }
 

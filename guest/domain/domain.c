@@ -208,8 +208,12 @@ int domain_share(struct domain *from, uintptr_t uva, size_t bytes,
 	va = to->brk + PAGE_SIZE;
 	rc = va + npages * PAGE_SIZE > to->region + region_size() ? -ENOSPC
 								 : 0;
-	if (!rc)
+	if (!rc) {
 		to->brk = va + npages * PAGE_SIZE;
+		/* from outlives to now (domain_destroy()) */
+		__atomic_fetch_or(&to->borrows, 1u << from->slot,
+				  __ATOMIC_RELAXED);
+	}
 	spin_unlock_irqrestore(&to->lock, f);
 	if (rc)
 		return rc;
@@ -294,7 +298,9 @@ int domain_create(const char *name, size_t mem_quota, unsigned thread_quota,
 		d->base += (random_for(0xd0a1ull << 32 | key) &
 			    ((1ull << d->layout_bits) - 1)) * PAGE_SIZE;
 	d->code = d->base;
-	d->brk = d->code + (uintptr_t)(__user_end - __user_start);
+	d->code_size = (size_t)(__user_end - __user_start);
+	d->brk = d->code + d->code_size;
+	d->borrows = 0;
 	d->mem_quota_pages = ALIGN_UP(mem_quota, PAGE_SIZE) / PAGE_SIZE;
 	d->mem_pages = 0;
 	d->thread_quota = thread_quota;
@@ -336,6 +342,17 @@ static void free_leaf(uint64_t e)
 		page_free(arch_user_pte_pa(e), 0);
 }
 
+/* Whether a live domain maps pages of d (slots_lock held). */
+static bool lent(const struct domain *d)
+{
+	for (unsigned i = 1; i < DOMAIN_MAX; i++)
+		if (domains[i] && domains[i]->live &&
+		    (__atomic_load_n(&domains[i]->borrows, __ATOMIC_RELAXED) &
+		     1u << d->slot))
+			return true;
+	return false;
+}
+
 int domain_destroy(struct domain *d)
 {
 	unsigned slot = 1;
@@ -349,7 +366,8 @@ int domain_destroy(struct domain *d)
 		return -EINVAL;
 	}
 	if (!d->live || d->busy || __atomic_load_n(&d->threads,
-						   __ATOMIC_ACQUIRE)) {
+						   __ATOMIC_ACQUIRE) ||
+	    lent(d)) {
 		spin_unlock_irqrestore(&slots_lock, f);
 		return d->live ? -EBUSY : -EINVAL;
 	}

@@ -37,7 +37,8 @@ struct domain;
  * free slot). */
 int domain_create(const char *name, size_t mem_quota, unsigned thread_quota,
 		  struct domain **out);
-/* Free d and all its memory: -EBUSY while any of its threads is alive. */
+/* Free d and all its memory: -EBUSY while any of its threads is alive,
+ * or while a domain it shared pages with (domain_share()) lives. */
 int domain_destroy(struct domain *d);
 /* Map fresh zeroed pages (SYS_PROT_WRITE: writable) in d, counted in its
  * quota: 0 and *uva, -EDQUOT, -ENOMEM, -EINVAL. */

@@ -21,6 +21,8 @@ struct domain {
 	uintptr_t base;            /* randomized start of the layout */
 	unsigned layout_bits;
 	uintptr_t code;            /* the user section's address here */
+	size_t code_size;          /* and its size */
+	uint32_t borrows;          /* slots whose pages it maps (shared) */
 	uintptr_t brk;             /* end of what is reserved */
 	size_t mem_pages, mem_quota_pages;
 	unsigned threads;          /* alive (atomic) */

@@ -159,8 +159,7 @@ static long sys_spawn(struct domain *d, uintptr_t pc, uintptr_t arg,
 	long slot = -EAGAIN;
 	int rc;
 
-	if (pc - d->code >= (uintptr_t)(d->brk - d->code) ||
-	    !domain_user_pa(d, pc, false) || (sp & 15) ||
+	if (pc - d->code >= d->code_size || (sp & 15) ||
 	    !domain_user_pa(d, sp - 8, true))
 		return -EFAULT;
 	if (!prio_valid((int)prio))
@@ -216,6 +215,8 @@ long kernel_syscall(unsigned long nr, unsigned long a0, unsigned long a1,
 	struct domain *d = domain_of_slot(sched_this()->current->domain);
 	long rc;
 
+	if (!d) /* not a domain's thread: nothing calls from there */
+		return -ENOSYS;
 	arch_irq_enable();
 	__atomic_fetch_add(&d->syscalls, 1, __ATOMIC_RELAXED);
 	switch (nr) {

@@ -26,7 +26,10 @@ def keys(all_data):
 FLOOR_OF = {"wake_remote": "ipi_remote", "wake_remote@poll": "ipi_remote@poll",
             "timer_1k": "timer_raw", "timer_10k": "timer_raw",
             "preempt": "timer_raw", "wake_local": "ipi_self",
-            "yield": "ipi_self", "mutex_handoff": "ipi_remote"}
+            "yield": "ipi_self", "mutex_handoff": "ipi_remote",
+            # the domain benchmarks beside their kernel-thread twins
+            "dom_yield": "yield", "dom_switch": "yield",
+            "dom_wake": "wake_remote", "dom_syscall": "null_exit"}
 # Linux benchmark each of ours is compared with. (Linux's *_direct results
 # are stamped like ours: waker's timestamp to the wakee's first
 # instruction; its plain wake_* are half a round trip.)
