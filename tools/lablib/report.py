@@ -196,6 +196,44 @@ def wall_table(all_data, out):
             out.append("  %-16s %s" % (key, "; ".join(parts)))
 
 
+def domain_split(all_data, out):
+    """The domain benchmarks taken apart (p50): a system call's user-mode
+    part (dom_stamp, the two clock reads and the loop, which is all that
+    runs in user mode) and its kernel part; what the privilege changes add
+    to a yield (dom_yield - yield); what the address-space switch adds
+    (dom_switch - dom_yield). Under this machine's kvm_pvm ring 3 runs
+    natively and the kernel is emulated, so there the two parts are
+    measured at very different speeds: hence the split."""
+    lines = []
+    for be, d in all_data.items():
+        res = d["results"]
+        p = {k: (find(res, k) or {}).get("p50")
+             for k in ("dom_stamp", "dom_syscall", "yield", "dom_yield",
+                       "dom_switch", "wake_remote", "dom_wake")}
+        if p["dom_syscall"] is None or p["dom_stamp"] is None:
+            continue
+        unit = "instructions" if is_icount(be) else "ns"
+
+        def diff(a, b):
+            return "%d" % (p[a] - p[b]) if p[a] is not None and \
+                p[b] is not None else "-"
+        lines.append("  %-17s syscall %d %s = user mode %d + kernel %s; "
+                     "privilege changes add %s to a yield, the address-space "
+                     "switch %s; a cross-domain wake adds %s" % (
+                         be, p["dom_syscall"], unit, p["dom_stamp"],
+                         diff("dom_syscall", "dom_stamp"),
+                         diff("dom_yield", "yield"),
+                         diff("dom_switch", "dom_yield"),
+                         diff("dom_wake", "wake_remote")))
+    if lines:
+        out += ["", "domains, taken apart (p50; user mode = dom_stamp, "
+                "what stays in ring 3 / EL0):"] + lines
+        if any(b in all_data for b in ("qemu-kvm", "hv")):
+            out.append("  note: under this machine's kvm_pvm, user mode runs "
+                       "natively and kernel code is emulated: the user and "
+                       "kernel parts there are measured at different speeds")
+
+
 def linux_icount(all_data, out):
     for be, d in all_data.items():
         if not is_icount(be) or not d["linux"]:
