@@ -146,6 +146,10 @@ const char *arch_user_describe(void);
 #define ARCH_USER_NX_GUARD 0x1u
 #define ARCH_USER_RW_GUARD 0x2u
 unsigned arch_user_guards(void);
+/* Which counter user code reads to match arch_cycles(): 0 the arch's
+ * usual one (x86 TSC, arm64 CNTVCT, riscv64 time), 1 riscv64's cycle CSR
+ * (where it counts instructions: QEMU icount). */
+unsigned arch_user_clock(void);
 
 /* Boot CPU, after memory and boot_cmdline are set up: interrupt
  * controller, timer hardware, interrupt vectors. IRQs stay off. */

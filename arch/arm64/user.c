@@ -60,6 +60,7 @@ void user_cpu_init(void)
 }
 
 const char *arch_user_describe(void) { return describe_buf; }
+unsigned arch_user_clock(void) { return 0; }
 
 unsigned arch_user_guards(void)
 {

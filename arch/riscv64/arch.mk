@@ -46,9 +46,6 @@ AR_riscv64 ?= riscv64-linux-gnu-ar
 # Xen's public headers have no riscv64 ABI (Xen on RISC-V is not a
 # released target): no Xen suite here.
 GUEST_SRCS := $(filter-out tests/guest/xen.c,$(GUEST_SRCS))
-# No user mode here yet (arch/riscv64/user.c): no domains suite.
-GUEST_SRCS := $(filter-out tests/guest/domains.c tests/guest/domains.user.c \
-	guest/bench/domain_benches.user.c,\
-	$(GUEST_SRCS))
+
 $(BUILD)/arch/riscv64/fdt.o $(BUILD)/arch/dt/dt.o: | $(RV_LIBFDT)/include/libfdt.h
 ARCH_LIBGCC :=

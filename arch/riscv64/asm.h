@@ -36,6 +36,11 @@
 #define PC_SSTATUS (CPU_OFF_ARCH_ASM + 40)
 #define PC_SCAUSE (CPU_OFF_ARCH_ASM + 48)
 #define PC_STVAL (CPU_OFF_ARCH_ASM + 56)
+/* After ipi_pending: the kernel stack of traps from user mode (user.c),
+ * and the user-mode entry's scratch (the user's sp and tp). */
+#define PC_KSTACK (CPU_OFF_ARCH_ASM + 72)
+#define PC_USP (CPU_OFF_ARCH_ASM + 80)
+#define PC_UTP (CPU_OFF_ARCH_ASM + 88)
 
 #define BOOT_STACK_SIZE 16384
 
@@ -57,8 +62,10 @@
 #define CSR_STIMECMP 0x14d
 #define CSR_SEED 0x015
 
-/* satp: Sv48 (MODE 9) and the root table's PPN. */
+/* satp: Sv48 (MODE 9), the ASID (bits 59:44) and the root table's PPN. */
 #define SATP_SV48 (_UL(9) << 60)
+#define SATP_ASID_SHIFT 44
+#define SATP_ASID_MASK (_UL(0xffff) << SATP_ASID_SHIFT)
 
 /* Sv48 page-table entry bits. */
 #define PTE_V (_UL(1) << 0)

@@ -77,6 +77,8 @@ __noreturn void arch_boot_main(uint64_t hart, uint64_t dtb_pa, uint64_t time0,
 }
 
 /* Boot hart, after memory is up: timer, IPIs, and what the firmware is. */
+void user_cpu_init(void); /* user.c */
+
 void arch_init(void)
 {
 	struct sbiret v = sbi_call(LEDGER_HYPERCALL, SBI_EXT_BASE, 0, 0, 0, 0, 0);
@@ -97,6 +99,7 @@ void arch_init(void)
 		panic("SBI without IPI, HSM or RFENCE: cannot run %u harts",
 		      cpu_count());
 	relax_wfi = clock_counts_instructions();
+	user_cpu_init();
 	ksnprintf(describe_buf, sizeof(describe_buf),
 		  "sbi %ld.%ld (%s), %s, ipi sbi, plic %s (unused), spin-wait %s, isa %s",
 		  (v.value >> 24) & 0x7f, v.value & 0xffffff,

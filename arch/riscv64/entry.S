@@ -14,6 +14,12 @@
  * and the interrupt, still pending, is taken later on another stack. Its
  * handler never runs on the emergency stack, so no preempted thread is
  * ever left there.
+ *
+ * sscratch tells a trap from user mode: 0 while the kernel runs, this
+ * CPU's pointer (the kernel's tp) while a domain's thread runs in U-mode.
+ * A trap from U-mode builds its frame on the thread's kernel stack
+ * (PC_KSTACK: no probe, it is known good) and returns through
+ * user_return.
  */
 #include "arch/riscv64/asm.h"
 
@@ -54,6 +60,9 @@
 	.balign 4
 	.globl trap_entry
 trap_entry:
+	csrrw	tp, sscratch, tp
+	bnez	tp, from_user
+	csrrw	tp, sscratch, zero	/* the kernel's tp back, sscratch 0 */
 	beqz	tp, early_trap
 	sd	t0, PC_T0(tp)
 	sd	t1, PC_T1(tp)
@@ -152,6 +161,118 @@ trap_return:
 	ld	x30, S_X(30)(sp)
 	ld	x31, S_X(31)(sp)
 	ld	sp, S_X(2)(sp)
+	sret
+
+/* From U-mode: tp = this CPU, sscratch = the user's tp. */
+from_user:
+	sd	t0, PC_T0(tp)
+	csrrw	t0, sscratch, zero	/* kernel mode from here on */
+	sd	t0, PC_UTP(tp)
+	sd	sp, PC_USP(tp)
+	ld	sp, PC_KSTACK(tp)
+	addi	sp, sp, -FRAME_SIZE
+	ld	t0, PC_T0(tp)
+	sd	t0, S_X(5)(sp)
+	sd	t1, S_X(6)(sp)
+	save_gprs
+	ld	t0, PC_UTP(tp)
+	sd	t0, S_X(4)(sp)
+	ld	t0, PC_USP(tp)
+	sd	t0, S_X(2)(sp)
+	csrr	t0, sepc
+	sd	t0, S_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, S_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, S_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, S_STVAL(sp)
+	mv	s0, zero		/* backtraces stop here */
+	mv	a0, sp
+	call	arch_trap_user		/* returns with IRQs off */
+
+/* Back to U-mode from the frame at sp. */
+user_return:
+	ld	t0, S_SSTATUS(sp)
+	csrw	sstatus, t0
+	ld	t0, S_SEPC(sp)
+	csrw	sepc, t0
+	csrw	sscratch, tp		/* the next trap comes from U-mode */
+	ld	x1, S_X(1)(sp)
+	ld	x3, S_X(3)(sp)
+	ld	x5, S_X(5)(sp)
+	ld	x6, S_X(6)(sp)
+	ld	x7, S_X(7)(sp)
+	ld	x8, S_X(8)(sp)
+	ld	x9, S_X(9)(sp)
+	ld	x10, S_X(10)(sp)
+	ld	x11, S_X(11)(sp)
+	ld	x12, S_X(12)(sp)
+	ld	x13, S_X(13)(sp)
+	ld	x14, S_X(14)(sp)
+	ld	x15, S_X(15)(sp)
+	ld	x16, S_X(16)(sp)
+	ld	x17, S_X(17)(sp)
+	ld	x18, S_X(18)(sp)
+	ld	x19, S_X(19)(sp)
+	ld	x20, S_X(20)(sp)
+	ld	x21, S_X(21)(sp)
+	ld	x22, S_X(22)(sp)
+	ld	x23, S_X(23)(sp)
+	ld	x24, S_X(24)(sp)
+	ld	x25, S_X(25)(sp)
+	ld	x26, S_X(26)(sp)
+	ld	x27, S_X(27)(sp)
+	ld	x28, S_X(28)(sp)
+	ld	x29, S_X(29)(sp)
+	ld	x30, S_X(30)(sp)
+	ld	x31, S_X(31)(sp)
+	ld	tp, S_X(4)(sp)
+	ld	sp, S_X(2)(sp)
+	sret
+
+/* __noreturn void arch_user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg):
+ * U-mode at pc with interrupts on there; traps come back to PC_KSTACK. */
+	.globl arch_user_enter
+arch_user_enter:
+	csrci	sstatus, SR_SIE
+	csrw	sepc, a0
+	li	t0, SR_SPP
+	csrc	sstatus, t0
+	li	t0, SR_SPIE
+	csrs	sstatus, t0
+	csrw	sscratch, tp
+	mv	sp, a1
+	mv	a0, a2
+	mv	ra, zero
+	mv	gp, zero
+	mv	tp, zero
+	mv	t0, zero
+	mv	t1, zero
+	mv	t2, zero
+	mv	s0, zero
+	mv	s1, zero
+	mv	a1, zero
+	mv	a2, zero
+	mv	a3, zero
+	mv	a4, zero
+	mv	a5, zero
+	mv	a6, zero
+	mv	a7, zero
+	mv	s2, zero
+	mv	s3, zero
+	mv	s4, zero
+	mv	s5, zero
+	mv	s6, zero
+	mv	s7, zero
+	mv	s8, zero
+	mv	s9, zero
+	mv	s10, zero
+	mv	s11, zero
+	mv	t3, zero
+	mv	t4, zero
+	mv	t5, zero
+	mv	t6, zero
 	sret
 
 /* A trap before this CPU's per-CPU data (or with no emergency stack):

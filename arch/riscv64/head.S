@@ -14,6 +14,7 @@ _start:
 	li	t0, SR_SIE | SR_FS	/* no FP state: any FP use traps */
 	csrc	sstatus, t0
 	mv	tp, zero		/* this_cpu() is NULL until smp.c */
+	csrw	sscratch, zero		/* in the kernel (entry.S) */
 	la	t0, trap_entry
 	csrw	stvec, t0
 	rdtime	a2			/* boot_cycles, both counters: C */
@@ -38,6 +39,7 @@ secondary_entry:
 	li	t0, SR_SIE | SR_FS
 	csrc	sstatus, t0
 	mv	tp, zero
+	csrw	sscratch, zero
 	la	t0, trap_entry
 	csrw	stvec, t0
 	mv	sp, a1

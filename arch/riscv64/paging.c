@@ -52,6 +52,9 @@ static const struct pt_format format = {
 	.block = block_entry, .page = page_entry, .after_map = after_map,
 };
 
+/* The kernel's root table: its entries go into every domain's. */
+uint64_t *paging_kernel_root(void) { return boot_root; }
+
 /* Boot hart, first thing in C: identity map and paging on. */
 void paging_boot(void)
 {

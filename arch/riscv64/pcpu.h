@@ -21,6 +21,9 @@ struct arch_pcpu {
 	 * trap's sepc, sstatus, scause and stval. */
 	uintptr_t scratch[6];
 	uint64_t ipi_pending;    /* enum ipi_kind bits posted to this CPU */
+	uintptr_t kstack_top;    /* traps from user mode land here (user.c) */
+	uintptr_t usp, utp;      /* entry.S's scratch for the user's sp, tp */
+	uint64_t satp;           /* as loaded (user.c) */
 };
 _Static_assert(sizeof(struct arch_pcpu) <= sizeof(((struct cpu *)0)->arch),
 	       "struct arch_pcpu in struct cpu's arch area");
@@ -28,6 +31,11 @@ _Static_assert(CPU_OFF_ARCH_ASM + offsetof(struct arch_pcpu, emerg_sp) ==
 		       PC_EMERG_SP &&
 	       CPU_OFF_ARCH_ASM + offsetof(struct arch_pcpu, scratch) == PC_T0 &&
 	       PC_STVAL == PC_T0 + 40, "entry.S: the per-CPU slots");
+_Static_assert(CPU_OFF_ARCH_ASM + offsetof(struct arch_pcpu, kstack_top) ==
+		       PC_KSTACK &&
+	       CPU_OFF_ARCH_ASM + offsetof(struct arch_pcpu, usp) == PC_USP &&
+	       CPU_OFF_ARCH_ASM + offsetof(struct arch_pcpu, utp) == PC_UTP,
+	       "entry.S: the user-mode entry's slots");
 
 static inline struct arch_pcpu *arch_pcpu(struct cpu *c)
 {

@@ -84,6 +84,8 @@ int arch_cpu_start(unsigned id, uint32_t hw_id, void *stack_top)
 }
 
 /* First C code of a secondary hart, paging on, on the stack it was given. */
+void user_cpu_init(void); /* user.c */
+
 __noreturn void arch_secondary_main(uint64_t hart)
 {
 	struct cpu *c = cpu_find_hw_id((uint32_t)hart);
@@ -91,6 +93,7 @@ __noreturn void arch_secondary_main(uint64_t hart)
 	if (!c)
 		arch_halt_forever();
 	cpu_setup(c, arch_pcpu(c)->emerg_sp);
+	user_cpu_init();
 	timer_init_cpu();
 	kernel_secondary_main();
 }

@@ -92,6 +92,8 @@ void user_cpu_init(void)
 	__wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
+unsigned arch_user_clock(void) { return 0; }
+
 const char *arch_user_describe(void)
 {
 	static char buf[96];

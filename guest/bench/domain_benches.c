@@ -20,11 +20,6 @@
 #include "guest/domain/domain.h"
 #include "guest/sched/thread.h"
 
-#if defined(__riscv)
-/* No user mode on riscv64 (arch/riscv64/user.c): no domain benchmarks. */
-const struct bench bench_domains[1];
-const unsigned bench_domains_count = 0;
-#else
 #include "guest/bench/domain_benches.h"
 
 #define PRIO_HIGH (SCHED_PRIO_MAX - 1)
@@ -66,7 +61,8 @@ static int setup(struct bench_ctx *c)
 		return rc;
 	}
 	dp.head = domain_kptr(dp.a, dp.job_a, sizeof(*dp.head));
-	*dp.head = (struct dbench_job){.rounds = c->iters};
+	*dp.head = (struct dbench_job){.rounds = c->iters,
+				       .clock = arch_user_clock()};
 	return 0;
 }
 
@@ -150,4 +146,3 @@ const struct bench bench_domains[] = {
 	 setup, wake_run, teardown, 10000, 0, 2, 0},
 };
 const unsigned bench_domains_count = ARRAY_SIZE(bench_domains);
-#endif

@@ -15,6 +15,7 @@
 struct dbench_job {
 	volatile uint64_t stamp;  /* one side's time before it hands off */
 	uint32_t rounds;
+	uint32_t clock;           /* arch_user_clock(): the counter to read */
 	uint32_t nsamples;        /* atomic: samples taken */
 	struct usem s1, s2;
 	uint64_t samples[];       /* nsamples of them */

@@ -3,21 +3,32 @@
 #include "guest/bench/domain_benches.h"
 
 /* The kernel's clock, read in user mode, ordered like arch_cycles(). */
-static inline uint64_t ucycles(void)
+static inline uint64_t ucycles_of(const struct dbench_job *j)
 {
 #if defined(__x86_64__)
 	uint32_t lo, hi;
 
+	(void)j;
 	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi)
 			 : : "memory");
 	return (uint64_t)hi << 32 | lo;
+#elif defined(__aarch64__)
+	uint64_t c;
+
+	(void)j;
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(c) : : "memory");
+	return c;
 #else
 	uint64_t c;
 
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(c) : : "memory");
+	if (j->clock)
+		__asm__ volatile("fence; rdcycle %0" : "=r"(c) : : "memory");
+	else
+		__asm__ volatile("fence; rdtime %0" : "=r"(c) : : "memory");
 	return c;
 #endif
 }
+#define ucycles() ucycles_of(j)
 
 static inline void sample(struct dbench_job *j, uint64_t v)
 {

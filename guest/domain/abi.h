@@ -4,8 +4,9 @@
  * (guest/domain/syscall.c), shared with user code (ulib.h). x86-64:
  * `syscall` with the number in rax, arguments in rdi, rsi, rdx, r10, the
  * result in rax (rcx, r11 clobbered). arm64: `svc #0` with the number in
- * x8, arguments in x0..x3, the result in x0. Results are >= 0, or a
- * negative errno (include/types.h).
+ * x8, arguments in x0..x3, the result in x0. riscv64: `ecall` with the
+ * number in a7, arguments in a0..a3, the result in a0. Results are >= 0,
+ * or a negative errno (include/types.h).
  */
 #ifndef GUEST_DOMAIN_ABI_H
 #define GUEST_DOMAIN_ABI_H

@@ -80,6 +80,17 @@ void domain_thread_gone(unsigned slot, uint64_t tid)
 	__atomic_fetch_sub(&d->threads, 1, __ATOMIC_RELEASE);
 }
 
+uint64_t domain_current_pte(uintptr_t va)
+{
+	struct domain *d = domain_of_slot(sched_this()->current->domain);
+	uint64_t *pte;
+
+	if (!d || !pt_in_window(&d->fmt, va))
+		return 0;
+	pte = pt_slot(&d->fmt, va & ~(uintptr_t)(PAGE_SIZE - 1), false);
+	return pte ? *pte : 0;
+}
+
 /* The page at uva in d (physical), if its domain may read it (or write,
  * with write); 0 if not. Entries are only added while d lives: no lock. */
 uint64_t domain_user_pa(struct domain *d, uintptr_t uva, bool write)

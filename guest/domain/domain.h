@@ -2,7 +2,7 @@
 /*
  * Isolation domains: an address space with its own page tables, a name, a
  * memory quota and a thread quota. A domain's threads run in user mode
- * (ring 3, EL0) on the code of the kernel image's user section (files
+ * (ring 3, EL0, U-mode) on the code of the kernel image's user section (files
  * named *.user.c, linked between __user_start and __user_end, mapped
  * read-only and executable into every domain) and enter the kernel only
  * through the system calls of abi.h. What a thread touches outside its
@@ -84,6 +84,9 @@ void domain_get_stats(const struct domain *d, struct domain_stats *st);
  * off); a thread of slot was reaped. */
 void domain_switch_in(unsigned slot, void *kstack_top);
 void domain_thread_gone(unsigned slot, uint64_t tid);
+/* For arch/: the caller's domain's page-table entry for va (0 if none or
+ * not a domain's thread); IRQs off. */
+uint64_t domain_current_pte(uintptr_t va);
 /* The name of slot's domain, "kernel" for 0. */
 const char *domain_slot_name(unsigned slot);
 

@@ -35,6 +35,18 @@ static inline long usys(long nr, long a0, long a1, long a2, long a3)
 			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3)
 			 : "memory");
 	return x0;
+#elif defined(__riscv)
+	register long a7 __asm__("a7") = nr;
+	register long r0 __asm__("a0") = a0;
+	register long r1 __asm__("a1") = a1;
+	register long r2 __asm__("a2") = a2;
+	register long r3 __asm__("a3") = a3;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r0)
+			 : "r"(a7), "r"(r1), "r"(r2), "r"(r3)
+			 : "memory");
+	return r0;
 #else
 #error "no system calls for this arch"
 #endif

@@ -30,8 +30,10 @@ void u_poke(long arg)
 	case POKE_PRIV:
 #if defined(__x86_64__)
 		__asm__ volatile("cli; hlt");
-#else
+#elif defined(__aarch64__)
 		__asm__ volatile("msr daifset, #0xf");
+#else
+		__asm__ volatile("csrci sstatus, 2");
 #endif
 		break;
 	}
