@@ -435,7 +435,7 @@ class StackRandom(unittest.TestCase):
 class DomainLayout(unittest.TestCase):
     """Each domain's layout starts at a random offset in its region (suite
     domains prints both domains' offsets): two boots differ, two with the
-    same seed= agree; x86-64 and arm64."""
+    same seed= agree; x86-64, arm64 and riscv64."""
 
     def layout(self, arch, extra=""):
         p = subprocess.run(
@@ -462,6 +462,11 @@ class DomainLayout(unittest.TestCase):
         os.path.join(ROOT, "build/arm64/vsched.bin")), "no arm64 image")
     def test_arm64(self):
         self.check("arm64")
+
+    @unittest.skipUnless(os.path.exists(
+        os.path.join(ROOT, "build/riscv64/vsched.elf")), "no riscv64 image")
+    def test_riscv64(self):
+        self.check("riscv64")
 
 
 class Scheduling(unittest.TestCase):
