@@ -93,7 +93,7 @@ $(BUILD)/%.o: %.c $(BUILD)/sysinc/.stamp
 	$(CC_GUEST) $(GUEST_CFLAGS) -c $< -o $@
 # User-mode code (guest/domain/domain.h): position independent, since each
 # domain maps it at its own address, and self-contained.
-USER_CFLAGS := -fpie -fvisibility=hidden -fno-jump-tables
+USER_CFLAGS := -fpie -fvisibility=hidden -fno-jump-tables $(ARCH_USER_CFLAGS)
 $(BUILD)/%.user.o: %.user.c $(BUILD)/sysinc/.stamp
 	@mkdir -p $(dir $@)
 	$(CC_GUEST) $(GUEST_CFLAGS) $(USER_CFLAGS) -c $< -o $@

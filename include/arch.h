@@ -86,6 +86,10 @@ static inline uint64_t arch_switch_seal(uint64_t ret, const void *slot)
  * again with the vector + 1. Per CPU, not nested. */
 int arch_fault_try(void) __attribute__((returns_twice));
 void arch_fault_end(void);
+/* The address of the fault arch_fault_try() last caught on this CPU, as
+ * the CPU reported it (x86 CR2 for a page fault, arm64 FAR, riscv64
+ * stval; else the instruction's address). */
+uintptr_t arch_fault_addr(void);
 
 /* ---- paging (kernel page tables; any context, takes its own lock) ---- */
 #define ARCH_MAP_WRITE 0x1u

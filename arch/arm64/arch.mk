@@ -12,6 +12,9 @@ ARCH_CFLAGS := -mgeneral-regs-only -mno-outline-atomics -mcmodel=small -fpie \
 	-mbranch-protection=standard \
 	-fno-asynchronous-unwind-tables \
 	-isystem arch/dt/libc -isystem $(LIBFDT_DIR)/include
+# User code (*.user.c) signs nothing: EL0 shares the kernel's A key
+# (SCTLR_EL1.EnIA covers both), which user mode should not use.
+ARCH_USER_CFLAGS := -mbranch-protection=none
 ARCH_ASFLAGS :=
 ARCH_LDS := arch/arm64/kernel.ld
 # A static PIE: head.S applies its own R_AARCH64_RELATIVE relocations.

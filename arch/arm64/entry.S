@@ -184,6 +184,8 @@ exception_return:
 	ldr	x21, [sp, #S_SP]
 	msr	sp_el0, x21
 	msr	tpidrro_el0, xzr	/* the probes' scratch: not for EL0 */
+	msr	tpidr_el0, xzr		/* and the emergency path's: EL0 has
+					 * no thread register (guest/domain) */
 1:
 	ldp	x0, x1, [sp, #16 * 0]
 	ldp	x2, x3, [sp, #16 * 1]
@@ -214,6 +216,7 @@ arch_user_enter:
 	msr	elr_el1, x0
 	msr	spsr_el1, xzr
 	msr	tpidrro_el0, xzr
+	msr	tpidr_el0, xzr
 	mov	x0, x2
 	mov	x1, xzr
 	mov	x2, xzr

@@ -23,6 +23,9 @@ _Static_assert(sizeof(struct arch_regs) == FRAME_SIZE, "entry.S");
 #define NR_LOCAL_IRQS 32 /* SGIs and PPIs: all this kernel takes */
 
 __noreturn void fault_resume(void *ctx, int value);
+static uintptr_t caught_addr[MAX_CPUS]; /* arch_fault_addr() */
+
+uintptr_t arch_fault_addr(void) { return caught_addr[this_cpu()->id]; }
 static irq_handler_t irq_handlers[NR_LOCAL_IRQS];
 
 static const char *ec_name(unsigned ec)
@@ -88,6 +91,7 @@ void arch_trap_sync(struct arch_regs *r)
 		void *ctx = c->fault_ctx;
 
 		c->fault_ctx = NULL;
+		caught_addr[c->id] = addr;
 		report_exception(r, "(expected)");
 		fault_resume(ctx, (int)ec + 1);
 	}

@@ -21,6 +21,9 @@ _Static_assert(sizeof(struct arch_regs) == FRAME_SIZE && FRAME_SIZE % 16 == 0,
 	       "entry.S");
 
 __noreturn void fault_resume(void *ctx, int value);
+static uintptr_t caught_addr[MAX_CPUS]; /* arch_fault_addr() */
+
+uintptr_t arch_fault_addr(void) { return caught_addr[this_cpu()->id]; }
 bool paging_drop_stale(uintptr_t va);
 void ipi_irq(void);
 
@@ -117,6 +120,7 @@ static void trap_sync(struct arch_regs *r)
 		void *ctx = c->fault_ctx;
 
 		c->fault_ctx = NULL;
+		caught_addr[c->id] = addr;
 		report_exception(r, "(expected)");
 		fault_resume(ctx, (int)code + 1);
 	}

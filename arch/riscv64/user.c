@@ -144,8 +144,11 @@ void arch_user_forget(uint64_t *root, unsigned asid)
 		p->satp = boot_satp;
 		__asm__ volatile("csrw satp, %0" : : "r"(boot_satp) : "memory");
 	}
-	__asm__ volatile("sfence.vma zero, %0" : : "r"((uint64_t)asid)
-			 : "memory");
+	if (have_asids)
+		__asm__ volatile("sfence.vma zero, %0" : : "r"((uint64_t)asid)
+				 : "memory");
+	else /* its entries were tagged ASID 0 */
+		__asm__ volatile("sfence.vma" : : : "memory");
 }
 
 /* What the current domain maps at va (0 if nothing). */

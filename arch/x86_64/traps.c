@@ -26,6 +26,9 @@ static struct idt_entry idt[256] __aligned(16);
 static irq_handler_t irq_handlers[256];
 extern char trap_stubs[];
 __noreturn void fault_resume(void *ctx, int value);
+static uintptr_t caught_addr[MAX_CPUS]; /* arch_fault_addr() */
+
+uintptr_t arch_fault_addr(void) { return caught_addr[this_cpu()->id]; }
 
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
@@ -112,6 +115,7 @@ static void handle_exception(struct arch_regs *r)
 		void *ctx = c->fault_ctx;
 
 		c->fault_ctx = NULL;
+		caught_addr[c->id] = addr;
 		report_exception(r, "(expected)");
 		fault_resume(ctx, (int)r->vector + 1);
 	}

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 #include "arch.h"
+#include "guest/domain/domain.h"
 #include "guest/inject.h"
 #include "guest/lib/printf.h"
 #include "guest/mm/pt.h"
@@ -182,6 +183,20 @@ void arch_user_forget(uint64_t *root, unsigned asid)
 	tlb_flush_all(); /* asid's entries, if it had any */
 }
 
+/* CF PF AF ZF SF DF OF AC ID: what a user may set in RFLAGS. */
+#define USER_FLAGS 0x240cd5ull
+
+/* Whether the two bytes before ret, in the current domain, are a
+ * syscall instruction (0f 05). */
+static bool syscall_before(uintptr_t ret)
+{
+	uint8_t insn[2];
+
+	return ret - 2 - USER_AREA_BASE < USER_AREA_SIZE - 2 &&
+	       !domain_current_read(ret - 2, insn, sizeof(insn)) &&
+	       insn[0] == 0x0f && insn[1] == 0x05;
+}
+
 /* A CPU exception with CS's RPL 3: report it and kill the thread; returns
  * only for a syscall the hypervisor left in ring 3 (below). */
 void user_fault(struct arch_regs *r)
@@ -194,12 +209,16 @@ void user_fault(struct arch_regs *r)
 	 * and sends its syscall to LSTAR without the switch to ring 0: the
 	 * fetch of syscall_entry faults as a user access, with the syscall's
 	 * own effects done (rcx = return address, r11 = flags). Finish it
-	 * here: the same call, returned from with iret. */
+	 * here: the same call, returned from with iret. A ring-3 jump to
+	 * syscall_entry faults the same way, with rcx and r11 its own: so
+	 * only where the two bytes before rcx, in the domain's own memory,
+	 * are a syscall, and with the flags rebuilt from the user's
+	 * arithmetic ones (never TF, IOPL, NT, RF: iret takes them). */
 	if (v == VEC_PF && r->rip == (uintptr_t)syscall_entry &&
-	    (r->error & 0x15) == 0x15) {
+	    (r->error & 0x15) == 0x15 && syscall_before(r->rcx)) {
 		__atomic_fetch_add(&syscall_fixups, 1, __ATOMIC_RELAXED);
 		r->rip = r->rcx;
-		r->rflags = (r->r11 & ~0x3100ull) | 0x200; /* no TF, IOPL 0 */
+		r->rflags = (r->r11 & USER_FLAGS) | 0x202;
 		r->rax = (uint64_t)kernel_syscall(r->rax, r->rdi, r->rsi,
 						  r->rdx, r->r10);
 		return;

@@ -17,16 +17,19 @@ enum sys_nr {
 	SYS_SLEEP = 2,       /* (ns): 0 */
 	SYS_SPAWN = 3,       /* (entry, arg, stack_top, prio): a handle >= 0
 			      * for SYS_JOIN; -EDQUOT over the thread quota,
-			      * -EFAULT if entry is not executable or the
-			      * stack not writable in the domain, -EINVAL */
+			      * -EFAULT if entry is not in the code or the
+			      * stack not writable in the domain, -EPERM
+			      * above the caller's own priority, -EINVAL */
 	SYS_JOIN = 4,        /* (handle, long *result or 0): 0,
 			      * -EOWNERDEAD (it was killed), -EINVAL,
-			      * -EFAULT (result not writable) */
+			      * -EFAULT (result not writable), -EDEADLK
+			      * (its own handle: it stays joinable) */
 	SYS_FUTEX_WAIT = 5,  /* (uint32_t *word, expected, timeout_ns or 0):
 			      * sleeps while *word == expected until a
 			      * SYS_FUTEX_WAKE on the same memory: 0,
 			      * -EAGAIN (*word differed), -ETIMEDOUT,
-			      * -EFAULT, -EINVAL (misaligned) */
+			      * -EFAULT (not writable here), -EINVAL
+			      * (misaligned) */
 	SYS_FUTEX_WAKE = 6,  /* (uint32_t *word, n): threads woken, -EFAULT */
 	SYS_WRITE = 7,       /* (buf, len): len written to the console,
 			      * -EFAULT, -EINVAL (len > 256) */

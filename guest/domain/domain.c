@@ -91,6 +91,13 @@ uint64_t domain_current_pte(uintptr_t va)
 	return pte ? *pte : 0;
 }
 
+int domain_current_read(uintptr_t va, void *buf, size_t n)
+{
+	struct domain *d = domain_of_slot(sched_this()->current->domain);
+
+	return d ? domain_copy(d, buf, va, n, false) : -EFAULT;
+}
+
 /* The page at uva in d (physical), if its domain may read it (or write,
  * with write); 0 if not. Entries are only added while d lives: no lock. */
 uint64_t domain_user_pa(struct domain *d, uintptr_t uva, bool write)
@@ -142,7 +149,8 @@ void *domain_kptr(struct domain *d, uintptr_t uva, size_t len)
 
 static void refuse(struct domain *d, const char *what, size_t asked)
 {
-	__atomic_fetch_add(&d->refusals, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(what[0] == 't' ? &d->thread_refusals : &d->refusals,
+			   1, __ATOMIC_RELAXED);
 	audit(AUDIT_QUOTA, "domain '%s': %s quota refused (%zu asked)",
 	      d->name, what, asked);
 }
@@ -215,17 +223,22 @@ int domain_share(struct domain *from, uintptr_t uva, size_t bytes,
 	if (!from || !to || from == to || !to_uva || !bytes ||
 	    (uva & (PAGE_SIZE - 1)) || (prot & ~SYS_PROT_WRITE))
 		return -EINVAL;
-	f = spin_lock_irqsave(&to->lock);
-	va = to->brk + PAGE_SIZE;
-	rc = va + npages * PAGE_SIZE > to->region + region_size() ? -ENOSPC
-								 : 0;
+	/* Both alive, and from outlives to from now on (domain_destroy()
+	 * checks the borrows under the same lock). */
+	f = spin_lock_irqsave(&slots_lock);
+	rc = from->live && !from->busy && to->live && !to->busy ? 0 : -EINVAL;
 	if (!rc) {
-		to->brk = va + npages * PAGE_SIZE;
-		/* from outlives to now (domain_destroy()) */
-		__atomic_fetch_or(&to->borrows, 1u << from->slot,
-				  __ATOMIC_RELAXED);
+		spin_lock(&to->lock);
+		va = to->brk + PAGE_SIZE;
+		rc = va + npages * PAGE_SIZE > to->region + region_size()
+			     ? -ENOSPC : 0;
+		if (!rc) {
+			to->brk = va + npages * PAGE_SIZE;
+			to->borrows |= 1u << from->slot;
+		}
+		spin_unlock(&to->lock);
 	}
-	spin_unlock_irqrestore(&to->lock, f);
+	spin_unlock_irqrestore(&slots_lock, f);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < npages; i++) {
@@ -316,7 +329,7 @@ int domain_create(const char *name, size_t mem_quota, unsigned thread_quota,
 	d->mem_pages = 0;
 	d->thread_quota = thread_quota;
 	d->threads = 0;
-	d->faults = d->refusals = d->syscalls = 0;
+	d->faults = d->refusals = d->thread_refusals = d->syscalls = 0;
 	memset(d->handles, 0, sizeof(d->handles));
 	memset(d->stacks, 0, sizeof(d->stacks));
 	for (uintptr_t p = (uintptr_t)__user_start; p < (uintptr_t)__user_end;
@@ -358,8 +371,7 @@ static bool lent(const struct domain *d)
 {
 	for (unsigned i = 1; i < DOMAIN_MAX; i++)
 		if (domains[i] && domains[i]->live &&
-		    (__atomic_load_n(&domains[i]->borrows, __ATOMIC_RELAXED) &
-		     1u << d->slot))
+		    (domains[i]->borrows & 1u << d->slot))
 			return true;
 	return false;
 }
@@ -391,14 +403,33 @@ int domain_destroy(struct domain *d)
 			thread_join(d->handles[i], NULL);
 	/* No thread of d runs or will: every CPU leaves its tables (loaded
 	 * lazily after one ran) and forgets its TLB entries. */
-	for (unsigned i = 0; i < cpu_count(); i++)
-		if (i == this_cpu()->id || ipi_call(i, forget_here, d, true))
-			forget_here(d);
+	for (unsigned i = 0; i < cpu_count(); i++) {
+		for (;;) { /* the check and the local call with IRQs off: a
+			    * migration between them would skip a CPU */
+			unsigned long irq = arch_irq_save();
+			int rc;
+
+			if (i == this_cpu()->id) {
+				arch_user_forget(d->root, d->slot);
+				arch_irq_restore(irq);
+				break;
+			}
+			arch_irq_restore(irq);
+			rc = ipi_call(i, forget_here, d, true);
+			if (rc != -EDEADLK) /* done, or offline: never ran it */
+				break;
+		}
+	}
 	pt_destroy(&d->fmt, free_leaf);
 	page_free((uint64_t)(uintptr_t)d->root, 0);
 	d->root = NULL;
 	__atomic_store_n(&d->busy, false, __ATOMIC_RELEASE);
 	return 0;
+}
+
+void domain_thread_unreserve(struct domain *d)
+{
+	__atomic_fetch_sub(&d->threads, 1, __ATOMIC_RELEASE);
 }
 
 /* Count a thread of d against its quota: 0 or -EDQUOT. */
@@ -439,19 +470,13 @@ int domain_spawn_at(struct domain *d, uintptr_t pc, uintptr_t arg,
 	struct domain_start *s;
 	int rc;
 
-	if ((rc = domain_thread_reserve(d)))
-		return rc;
-	if (!(s = kmalloc(sizeof(*s)))) {
-		__atomic_fetch_sub(&d->threads, 1, __ATOMIC_RELEASE);
+	if (!(s = kmalloc(sizeof(*s))))
 		return -ENOMEM;
-	}
 	*s = (struct domain_start){.pc = pc, .sp = sp, .arg = arg,
 				   .stack = stack};
 	rc = thread_spawn_in(d->slot, user_start, s, a, out);
-	if (rc) {
+	if (rc)
 		kfree(s);
-		__atomic_fetch_sub(&d->threads, 1, __ATOMIC_RELEASE);
-	}
 	return rc;
 }
 
@@ -473,31 +498,41 @@ int domain_spawn(struct domain *d, const void *fn, uintptr_t arg,
 	if (!pc || !out || size > THREAD_STACK_MAX)
 		return -EINVAL;
 	size = ALIGN_UP(size, PAGE_SIZE);
+	if ((rc = domain_thread_reserve(d))) /* before any memory */
+		return rc;
 	f = spin_lock_irqsave(&d->lock);
 	for (unsigned i = 0; i < DOMAIN_THREADS_MAX && !st; i++)
 		if (!d->stacks[i].tid && d->stacks[i].bytes == size)
 			st = &d->stacks[i];
 	for (unsigned i = 0; i < DOMAIN_THREADS_MAX && !st; i++)
-		if (!d->stacks[i].bytes)
+		if (!d->stacks[i].tid && !d->stacks[i].bytes)
 			st = &d->stacks[i];
 	if (st)
-		st->tid = STACK_TAKEN;
+		st->tid = STACK_TAKEN; /* ours alone from here */
 	spin_unlock_irqrestore(&d->lock, f);
-	if (!st)
+	if (!st) {
+		domain_thread_unreserve(d);
 		return -EDQUOT; /* every entry a live thread's */
+	}
 	if (!st->bytes) {
 		if ((rc = domain_alloc(d, size, SYS_PROT_WRITE, &stack))) {
+			f = spin_lock_irqsave(&d->lock);
 			st->tid = 0;
+			spin_unlock_irqrestore(&d->lock, f);
+			domain_thread_unreserve(d);
 			return rc;
 		}
+		f = spin_lock_irqsave(&d->lock);
 		st->top = stack + size;
 		st->bytes = size;
+		spin_unlock_irqrestore(&d->lock, f);
 	}
 	rc = domain_spawn_at(d, pc, arg, st->top, st, a, out);
 	if (rc) {
 		f = spin_lock_irqsave(&d->lock);
 		st->tid = 0;
 		spin_unlock_irqrestore(&d->lock, f);
+		domain_thread_unreserve(d);
 	}
 	return rc;
 }
@@ -510,7 +545,8 @@ void domain_get_stats(const struct domain *d, struct domain_stats *st)
 		.mem_quota_pages = d->mem_quota_pages,
 		.threads = __atomic_load_n(&d->threads, __ATOMIC_RELAXED),
 		.thread_quota = d->thread_quota, .faults = d->faults,
-		.refusals = d->refusals, .syscalls = d->syscalls,
+		.refusals = d->refusals, .thread_refusals = d->thread_refusals,
+		.syscalls = d->syscalls,
 		.last_fault_addr = d->last_fault_addr,
 		.last_fault_access = d->last_fault_access,
 	};

@@ -73,7 +73,8 @@ struct domain_stats {
 	unsigned threads, thread_quota;
 	unsigned tables;        /* page-table pages it holds */
 	uint64_t faults;        /* threads killed for breaking its rules */
-	uint64_t refusals;      /* quota refusals */
+	uint64_t refusals;      /* memory quota refusals */
+	uint64_t thread_refusals; /* thread quota refusals */
 	uint64_t syscalls;
 	uintptr_t last_fault_addr;     /* the last fault's address, access */
 	const char *last_fault_access; /* ("read", "write", "execute", ...) */
@@ -87,6 +88,9 @@ void domain_thread_gone(unsigned slot, uint64_t tid);
 /* For arch/: the caller's domain's page-table entry for va (0 if none or
  * not a domain's thread); IRQs off. */
 uint64_t domain_current_pte(uintptr_t va);
+/* For arch/: copy n bytes at the caller's domain's va, checked like a
+ * system call's pointer: 0 or -EFAULT. */
+int domain_current_read(uintptr_t va, void *buf, size_t n);
 /* The name of slot's domain, "kernel" for 0. */
 const char *domain_slot_name(unsigned slot);
 

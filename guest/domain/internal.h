@@ -27,7 +27,7 @@ struct domain {
 	size_t mem_pages, mem_quota_pages;
 	unsigned threads;          /* alive (atomic) */
 	unsigned thread_quota;
-	uint64_t faults, refusals, syscalls; /* atomic */
+	uint64_t faults, refusals, thread_refusals, syscalls; /* atomic */
 	uintptr_t last_fault_addr;  /* the last killed thread's address */
 	const char *last_fault_access; /* and access (static strings) */
 	struct thread_handle handles[DOMAIN_HANDLES]; /* lock */
@@ -51,7 +51,11 @@ struct domain *domain_current(void);           /* the caller's, or NULL */
 uint64_t domain_user_pa(struct domain *d, uintptr_t uva, bool write);
 int domain_copy(struct domain *d, void *kbuf, uintptr_t uva, size_t n,
 		bool to_user);
+/* Count a thread against d's thread quota (0 or -EDQUOT), and take the
+ * count back when its spawn failed; a thread that ran gives it back when
+ * reaped (domain_thread_gone()). */
 int domain_thread_reserve(struct domain *d);
+void domain_thread_unreserve(struct domain *d);
 int domain_spawn_at(struct domain *d, uintptr_t pc, uintptr_t arg,
 		    uintptr_t sp, struct domain_stack *stack,
 		    const struct thread_attr *a, struct thread_handle *out);

@@ -4,8 +4,9 @@
  * and semaphores on. Every user pointer is checked against the caller's
  * page tables before the kernel touches the memory behind it, and then
  * touched through the kernel's own mapping of the page (domain_copy()).
- * A futex is keyed by the physical address of its word, so threads of
- * two domains that share a page wait and wake on it together.
+ * A futex is keyed by the physical address of its word, which must be
+ * writable by the caller (so never the code every domain maps), so
+ * threads of two domains that share a page wait and wake on it together.
  */
 #include "arch.h"
 #include "virt.h"
@@ -41,11 +42,11 @@ static struct futex_bucket *bucket_of(uint64_t key)
 static long futex_wait(struct domain *d, uintptr_t uva, uint32_t expected,
 		       uint64_t timeout_ns)
 {
-	uint64_t key = domain_user_pa(d, uva, false);
-	uint64_t deadline = timeout_ns ? virt_clock_ns() + timeout_ns
-				       : WAITQ_FOREVER;
+	uint64_t key = domain_user_pa(d, uva, true);
+	uint64_t now = virt_clock_ns();
 	struct futex_bucket *b;
 	struct futex_waiter w;
+	uint64_t deadline;
 	unsigned long f;
 	long rc = 0;
 
@@ -53,6 +54,9 @@ static long futex_wait(struct domain *d, uintptr_t uva, uint32_t expected,
 		return -EINVAL;
 	if (!key)
 		return -EFAULT;
+	if (timeout_ns >= WAITQ_FOREVER - now) /* saturated: no deadline */
+		timeout_ns = 0;
+	deadline = timeout_ns ? now + timeout_ns : WAITQ_FOREVER;
 	b = bucket_of(key);
 	w = (struct futex_waiter){.thread = sched_current(), .key = key};
 	f = spin_lock_irqsave(&b->lock);
@@ -86,7 +90,7 @@ static long futex_wait(struct domain *d, uintptr_t uva, uint32_t expected,
 
 static long futex_wake(struct domain *d, uintptr_t uva, unsigned long n)
 {
-	uint64_t key = domain_user_pa(d, uva, false);
+	uint64_t key = domain_user_pa(d, uva, true);
 	struct futex_bucket *b;
 	struct sched_link *l, *next;
 	unsigned long f;
@@ -164,6 +168,10 @@ static long sys_spawn(struct domain *d, uintptr_t pc, uintptr_t arg,
 		return -EFAULT;
 	if (!prio_valid((int)prio))
 		return -EINVAL;
+	/* Never above its spawner: a domain cannot outrank the kernel's
+	 * threads by spawning (strict priorities). */
+	if ((int)prio > sched_current()->prio)
+		return -EPERM;
 	a.name = d->name;
 	a.prio = (int)prio;
 	f = spin_lock_irqsave(&d->lock);
@@ -176,7 +184,9 @@ static long sys_spawn(struct domain *d, uintptr_t pc, uintptr_t arg,
 	spin_unlock_irqrestore(&d->lock, f);
 	if (slot < 0)
 		return slot;
-	rc = domain_spawn_at(d, pc, arg, sp, NULL, &a, &h);
+	rc = domain_thread_reserve(d);
+	if (!rc && (rc = domain_spawn_at(d, pc, arg, sp, NULL, &a, &h)))
+		domain_thread_unreserve(d);
 	f = spin_lock_irqsave(&d->lock);
 	d->handles[slot] = rc ? (struct thread_handle){0} : h;
 	spin_unlock_irqrestore(&d->lock, f);
@@ -196,6 +206,11 @@ static long sys_join(struct domain *d, unsigned long slot, uintptr_t uresult)
 	if (slot >= DOMAIN_HANDLES)
 		return -EINVAL;
 	f = spin_lock_irqsave(&d->lock);
+	if (d->handles[slot].t == sched_current()) {
+		/* Its own: joining would fail and lose the handle. */
+		spin_unlock_irqrestore(&d->lock, f);
+		return -EDEADLK;
+	}
 	if (d->handles[slot].t != (struct thread *)1) {
 		h = d->handles[slot];
 		d->handles[slot] = (struct thread_handle){0};

@@ -137,6 +137,24 @@ void u_badptr(long arg)
 	j->results[7] = usys(SYS_NR + 5, 0, 0, 0, 0);
 	if (h >= 0)
 		ujoin(h, 0);
+	/* Above its own priority (the kernel spawned it at the default). */
+	j->results[8] = uspawn(u_idle, 0, 4096, 31);
+	/* A thread joining itself: refused, and its handle still joins. */
+	h = uspawn(u_selfjoin, arg, 4096, 8);
+	j->child = h + 1;
+	while (h >= 0 && !j->results[9]) /* its try first: then ours */
+		usys(SYS_YIELD, 0, 0, 0, 0);
+	j->results[10] = h < 0 ? h : ujoin(h, 0);
+	uexit(0);
+}
+
+void u_selfjoin(long arg)
+{
+	struct badptr_job *j = (struct badptr_job *)arg;
+
+	while (!j->child)
+		usys(SYS_YIELD, 0, 0, 0, 0);
+	j->results[9] = ujoin(j->child - 1, 0);
 	uexit(0);
 }
 

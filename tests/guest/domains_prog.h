@@ -41,7 +41,8 @@ struct badptr_job {
 	uintptr_t kernel_addr;   /* a kernel address */
 	uintptr_t unmapped_addr; /* a page of the domain's region, unmapped */
 	uintptr_t other_addr;    /* another domain's page */
-	long results[8];
+	long results[11];
+	volatile long child;     /* the self-joiner's handle, + 1 */
 };
 
 struct quota_job {
@@ -58,5 +59,6 @@ void u_badptr(long arg);
 void u_quota(long arg);
 void u_idle(long arg);
 void u_nop(void);
+void u_selfjoin(long arg);
 
 #endif
