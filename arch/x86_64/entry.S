@@ -12,6 +12,25 @@
 #define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
 		    (v) == 21 || (v) == 29 || (v) == 30)
 
+/* The general registers, in struct arch_regs's order (rax highest). */
+.macro push_gprs
+	push	%rax
+	push	%rbx
+	push	%rcx
+	push	%rdx
+	push	%rsi
+	push	%rdi
+	push	%rbp
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+.endm
+
 	.text
 	.align 16
 	.globl trap_stubs
@@ -30,21 +49,7 @@ trap_stubs:
 	.endr
 
 trap_common:
-	push	%rax
-	push	%rbx
-	push	%rcx
-	push	%rdx
-	push	%rsi
-	push	%rdi
-	push	%rbp
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	push_gprs
 	cld
 	testb	$3, REGS_CS(%rsp)
 	jz	1f
@@ -92,21 +97,7 @@ syscall_entry:
 	push	%rcx
 	pushq	$0
 	pushq	$VEC_SYSCALL
-	push	%rax
-	push	%rbx
-	push	%rcx
-	push	%rdx
-	push	%rsi
-	push	%rdi
-	push	%rbp
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	push_gprs
 	cld
 	xor	%ebp, %ebp
 	mov	%rdx, %rcx

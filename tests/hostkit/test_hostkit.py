@@ -392,6 +392,20 @@ class Testall(unittest.TestCase):
         self.assertIn("[broken]: unknown key colour", p.stderr)
 
 
+def boot_line(test, arch, suite, extra, pattern):
+    """Boot suite on qemu-tcg (1 vCPU) with extra on the command line; the
+    first group of pattern in its console (the boot must pass)."""
+    p = subprocess.run(
+        [os.path.join(ROOT, "tools/run"), "--backend", "qemu-tcg",
+         "--arch", arch, "--vcpus", "1", "--timeout", "60", "--cmdline",
+         ("test=%s %s" % (suite, extra)).strip()],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    test.assertEqual(p.returncode, 0, p.stdout[-2000:])
+    m = re.search(pattern, p.stdout)
+    test.assertTrue(m, p.stdout[-2000:])
+    return m.group(1)
+
+
 @unittest.skipUnless(os.path.exists(IMAGE), "no guest image (make)")
 class StackRandom(unittest.TestCase):
     """Stack randomization across boots (suite stack_random prints the
@@ -399,15 +413,8 @@ class StackRandom(unittest.TestCase):
     seed= agree, another seed differs; x86-64, arm64 and riscv64."""
 
     def layout(self, arch, extra=""):
-        p = subprocess.run(
-            [os.path.join(ROOT, "tools/run"), "--backend", "qemu-tcg",
-             "--arch", arch, "--vcpus", "1", "--timeout", "60", "--cmdline",
-             ("test=stack_random " + extra).strip()],
-            cwd=ROOT, capture_output=True, text=True, timeout=120)
-        self.assertEqual(p.returncode, 0, p.stdout[-2000:])
-        m = re.search(r"stack_random.layout: .*tops: ([0-9 ]+)", p.stdout)
-        self.assertTrue(m, p.stdout[-2000:])
-        return m.group(1).split()
+        return boot_line(self, arch, "stack_random", extra,
+                         r"stack_random.layout: .*tops: ([0-9 ]+)").split()
 
     def check(self, arch):
         a, b = self.layout(arch), self.layout(arch)
@@ -438,15 +445,8 @@ class DomainLayout(unittest.TestCase):
     same seed= agree; x86-64, arm64 and riscv64."""
 
     def layout(self, arch, extra=""):
-        p = subprocess.run(
-            [os.path.join(ROOT, "tools/run"), "--backend", "qemu-tcg",
-             "--arch", arch, "--vcpus", "1", "--timeout", "60", "--cmdline",
-             ("test=domains " + extra).strip()],
-            cwd=ROOT, capture_output=True, text=True, timeout=120)
-        self.assertEqual(p.returncode, 0, p.stdout[-2000:])
-        m = re.search(r"INFO domains.layout: ([0-9a-f]+ [0-9a-f]+)", p.stdout)
-        self.assertTrue(m, p.stdout[-2000:])
-        return m.group(1)
+        return boot_line(self, arch, "domains", extra,
+                         r"INFO domains.layout: ([0-9a-f]+ [0-9a-f]+)")
 
     def check(self, arch):
         # Two offsets of 21 bits each: equal by chance once in 2^42.
