@@ -166,3 +166,40 @@ Test(pt, entries_holding_a_page_number)
 	cr_assert_eq(pt_unmap(&f, va, invalidate), 0);
 	cr_assert(!pt_mapped(&f, va));
 }
+
+static unsigned leaves;
+static uint64_t leaf_sum;
+static void count_leaf(uint64_t e)
+{
+	leaves++;
+	leaf_sum += e & ADDR;
+}
+
+Test(pt, destroy_frees_every_table_and_visits_every_leaf)
+{
+	struct page_stats before, after;
+
+	/* A slot outside the window must survive: the kernel's entries. */
+	root[0] = 0x1000 | V;
+	page_get_stats(&before);
+	leaves = 0;
+	leaf_sum = 0;
+	cr_assert_eq(pt_map(&fmt, 0x0000008000001000ull, 0x11000, 0), 0);
+	cr_assert_eq(pt_map(&fmt, 0x0000008000002000ull, 0x22000, 0), 0);
+	cr_assert_eq(pt_map(&fmt, 0x0000008040000000ull, 0x33000, 0), 0);
+	cr_assert_eq(pt_map(&fmt, 0x00000080ffe00000ull, 0x44000, 0), 0);
+	/* Every table pt_map() linked in, and only those. */
+	cr_assert_eq(pt_destroy(&fmt, count_leaf), links);
+	cr_assert_eq(leaves, 4);
+	cr_assert_eq(leaf_sum, 0x11000 + 0x22000 + 0x33000 + 0x44000);
+	page_get_stats(&after);
+	cr_assert_eq(after.free_pages, before.free_pages,
+		     "every table went back: %lu free before, %lu after",
+		     before.free_pages, after.free_pages);
+	cr_assert_eq(root[1], 0, "the window's slot is cleared");
+	cr_assert_eq(root[0], 0x1000 | V, "the kernel's slot is kept");
+	cr_assert_not(pt_mapped(&fmt, 0x0000008000001000ull));
+	/* And an empty window: nothing to free, nothing visited. */
+	cr_assert_eq(pt_destroy(&fmt, count_leaf), 0);
+	cr_assert_eq(leaves, 4);
+}
