@@ -41,6 +41,13 @@
 #define PC_KSTACK (CPU_OFF_ARCH_ASM + 72)
 #define PC_USP (CPU_OFF_ARCH_ASM + 80)
 #define PC_UTP (CPU_OFF_ARCH_ASM + 88)
+/* (+ 96: the loaded satp, user.c's.) Not the kernel path's slots: a fault on the kernel stack in the middle
+ * of the user entry (a stale translation) would take those. */
+#define PC_UT0 (CPU_OFF_ARCH_ASM + 104)
+#define PC_USEPC (CPU_OFF_ARCH_ASM + 112)
+#define PC_USSTATUS (CPU_OFF_ARCH_ASM + 120)
+#define PC_USCAUSE (CPU_OFF_ARCH_ASM + 128)
+#define PC_USTVAL (CPU_OFF_ARCH_ASM + 136)
 
 #define BOOT_STACK_SIZE 16384
 
@@ -48,8 +55,10 @@
 #define SR_SIE (_UL(1) << 1)
 #define SR_SPIE (_UL(1) << 5)
 #define SR_SPP (_UL(1) << 8)
+#define SR_VS (_UL(3) << 9)
 #define SR_FS (_UL(3) << 13)
 #define SR_SUM (_UL(1) << 18)
+#define SR_MXR (_UL(1) << 19)
 #define IE_SSIE (_UL(1) << 1)
 #define IE_STIE (_UL(1) << 5)
 #define IE_SEIE (_UL(1) << 9)

@@ -160,6 +160,7 @@ save_csrs:
  * may resume on another CPU than the one it was interrupted on. */
 	.globl trap_return
 trap_return:
+	sc.d	zero, zero, (sp)	/* drop any LR reservation (above) */
 	ld	t0, S_SSTATUS(sp)
 	csrw	sstatus, t0
 	ld	t0, S_SEPC(sp)
@@ -170,27 +171,37 @@ trap_return:
 
 /* From U-mode: tp = this CPU, sscratch = the user's tp. */
 from_user:
-	sd	t0, PC_T0(tp)
+	sd	t0, PC_UT0(tp)
 	csrrw	t0, sscratch, zero	/* kernel mode from here on */
 	sd	t0, PC_UTP(tp)
 	sd	sp, PC_USP(tp)
+	/* The trap's CSRs before the first store to the stack: a fault
+	 * there (a stale translation, retried) would overwrite them. */
+	csrr	t0, sepc
+	sd	t0, PC_USEPC(tp)
+	csrr	t0, sstatus
+	sd	t0, PC_USSTATUS(tp)
+	csrr	t0, scause
+	sd	t0, PC_USCAUSE(tp)
+	csrr	t0, stval
+	sd	t0, PC_USTVAL(tp)
 	ld	sp, PC_KSTACK(tp)
 	addi	sp, sp, -FRAME_SIZE
-	ld	t0, PC_T0(tp)
-	sd	t0, S_X(5)(sp)
 	sd	t1, S_X(6)(sp)
 	save_gprs
+	ld	t0, PC_UT0(tp)
+	sd	t0, S_X(5)(sp)
 	ld	t0, PC_UTP(tp)
 	sd	t0, S_X(4)(sp)
 	ld	t0, PC_USP(tp)
 	sd	t0, S_X(2)(sp)
-	csrr	t0, sepc
+	ld	t0, PC_USEPC(tp)
 	sd	t0, S_SEPC(sp)
-	csrr	t0, sstatus
+	ld	t0, PC_USSTATUS(tp)
 	sd	t0, S_SSTATUS(sp)
-	csrr	t0, scause
+	ld	t0, PC_USCAUSE(tp)
 	sd	t0, S_SCAUSE(sp)
-	csrr	t0, stval
+	ld	t0, PC_USTVAL(tp)
 	sd	t0, S_STVAL(sp)
 	mv	s0, zero		/* backtraces stop here */
 	mv	a0, sp
@@ -198,6 +209,8 @@ from_user:
 
 /* Back to U-mode from the frame at sp. */
 user_return:
+	sc.d	zero, zero, (sp)	/* drop any LR reservation: another
+					 * thread's may be live on this hart */
 	ld	t0, S_SSTATUS(sp)
 	csrw	sstatus, t0
 	ld	t0, S_SEPC(sp)

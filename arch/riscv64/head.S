@@ -11,8 +11,9 @@
 	.globl _start
 _start:
 	csrw	sie, zero
-	li	t0, SR_SIE | SR_FS	/* no FP state: any FP use traps */
-	csrc	sstatus, t0
+	li	t0, SR_SIE | SR_FS | SR_VS | SR_SUM | SR_MXR	/* no FP state: any FP use traps */
+	csrc	sstatus, t0		/* no FP or vector state: any use
+					 * traps; S-mode reads no U page */
 	mv	tp, zero		/* this_cpu() is NULL until smp.c */
 	csrw	sscratch, zero		/* in the kernel (entry.S) */
 	la	t0, trap_entry
@@ -36,7 +37,7 @@ _start:
 	.globl secondary_entry
 secondary_entry:
 	csrw	sie, zero
-	li	t0, SR_SIE | SR_FS
+	li	t0, SR_SIE | SR_FS | SR_VS | SR_SUM | SR_MXR
 	csrc	sstatus, t0
 	mv	tp, zero
 	csrw	sscratch, zero

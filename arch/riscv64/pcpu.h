@@ -24,6 +24,8 @@ struct arch_pcpu {
 	uintptr_t kstack_top;    /* traps from user mode land here (user.c) */
 	uintptr_t usp, utp;      /* entry.S's scratch for the user's sp, tp */
 	uint64_t satp;           /* as loaded (user.c) */
+	/* The user entry's own scratch: t0, sepc, sstatus, scause, stval. */
+	uintptr_t uscratch[5];
 };
 _Static_assert(sizeof(struct arch_pcpu) <= sizeof(((struct cpu *)0)->arch),
 	       "struct arch_pcpu in struct cpu's arch area");
@@ -34,7 +36,9 @@ _Static_assert(CPU_OFF_ARCH_ASM + offsetof(struct arch_pcpu, emerg_sp) ==
 _Static_assert(CPU_OFF_ARCH_ASM + offsetof(struct arch_pcpu, kstack_top) ==
 		       PC_KSTACK &&
 	       CPU_OFF_ARCH_ASM + offsetof(struct arch_pcpu, usp) == PC_USP &&
-	       CPU_OFF_ARCH_ASM + offsetof(struct arch_pcpu, utp) == PC_UTP,
+	       CPU_OFF_ARCH_ASM + offsetof(struct arch_pcpu, utp) == PC_UTP &&
+	       CPU_OFF_ARCH_ASM + offsetof(struct arch_pcpu, uscratch) ==
+		       PC_UT0 && PC_USTVAL == PC_UT0 + 32,
 	       "entry.S: the user-mode entry's slots");
 
 static inline struct arch_pcpu *arch_pcpu(struct cpu *c)

@@ -154,16 +154,25 @@ void arch_user_forget(uint64_t *root, unsigned asid)
 /* What the current domain maps at va (0 if nothing). */
 static uint64_t user_pte(uintptr_t va);
 
+/* The last address stale() let retry, per hart. */
+static uintptr_t retried[MAX_CPUS];
+
 /* A page fault on a page the domain has, with the access it allows: a
- * translation this hart cached as invalid before another mapped it. */
+ * translation this hart cached as invalid before another mapped it.
+ * Retried once: the same address again is a real fault. */
 static bool stale(uint64_t code, uintptr_t va)
 {
 	uint64_t e = user_pte(va);
 	uint64_t need = code == CAUSE_IPF ? PTE_X
 			: code == CAUSE_SPF ? PTE_W : PTE_R;
+	uintptr_t *last = &retried[this_cpu()->id];
 
-	if ((e & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
+	if ((e & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need) ||
+	    *last == va) {
+		*last = 0;
 		return false;
+	}
+	*last = va;
 	__asm__ volatile("sfence.vma %0" : : "r"(va) : "memory");
 	return true;
 }

@@ -192,7 +192,7 @@ static bool syscall_before(uintptr_t ret)
 {
 	uint8_t insn[2];
 
-	return ret - 2 - USER_AREA_BASE < USER_AREA_SIZE - 2 &&
+	return ret - 2 - USER_AREA_BASE <= USER_AREA_SIZE - 2 &&
 	       !domain_current_read(ret - 2, insn, sizeof(insn)) &&
 	       insn[0] == 0x0f && insn[1] == 0x05;
 }

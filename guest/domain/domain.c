@@ -212,48 +212,84 @@ int domain_alloc(struct domain *d, size_t bytes, unsigned prot,
 	return 0;
 }
 
+/* Pin (or unpin) both domains of a share: domain_destroy() refuses a
+ * domain being shared from or into. 0, or -EINVAL if one is not live. */
+static int share_pin(struct domain *from, struct domain *to, bool pin)
+{
+	unsigned long f = spin_lock_irqsave(&slots_lock);
+	int rc = 0;
+
+	if (!pin) {
+		from->sharing--;
+		to->sharing--;
+	} else if (from->live && !from->busy && to->live && !to->busy) {
+		from->sharing++;
+		to->sharing++;
+	} else {
+		rc = -EINVAL;
+	}
+	spin_unlock_irqrestore(&slots_lock, f);
+	return rc;
+}
+
+/* Whether every page of from's [uva, uva + npages pages) is from's own
+ * and allows the access. */
+static bool share_source_ok(struct domain *from, uintptr_t uva,
+			    size_t npages, unsigned prot)
+{
+	for (size_t i = 0; i < npages; i++) {
+		uintptr_t a = uva + i * PAGE_SIZE;
+		uint64_t *pte;
+
+		if (!domain_user_pa(from, a, prot & SYS_PROT_WRITE) ||
+		    !(pte = pt_slot(&from->fmt, a, false)) ||
+		    !arch_user_pte_owned(*pte))
+			return false;
+	}
+	return true;
+}
+
 int domain_share(struct domain *from, uintptr_t uva, size_t bytes,
 		 struct domain *to, unsigned prot, uintptr_t *to_uva)
 {
 	size_t npages = ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE;
 	unsigned long f;
-	uintptr_t va;
+	uintptr_t va = 0;
 	int rc;
 
 	if (!from || !to || from == to || !to_uva || !bytes ||
+	    npages > region_size() / PAGE_SIZE ||
 	    (uva & (PAGE_SIZE - 1)) || (prot & ~SYS_PROT_WRITE))
 		return -EINVAL;
-	/* Both alive, and from outlives to from now on (domain_destroy()
-	 * checks the borrows under the same lock). */
-	f = spin_lock_irqsave(&slots_lock);
-	rc = from->live && !from->busy && to->live && !to->busy ? 0 : -EINVAL;
-	if (!rc) {
-		spin_lock(&to->lock);
-		va = to->brk + PAGE_SIZE;
-		rc = va + npages * PAGE_SIZE > to->region + region_size()
-			     ? -ENOSPC : 0;
-		if (!rc) {
-			to->brk = va + npages * PAGE_SIZE;
-			to->borrows |= 1u << from->slot;
-		}
-		spin_unlock(&to->lock);
-	}
-	spin_unlock_irqrestore(&slots_lock, f);
-	if (rc)
+	if ((rc = share_pin(from, to, true)))
 		return rc;
-	for (size_t i = 0; i < npages; i++) {
-		uintptr_t a = uva + i * PAGE_SIZE;
-		uint64_t pa = domain_user_pa(from, a, prot & SYS_PROT_WRITE);
-		uint64_t *pte = pt_slot(&from->fmt, a, false);
-
-		if (!pa || !pte || !arch_user_pte_owned(*pte))
-			return -EFAULT;
-		if ((rc = pt_map(&to->fmt, va + i * PAGE_SIZE, pa,
-				 map_flags(prot))))
-			return rc;
+	if (!share_source_ok(from, uva, npages, prot)) {
+		share_pin(from, to, false);
+		return -EFAULT;
 	}
-	*to_uva = va;
-	return 0;
+	/* from outlives to from now on: domain_destroy() checks the
+	 * borrows under slots_lock. */
+	f = spin_lock_irqsave(&slots_lock);
+	spin_lock(&to->lock);
+	va = to->brk + PAGE_SIZE;
+	rc = va + npages * PAGE_SIZE > to->region + region_size() ? -ENOSPC
+								 : 0;
+	if (!rc) {
+		to->brk = va + npages * PAGE_SIZE;
+		to->borrows |= 1u << from->slot;
+	}
+	spin_unlock(&to->lock);
+	spin_unlock_irqrestore(&slots_lock, f);
+	for (size_t i = 0; !rc && i < npages; i++) {
+		uintptr_t a = uva + i * PAGE_SIZE;
+
+		rc = pt_map(&to->fmt, va + i * PAGE_SIZE,
+			    domain_user_pa(from, a, false), map_flags(prot));
+	}
+	share_pin(from, to, false);
+	if (!rc)
+		*to_uva = va;
+	return rc;
 }
 
 uintptr_t domain_user_addr(const struct domain *d, const void *fn)
@@ -325,6 +361,7 @@ int domain_create(const char *name, size_t mem_quota, unsigned thread_quota,
 	d->code_size = (size_t)(__user_end - __user_start);
 	d->brk = d->code + d->code_size;
 	d->borrows = 0;
+	d->sharing = 0;
 	d->mem_quota_pages = ALIGN_UP(mem_quota, PAGE_SIZE) / PAGE_SIZE;
 	d->mem_pages = 0;
 	d->thread_quota = thread_quota;
@@ -390,7 +427,7 @@ int domain_destroy(struct domain *d)
 	}
 	if (!d->live || d->busy || __atomic_load_n(&d->threads,
 						   __ATOMIC_ACQUIRE) ||
-	    lent(d)) {
+	    d->sharing || lent(d)) {
 		spin_unlock_irqrestore(&slots_lock, f);
 		return d->live ? -EBUSY : -EINVAL;
 	}
@@ -510,9 +547,10 @@ int domain_spawn(struct domain *d, const void *fn, uintptr_t arg,
 	if (st)
 		st->tid = STACK_TAKEN; /* ours alone from here */
 	spin_unlock_irqrestore(&d->lock, f);
-	if (!st) {
+	if (!st) { /* every entry a live thread's */
 		domain_thread_unreserve(d);
-		return -EDQUOT; /* every entry a live thread's */
+		refuse(d, "thread", DOMAIN_THREADS_MAX + 1);
+		return -EDQUOT;
 	}
 	if (!st->bytes) {
 		if ((rc = domain_alloc(d, size, SYS_PROT_WRITE, &stack))) {

@@ -38,7 +38,8 @@ struct domain;
 int domain_create(const char *name, size_t mem_quota, unsigned thread_quota,
 		  struct domain **out);
 /* Free d and all its memory: -EBUSY while any of its threads is alive,
- * or while a domain it shared pages with (domain_share()) lives. */
+ * while a domain it shared pages with (domain_share()) lives, or while a
+ * share from or into it is under way. */
 int domain_destroy(struct domain *d);
 /* Map fresh zeroed pages (SYS_PROT_WRITE: writable) in d, counted in its
  * quota: 0 and *uva, -EDQUOT, -ENOMEM, -EINVAL. */

@@ -23,6 +23,7 @@ struct domain {
 	uintptr_t code;            /* the user section's address here */
 	size_t code_size;          /* and its size */
 	uint32_t borrows;          /* slots whose pages it maps (shared) */
+	unsigned sharing;          /* slots_lock: domain_share()s under way */
 	uintptr_t brk;             /* end of what is reserved */
 	size_t mem_pages, mem_quota_pages;
 	unsigned threads;          /* alive (atomic) */
