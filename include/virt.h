@@ -67,12 +67,13 @@ struct virt_ops {
 	 * the BSP's cpu_init has run (KVM probes its hypercalls there);
 	 * NULL: none. */
 	unsigned (*pv_caps)(void);
-	/* An interrupt was ended without its handler having run: the thread
-	 * it came in on was killed as it was delivered (x86: its frame found
-	 * no room). Deliver now what the backend would otherwise never
-	 * deliver again (Xen: pending events, whose upcall flag stays set
-	 * and is never raised anew). IRQs off; NULL where nothing stays
-	 * stuck. */
+	/* An interrupt was ended without its handler having run, or with it
+	 * run part-way: the thread it came in on was killed (x86: its frame
+	 * found no room; any arch: a fault in the handler). Deliver now what
+	 * the backend would otherwise never deliver again (Xen: pending
+	 * events, whose upcall flag stays set and is never raised anew, or
+	 * whose ports are never signalled again). IRQs off; NULL where
+	 * nothing stays stuck. */
 	void (*irq_lost)(void);
 };
 

@@ -4,6 +4,7 @@
  * arch_fault_try() recovery path, and interrupt dispatch from the GIC.
  */
 #include "arch.h"
+#include "virt.h"
 #include "guest/backtrace.h"
 #include "guest/lib/printf.h"
 #include "guest/panic.h"
@@ -108,6 +109,8 @@ void arch_trap_sync(struct arch_regs *r)
 		kprintf("vCPU %u: interrupt %u the fault left active, ended\n",
 			c->id, active & 0xffffff);
 		gic_eoi(active & ~IRQ_ACTIVE);
+		if (virt && virt->irq_lost)
+			virt->irq_lost();
 	}
 	/* The kernel kills the offending thread and never returns here; it
 	 * returns only when there is no thread to blame. */

@@ -101,8 +101,16 @@ bool xen_timer_uses_evtchn(void) { return false; }
 uint64_t xen_poll_timeout_10ms(void) { return 0; }
 bool xen_poll_expired(uint64_t deadline) { return false; }
 
+/* The event interrupt ended by a fault in its handler (arm64 traps.c):
+ * deliver what it left pending. */
+static void arm_irq_lost(void)
+{
+	xen_evtchn_rescan(this_cpu());
+}
+
 const struct virt_ops virt_ops_xen = {
 	XEN_OPS_COMMON,
+	.irq_lost = arm_irq_lost,
 	.clock_ns = none_clock_ns,
 	.set_deadline = arm_set_deadline,
 	.describe = arm_describe,

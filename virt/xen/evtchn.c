@@ -85,6 +85,20 @@ void xen_evtchn_upcall(struct cpu *c)
 	}
 }
 
+void xen_evtchn_rescan(struct cpu *c)
+{
+	volatile struct vcpu_info *vi = xen_pcpu(c)->vcpu_info;
+
+	if (!vi)
+		return;
+	/* The lost upcall may have run part-way: flag cleared, selector
+	 * taken, some ports not yet scanned. Those stay pending, and Xen
+	 * signals a port only when it becomes pending: scan every word. */
+	__atomic_fetch_or(&vi->evtchn_pending_sel, ~(xen_ulong_t)0,
+			  __ATOMIC_SEQ_CST);
+	xen_evtchn_upcall(c);
+}
+
 void xen_evtchn_clear_pending(struct cpu *c)
 {
 	volatile struct vcpu_info *vi = xen_pcpu(c)->vcpu_info;

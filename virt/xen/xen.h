@@ -88,6 +88,9 @@ const char *xen_time_describe(void);
 /* evtchn.c: 2-level scanning, binding, handler table (any arch). */
 typedef void (*xen_port_fn)(unsigned port, uintptr_t arg);
 void xen_evtchn_upcall(struct cpu *c);    /* the upcall's body, IRQs off */
+/* An upcall ended by a fault in its handler, maybe part-way: deliver what
+ * it left pending (every word scanned). IRQs off. */
+void xen_evtchn_rescan(struct cpu *c);
 int xen_evtchn_bind_virq(unsigned virq, unsigned vcpu, xen_port_fn fn,
 			 uintptr_t arg);         /* port or -errno */
 int xen_evtchn_bind_ipi(unsigned vcpu, xen_port_fn fn, uintptr_t arg);
