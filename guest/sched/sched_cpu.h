@@ -55,6 +55,8 @@ struct sched_cpu {
 	uint64_t nr_timer;        /* scheduler timer interrupts */
 	uint64_t nr_pv_moves;     /* wakeups it placed on a running idle vCPU
 				   * instead of a stopped one */
+	uint64_t nr_pv_chances;   /* wakeups whose vCPU it found stopped,
+				   * with other idle vCPUs allowed */
 	uint64_t nr_pv_steals;    /* threads it stole from a stopped vCPU */
 	uint64_t idle_ns;         /* time in the idle thread */
 	uint64_t idle_since;      /* own: when idle last started */

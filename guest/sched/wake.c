@@ -93,11 +93,14 @@ static unsigned unpreempted(unsigned cpu, uint64_t allowed)
 {
 	uint64_t idle;
 
-	if (!virt_vcpu_is_preempted(cpu) ||
-	    inject_on(INJECT_PLACE_PREEMPTED)) /* broken on purpose */
+	if (!virt_vcpu_is_preempted(cpu))
 		return cpu;
 	idle = allowed & ~(1ull << cpu) &
 	       __atomic_load_n(&sched_map.level[0], __ATOMIC_RELAXED);
+	if (idle)
+		sched_this()->nr_pv_chances++;
+	if (inject_on(INJECT_PLACE_PREEMPTED)) /* broken on purpose */
+		return cpu;
 	for (int tries = 0; idle && tries < 4; tries++) {
 		unsigned c = sched_next_in_turn(idle);
 
