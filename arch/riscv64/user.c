@@ -151,9 +151,6 @@ void arch_user_forget(uint64_t *root, unsigned asid)
 		__asm__ volatile("sfence.vma" : : : "memory");
 }
 
-/* What the current domain maps at va (0 if nothing). */
-static uint64_t user_pte(uintptr_t va);
-
 /* The last address stale() let retry, per hart. */
 static uintptr_t retried[MAX_CPUS];
 
@@ -162,7 +159,7 @@ static uintptr_t retried[MAX_CPUS];
  * Retried once: the same address again is a real fault. */
 static bool stale(uint64_t code, uintptr_t va)
 {
-	uint64_t e = user_pte(va);
+	uint64_t e = domain_current_pte(va);
 	uint64_t need = code == CAUSE_IPF ? PTE_X
 			: code == CAUSE_SPF ? PTE_W : PTE_R;
 	uintptr_t *last = &retried[this_cpu()->id];
@@ -175,11 +172,6 @@ static bool stale(uint64_t code, uintptr_t va)
 	*last = va;
 	__asm__ volatile("sfence.vma %0" : : "r"(va) : "memory");
 	return true;
-}
-
-static uint64_t user_pte(uintptr_t va)
-{
-	return domain_current_pte(va);
 }
 
 /* A trap from U-mode (entry.S): interrupts, system calls, and faults,

@@ -80,15 +80,23 @@ void domain_thread_gone(unsigned slot, uint64_t tid)
 	__atomic_fetch_sub(&d->threads, 1, __ATOMIC_RELEASE);
 }
 
-uint64_t domain_current_pte(uintptr_t va)
+/* d's last-level entry for va (0 if none, or va outside the window).
+ * Entries are only added while d lives: no lock. */
+static uint64_t pte_at(struct domain *d, uintptr_t va)
 {
-	struct domain *d = domain_of_slot(sched_this()->current->domain);
 	uint64_t *pte;
 
-	if (!d || !pt_in_window(&d->fmt, va))
+	if (!pt_in_window(&d->fmt, va))
 		return 0;
 	pte = pt_slot(&d->fmt, va & ~(uintptr_t)(PAGE_SIZE - 1), false);
 	return pte ? *pte : 0;
+}
+
+uint64_t domain_current_pte(uintptr_t va)
+{
+	struct domain *d = domain_of_slot(sched_this()->current->domain);
+
+	return d ? pte_at(d, va) : 0;
 }
 
 int domain_current_read(uintptr_t va, void *buf, size_t n)
@@ -99,17 +107,17 @@ int domain_current_read(uintptr_t va, void *buf, size_t n)
 }
 
 /* The page at uva in d (physical), if its domain may read it (or write,
- * with write); 0 if not. Entries are only added while d lives: no lock. */
+ * with write); 0 if not. */
 uint64_t domain_user_pa(struct domain *d, uintptr_t uva, bool write)
 {
-	uint64_t *pte;
+	uint64_t e;
 
 	if (!pt_in_window(&d->fmt, uva)) /* broken on purpose: or kernel */
 		return inject_on(INJECT_UACCESS_UNCHECKED) ? uva : 0;
-	pte = pt_slot(&d->fmt, uva & ~(uintptr_t)(PAGE_SIZE - 1), false);
-	if (!pte || !arch_user_pte_allows(*pte, write))
+	e = pte_at(d, uva);
+	if (!arch_user_pte_allows(e, write))
 		return 0;
-	return arch_user_pte_pa(*pte) | (uva & (PAGE_SIZE - 1));
+	return arch_user_pte_pa(e) | (uva & (PAGE_SIZE - 1));
 }
 
 /* Copy through the kernel's own (identity) mapping of each page, once it
@@ -238,12 +246,10 @@ static bool share_source_ok(struct domain *from, uintptr_t uva,
 			    size_t npages, unsigned prot)
 {
 	for (size_t i = 0; i < npages; i++) {
-		uintptr_t a = uva + i * PAGE_SIZE;
-		uint64_t *pte;
+		uint64_t e = pte_at(from, uva + i * PAGE_SIZE);
 
-		if (!domain_user_pa(from, a, prot & SYS_PROT_WRITE) ||
-		    !(pte = pt_slot(&from->fmt, a, false)) ||
-		    !arch_user_pte_owned(*pte))
+		if (!arch_user_pte_allows(e, prot & SYS_PROT_WRITE) ||
+		    !arch_user_pte_owned(e))
 			return false;
 	}
 	return true;
@@ -595,7 +601,7 @@ static const char *describe(struct domain *d, uintptr_t addr,
 			    const char *access, char *buf, size_t len)
 {
 	uintptr_t base = arch_user_area_base();
-	uint64_t *pte;
+	uint64_t e;
 
 	if (addr < base || addr - base >= arch_user_area_size())
 		return "kernel memory";
@@ -609,10 +615,10 @@ static const char *describe(struct domain *d, uintptr_t addr,
 		}
 		return "another domain's region";
 	}
-	pte = pt_slot(&d->fmt, addr & ~(uintptr_t)(PAGE_SIZE - 1), false);
-	if (!pte || !arch_user_pte_allows(*pte, false))
+	e = pte_at(d, addr);
+	if (!arch_user_pte_allows(e, false))
 		return "an unmapped page";
-	if (!strcmp(access, "write") && !arch_user_pte_allows(*pte, true))
+	if (!strcmp(access, "write") && !arch_user_pte_allows(e, true))
 		return "a read-only page";
 	if (!strcmp(access, "execute"))
 		return "a non-executable page";

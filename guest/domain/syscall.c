@@ -39,21 +39,28 @@ static struct futex_bucket *bucket_of(uint64_t key)
 	return &buckets[(key >> 2) * 0x9e3779b97f4a7c15ull >> 58];
 }
 
+/* The futex at uva: its key (the word's physical address) in *key, 0, or
+ * -EINVAL (misaligned), -EFAULT (not writable by the caller). */
+static int futex_key(struct domain *d, uintptr_t uva, uint64_t *key)
+{
+	if (uva & 3)
+		return -EINVAL;
+	*key = domain_user_pa(d, uva, true);
+	return *key ? 0 : -EFAULT;
+}
+
 static long futex_wait(struct domain *d, uintptr_t uva, uint32_t expected,
 		       uint64_t timeout_ns)
 {
-	uint64_t key = domain_user_pa(d, uva, true);
 	uint64_t now = virt_clock_ns();
 	struct futex_bucket *b;
 	struct futex_waiter w;
-	uint64_t deadline;
+	uint64_t key, deadline;
 	unsigned long f;
-	long rc = 0;
+	long rc = futex_key(d, uva, &key);
 
-	if (uva & 3)
-		return -EINVAL;
-	if (!key)
-		return -EFAULT;
+	if (rc)
+		return rc;
 	if (timeout_ns >= WAITQ_FOREVER - now) /* saturated: no deadline */
 		timeout_ns = 0;
 	deadline = timeout_ns ? now + timeout_ns : WAITQ_FOREVER;
@@ -90,16 +97,15 @@ static long futex_wait(struct domain *d, uintptr_t uva, uint32_t expected,
 
 static long futex_wake(struct domain *d, uintptr_t uva, unsigned long n)
 {
-	uint64_t key = domain_user_pa(d, uva, true);
 	struct futex_bucket *b;
 	struct sched_link *l, *next;
 	unsigned long f;
+	uint64_t key;
 	long woken = 0;
+	int rc = futex_key(d, uva, &key);
 
-	if (uva & 3)
-		return -EINVAL;
-	if (!key)
-		return -EFAULT;
+	if (rc)
+		return rc;
 	b = bucket_of(key);
 	f = spin_lock_irqsave(&b->lock);
 	for (l = b->waiters.head; l && (unsigned long)woken < n; l = next) {
