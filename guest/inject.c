@@ -79,6 +79,14 @@ static const struct {
 				    "the kernel's guards against touching "
 				    "user pages (SMEP/SMAP, PXN/PAN) said on "
 				    "and left off"},
+	[INJECT_FAULT_LOSES_TIMER] = {"fault_loses_timer",
+				      "a thread killed for a fault in an "
+				      "interrupt's entry leaves the scheduler's "
+				      "timer armed for a deadline that passed"},
+	[INJECT_FAULT_LOSES_CALL] = {"fault_loses_call",
+				     "a thread killed for a fault in an IPI's "
+				     "entry or in a cross-call leaves the call "
+				     "posted, its sender waiting"},
 };
 
 const char *inject_name(unsigned i)

@@ -34,6 +34,8 @@ enum inject {
 	INJECT_CODE_WRITABLE,  /* the user section mapped writable */
 	INJECT_USER_NX_OFF,    /* domain data pages mapped executable */
 	INJECT_USER_GUARDS_OFF, /* SMEP/SMAP, PXN/PAN said on, left off */
+	INJECT_FAULT_LOSES_TIMER, /* a kill forgets to re-arm the timer */
+	INJECT_FAULT_LOSES_CALL, /* a kill leaves a cross-call posted */
 	INJECT_NR
 };
 

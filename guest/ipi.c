@@ -3,6 +3,7 @@
 #include "arch.h"
 #include "virt.h"
 #include "guest/ipi.h"
+#include "guest/lib/printf.h"
 #include "guest/percpu.h"
 #include "guest/pvspin.h"
 
@@ -39,8 +40,23 @@ int ipi_call(unsigned cpu, void (*fn)(void *), void *arg, bool wait)
 	 * again: give it this physical CPU (pvyield). */
 	while (__atomic_load_n(&t->call_done, __ATOMIC_ACQUIRE) != seq)
 		pvyield_relax(&spins, cpu, PVYIELD_CALL);
+	int rc = t->call_result;
+
 	spin_unlock(&t->call_lock);
-	return 0;
+	return rc;
+}
+
+/* The call of seq on c is over: tell the sender (and, without wait, free
+ * the slot, which the sender left locked). */
+static void call_finish(struct cpu *c, uint64_t seq, int result)
+{
+	bool wait = c->call_wait;
+
+	c->call_result = result;
+	/* Release pairs with the sender's acquire wait on call_done. */
+	__atomic_store_n(&c->call_done, seq, __ATOMIC_RELEASE);
+	if (!wait)
+		spin_unlock(&c->call_lock);
 }
 
 void ipi_handle_call(void)
@@ -50,13 +66,27 @@ void ipi_handle_call(void)
 
 	if (seq == c->call_done)
 		return; /* spurious or already handled */
-	void (*fn)(void *) = c->call_fn;
-	void *arg = c->call_arg;
-	bool wait = c->call_wait;
+	c->call_running = true;
+	c->call_fn(c->call_arg);
+	c->call_running = false;
+	call_finish(c, seq, 0);
+}
 
-	fn(arg);
-	/* Release pairs with the sender's acquire wait on call_done. */
-	__atomic_store_n(&c->call_done, seq, __ATOMIC_RELEASE);
-	if (!wait)
-		spin_unlock(&c->call_lock);
+void ipi_thread_fault(void)
+{
+	struct cpu *c = this_cpu();
+	uint64_t seq = __atomic_load_n(&c->call_seq, __ATOMIC_ACQUIRE);
+
+	if (seq == c->call_done)
+		return; /* no call outstanding here */
+	if (c->call_running) { /* fn faulted: running it again would too */
+		c->call_running = false;
+		kprintf("ipi: cross-call %p on vCPU %u faulted: ended with "
+			"-EFAULT\n", (void *)c->call_fn, c->id);
+		call_finish(c, seq, -EFAULT);
+		return;
+	}
+	/* Posted, not yet run: its IPI may be the interrupt that faulted in
+	 * its entry. Once more; a second handling of one IPI finds it done. */
+	virt_send_ipi(c->id, IPI_CALL);
 }

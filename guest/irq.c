@@ -2,6 +2,7 @@
 /* Portable interrupt dispatch: timer, IPIs, IRQ exit, thread faults. */
 #include "arch.h"
 #include "virt.h"
+#include "guest/inject.h"
 #include "guest/ipi.h"
 #include "guest/kernel.h"
 #include "guest/percpu.h"
@@ -67,5 +68,10 @@ void kernel_irq_exit(void) { sched_irq_exit(); }
 
 void kernel_thread_fault(unsigned vector, uintptr_t addr)
 {
+	/* The fault may have ended an interrupt before (or while) its
+	 * handler ran: what that handler would have done is done here, or
+	 * asked for again (the scheduler re-arms its timer itself). */
+	if (!inject_on(INJECT_FAULT_LOSES_CALL))
+		ipi_thread_fault();
 	sched_thread_fault(vector, addr);
 }

@@ -39,6 +39,8 @@ struct cpu {
 	void (*call_fn)(void *);
 	void *call_arg;
 	bool call_wait;
+	bool call_running; /* call_fn is running here (a fault ends it) */
+	int call_result;   /* 0, or -EFAULT: call_fn faulted */
 	volatile uint64_t call_seq, call_done;
 	struct sched_cpu sched; /* owned by guest/sched */
 };

@@ -618,6 +618,14 @@ void sched_thread_fault(unsigned vector, uintptr_t addr)
 
 	if (!t || t->is_idle || sc->prev)
 		return; /* nobody to blame, or inside the switch itself */
+	/* The fault may have come in an interrupt's entry or handler (x86:
+	 * its frame found no room on the stack), which then never ran. Was
+	 * it this CPU's one-shot, the deadline kept as armed has passed
+	 * unseen, and sched_program_timer() would never arm another: every
+	 * sleeper here would sleep for good. Forget it; the switch below
+	 * arms the timer anew (at worst one spurious interrupt). */
+	if (!inject_on(INJECT_FAULT_LOSES_TIMER))
+		sc->armed = VIRT_NO_DEADLINE;
 	bool guard = stack_guard_hit(&t->stack, addr);
 	const char *what = guard ? "stack overflow into its guard page"
 				 : "fault";

@@ -7,10 +7,14 @@
  */
 #include "arch.h"
 #include "virt.h"
+#include "guest/ipi.h"
 #include "guest/percpu.h"
 #include "guest/sched/sched.h"
 #include "guest/test.h"
 #include "tests/guest/sched_util.h"
+#if defined(__riscv)
+#include "arch/riscv64/dt.h"
+#endif
 
 static volatile bool stop;
 
@@ -120,6 +124,13 @@ static long ping_victim(void *unused)
 	return 0;
 }
 
+/* A vCPU other than self: the last, or the first if self is the last; self
+ * on one vCPU. */
+static unsigned other_cpu(unsigned self)
+{
+	return self == cpu_count() - 1 ? 0 : cpu_count() - 1;
+}
+
 /* Pings vCPU v takes of one sent now, within a second: 1 if it still
  * takes them. */
 static uint64_t pings_taken(unsigned v)
@@ -133,12 +144,12 @@ static uint64_t pings_taken(unsigned v)
 
 static void fault_in_irq(void)
 {
-	unsigned v = cpu_count() - 1;
+	unsigned self = st_pin_self(), v = other_cpu(self);
 	struct thread_handle h;
 	uint64_t pings;
 	int rc;
 
-	if (v == st_pin_self()) { /* one vCPU: no other to watch from */
+	if (v == self) { /* one vCPU: no other to watch from */
 		st_unpin_self();
 		report_info("sched_stack.fault_in_irq", "not checked: one vCPU");
 		return;
@@ -155,52 +166,193 @@ static void fault_in_irq(void)
 
 /* ---- an interrupt with no room on the stack ----
  * A thread whose sp sits where an interrupt's frame cannot fit: inside its
- * guard page, or above it by less than a frame. A pending self-IPI comes
- * in the moment IRQs go on. The thread must be killed as an overflow (its
- * frame never lands in the stack below it, another thread's, and no
- * preempted thread is left on a per-CPU stack), and its vCPU runs on. */
+ * guard page, or above it by less than a frame. A pending interrupt comes
+ * in the moment IRQs go on: a self-IPI, or this vCPU's one-shot timer. The
+ * thread must be killed as an overflow (its frame never lands in the stack
+ * below it, another thread's, and no preempted thread is left on a per-CPU
+ * stack), and its vCPU runs on: it still takes pings, and its timer still
+ * fires, though the one-shot that came in was never handled (the
+ * scheduler's deadline then passed unseen: a hang on one vCPU, seen under
+ * KVM when a slice's end came in as the overflow test crossed a page). */
+struct low_sp {
+	bool inside; /* sp inside the guard page, else just above it */
+	bool timer;  /* the one-shot timer comes in, else a self-IPI */
+};
+
+/* Runs with sp at sp and IRQs on until the cycle counter reaches end (or
+ * the pending interrupt kills the thread first), then puts sp back. The
+ * end is a time, not a count: a timer interrupt, unlike a self-IPI, may be
+ * raised a while after it was due (QEMU TCG raises it from another host
+ * thread). No memory access, no call: sp is unusable. */
+static void run_on_sp(uintptr_t sp, uint64_t end)
+{
+#if defined(__x86_64__)
+	__asm__ volatile("mov %%rsp, %%r8\n\tmov %0, %%rsp\n\tsti\n"
+			 "1:\trdtsc\n\tshl $32, %%rdx\n\tor %%rdx, %%rax\n\t"
+			 "cmp %1, %%rax\n\tjb 1b\n\t"
+			 "cli\n\tmov %%r8, %%rsp"
+			 : : "r"(sp), "r"(end) : "r8", "rax", "rdx", "memory", "cc");
+#elif defined(__aarch64__)
+	__asm__ volatile("mov x9, sp\n\tmov sp, %0\n\tmsr daifclr, #2\n"
+			 "1:\tmrs x10, cntvct_el0\n\tcmp x10, %1\n\tb.lo 1b\n\t"
+			 "msr daifset, #2\n\tmov sp, x9"
+			 : : "r"(sp), "r"(end) : "x9", "x10", "memory", "cc");
+#elif defined(__riscv)
+	__asm__ volatile("mv t0, sp\n\tmv sp, %0\n\tcsrsi sstatus, 2\n"
+			 "1:\trdtime t1\n\tbltu t1, %1, 1b\n\t"
+			 "csrci sstatus, 2\n\tmv sp, t0"
+			 : : "r"(sp), "r"(end) : "t0", "t1", "memory");
+#endif
+}
+
+/* The counter run_on_sp() reads, end_ms from now. */
+static uint64_t counter_in(unsigned end_ms)
+{
+#if defined(__riscv)
+	uint64_t t;
+
+	/* The time CSR: arch_cycles() may read cycle instead. */
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t + dt.timebase_hz / 1000 * end_ms;
+#else
+	return arch_cycles_raw() + arch_cycles_hz() / 1000 * end_ms;
+#endif
+}
+
 static long low_sp_fn(void *arg)
 {
+	const struct low_sp *m = arg;
 	uintptr_t base = stack_base(&sched_current()->stack);
-	uintptr_t sp = arg ? base - PAGE_SIZE + 64 : base + 64;
+	uintptr_t sp = m->inside ? base - PAGE_SIZE + 64 : base + 64;
 
 	arch_irq_disable();
-	virt_send_ipi(this_cpu()->id, IPI_PING);
-#if defined(__x86_64__)
-	__asm__ volatile("mov %%rsp, %%r8\n\tmov %0, %%rsp\n\tsti\n\t"
-			 "mov $100000, %%ecx\n1:\tdec %%ecx\n\tjnz 1b\n\t"
-			 "cli\n\tmov %%r8, %%rsp"
-			 : : "r"(sp) : "r8", "rcx", "memory", "cc");
-#elif defined(__aarch64__)
-	__asm__ volatile("mov x9, sp\n\tmov sp, %0\n\tmsr daifclr, #2\n\t"
-			 "mov x10, #65536\n1:\tsubs x10, x10, #1\n\tb.ne 1b\n\t"
-			 "msr daifset, #2\n\tmov sp, x9"
-			 : : "r"(sp) : "x9", "x10", "memory", "cc");
-#elif defined(__riscv)
-	__asm__ volatile("mv t0, sp\n\tmv sp, %0\n\tcsrsi sstatus, 2\n\t"
-			 "li t1, 100000\n1:\taddi t1, t1, -1\n\tbnez t1, 1b\n\t"
-			 "csrci sstatus, 2\n\tmv sp, t0"
-			 : : "r"(sp) : "t0", "t1", "memory");
-#endif
+	if (m->timer)
+		virt_set_deadline(virt_clock_ns()); /* due now */
+	else
+		virt_send_ipi(this_cpu()->id, IPI_PING);
+	run_on_sp(sp, counter_in(100));
 	arch_irq_enable();
 	return 1; /* the interrupt was taken on that stack and returned */
 }
 
-static void irq_without_room(const char *name, bool inside)
+/* Timer interrupts this vCPU (the caller's) takes within a second of
+ * spinning: 0 if its timer is dead. Spins, IRQs on: a sleep would need
+ * the very timer it checks. */
+static uint64_t timer_fires(void)
+{
+	struct cpu *c = this_cpu();
+	uint64_t before = READ_ONCE(c->timer_count), t0 = virt_clock_ns();
+
+	while (READ_ONCE(c->timer_count) == before &&
+	       virt_clock_ns() - t0 < 1000 * MS)
+		arch_cpu_relax();
+	return READ_ONCE(c->timer_count) - before;
+}
+
+static void irq_without_room(const char *name, struct low_sp m)
 {
 	unsigned v = st_pin_self();
 	struct thread_handle h;
-	uint64_t pings;
+	uint64_t fires;
 	long result = 0;
 	int rc;
 
-	st_spawn(low_sp_fn, inside ? (void *)1 : NULL, "low_sp",
-		 SCHED_PRIO_DEFAULT, 1ull << v, &h);
+	st_spawn(low_sp_fn, &m, "low_sp", SCHED_PRIO_DEFAULT, 1ull << v, &h);
 	rc = thread_join(h, &result);
-	pings = pings_taken(v);
+	fires = m.timer ? timer_fires() : pings_taken(v);
 	st_unpin_self();
-	report(rc == -EOWNERDEAD && pings, name, "join returned %d (result %ld);"
-	       " vCPU %u took %lu more pings", rc, result, v, pings);
+	report(rc == -EOWNERDEAD && fires, name, "join returned %d (result "
+	       "%ld); vCPU %u took %lu more %s", rc, result, v, fires,
+	       m.timer ? "timer interrupts" : "pings");
+}
+
+/* ---- a cross-call whose function faults ----
+ * The thread the IPI came in on is killed; the caller, waiting for the
+ * call to finish, gets -EFAULT instead of waiting for good, and the next
+ * call to that vCPU runs. The call is made from a thread of its own, so a
+ * caller that waits for good fails the check instead of hanging the run. */
+struct call_try {
+	unsigned cpu;
+	void (*fn)(void *);
+	void *arg;
+	volatile bool done;
+	int rc;
+};
+
+static long call_thread(void *arg)
+{
+	struct call_try *c = arg;
+
+	c->rc = ipi_call(c->cpu, c->fn, c->arg, true);
+	c->done = true;
+	return 0;
+}
+
+/* ipi_call(cpu, fn, arg, wait) from a thread on this vCPU: its result, or
+ * -ETIMEDOUT if it has not returned within two seconds (the thread is then
+ * left waiting). */
+static int call_within(unsigned cpu, void (*fn)(void *), void *arg)
+{
+	static struct call_try tries[2]; /* a timed-out one stays in use */
+	static unsigned used;
+	struct call_try *c = &tries[used++ % 2];
+	struct thread_handle h;
+
+	*c = (struct call_try){.cpu = cpu, .fn = fn, .arg = arg};
+	st_spawn(call_thread, c, "caller", SCHED_PRIO_DEFAULT,
+		 1ull << this_cpu()->id, &h);
+	if (!st_wait(c->done, 2000 * MS))
+		return -ETIMEDOUT;
+	thread_join(h, NULL);
+	return c->rc;
+}
+
+static void call_faults(void *unused)
+{
+	*(volatile int *)stack_never_mapped() = 1;
+}
+
+static void call_counts(void *arg)
+{
+	(*(volatile int *)arg)++;
+}
+
+static long spin_fn(void *arg)
+{
+	*(volatile bool *)arg = true;
+	while (!READ_ONCE(stop))
+		arch_cpu_relax();
+	return 0;
+}
+
+static void fault_in_call(void)
+{
+	unsigned self = st_pin_self(), v = other_cpu(self);
+	struct thread_handle h;
+	volatile int ran = 0;
+	volatile bool spinning = false;
+	int rc, rc_join, rc_next = -1;
+
+	if (v == self) {
+		st_unpin_self();
+		report_info("sched_stack.fault_in_call", "not checked: one vCPU");
+		return;
+	}
+	stop = false;
+	/* A thread of its own on v, so the call comes in on it, not on idle
+	 * (a fault with nobody to blame panics). */
+	st_spawn(spin_fn, (void *)&spinning, "call_victim", SCHED_PRIO_DEFAULT,
+		 1ull << v, &h);
+	st_wait(spinning, 1000 * MS);
+	rc = call_within(v, call_faults, NULL);
+	stop = true;
+	rc_join = thread_join(h, NULL);
+	if (rc != -ETIMEDOUT) /* else the slot stays taken */
+		rc_next = call_within(v, call_counts, (void *)&ran);
+	st_unpin_self();
+	report(rc == -EFAULT && rc_join == -EOWNERDEAD && !rc_next && ran == 1,
+	       "sched_stack.fault_in_call", "call returned %d, join %d, next "
+	       "call %d (ran %d)", rc, rc_join, rc_next, ran);
 }
 
 static void suite_stack(void)
@@ -209,7 +361,12 @@ static void suite_stack(void)
 	kill_test("sched_stack.overflow_killed", st_overflow_stack);
 	kill_test("sched_stack.canary_killed", smash_canary_fn);
 	fault_in_irq();
-	irq_without_room("sched_stack.irq_in_guard", true);
-	irq_without_room("sched_stack.irq_frame_in_guard", false);
+	irq_without_room("sched_stack.irq_in_guard", (struct low_sp){true, false});
+	irq_without_room("sched_stack.irq_frame_in_guard",
+			 (struct low_sp){false, false});
+	irq_without_room("sched_stack.timer_in_guard", (struct low_sp){true, true});
+	irq_without_room("sched_stack.timer_frame_in_guard",
+			 (struct low_sp){false, true});
+	fault_in_call();
 }
 SUITE("sched_stack", suite_stack);
