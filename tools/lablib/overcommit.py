@@ -75,15 +75,22 @@ def boot(root, backend, run_as, cmdline, args, logfile):
 
 
 # What --check holds each exact backend to: (benchmark, field, config,
-# at least this many times the same figure with every PV feature off).
-# Halt-and-kick spinlocks must raise the lock throughput under Xen: a
-# waiter the ticket order makes next no longer keeps the lock from
-# everyone while Xen has its vCPU stopped. x86 measured 3.56 to 3.59 times
-# in every build tried; arm64 2.80, 3.34, 6.82 and 8.36 times in four (its
-# "off" figure moves from build to build: a convoy forms or not), so 1.5.
+# bound): the figure under config at least bound times the same figure with
+# every PV feature off when bound > 1 (a throughput), at most bound times it
+# when bound < 1 (a latency).
+# Halt-and-kick spinlocks must help lock handoffs under Xen: a waiter the
+# ticket order makes next no longer keeps the lock from everyone while Xen
+# has its vCPU stopped.
+# - x86: throughput, measured 3.56 to 5.38 times in every build tried.
+# - arm64: the tail (p99). Its "off" throughput moves from build to build, a
+#   convoy forming or not, with the pvspin figure steady: 2.80, 3.34, 6.82,
+#   8.36 and 6.28 times in five builds, 1.37 in a sixth whose only change
+#   was two stores in the cross-call handler. The p99 stayed far apart in
+#   both kinds of build (off 557 and 745 us, pvspin 26 and 21 us: x0.05,
+#   x0.03), so it must be at most a quarter.
 RATIO_CHECKS = {
     "xen-icount": [("lock_handoff", "ops_per_s", "pvspin", 2.0)],
-    "arm64-xen-icount": [("lock_handoff", "ops_per_s", "pvspin", 1.5)],
+    "arm64-xen-icount": [("lock_handoff", "p99", "pvspin", 0.25)],
 }
 
 
@@ -114,7 +121,7 @@ def check(data, log, vcpus):
                 if len(per) < vcpus or not all(per.values()):
                     fail("%s %s %s: steal not recorded on every vCPU (%s)" % (
                         be, c, r["name"], per))
-        for bench, field, cfg, least in RATIO_CHECKS.get(be, []):
+        for bench, field, cfg, bound in RATIO_CHECKS.get(be, []):
             off = (_get(cfgs.get("off", {}).get("results", []), bench) or
                    {}).get(field)
             on = (_get(cfgs.get(cfg, {}).get("results", []), bench) or
@@ -123,12 +130,14 @@ def check(data, log, vcpus):
                 continue
             if not off or on is None:
                 continue  # that boot's own FAIL line says why
-            if on < least * off:
-                fail("%s %s %s: %s %s against %s with PV off (at least "
-                     "x%.1f wanted)" % (be, bench, field, cfg, on, off, least))
+            want = "at least" if bound > 1 else "at most"
+            if on < bound * off if bound > 1 else on > bound * off:
+                fail("%s %s %s: %s %s against %s with PV off (%s x%.2f "
+                     "wanted)" % (be, bench, field, cfg, on, off, want,
+                                  bound))
             else:
-                log("ok %s %s %s: %s x%.2f of PV off (at least x%.1f)" % (
-                    be, bench, field, cfg, on / off, least))
+                log("ok %s %s %s: %s x%.2f of PV off (%s x%.2f)" % (
+                    be, bench, field, cfg, on / off, want, bound))
     return bad
 
 
