@@ -10,7 +10,8 @@
  * it waits for the slot, so two CPUs calling each other cannot deadlock).
  * fn may itself post a call with wait == false. Returns 0, -EINVAL (bad or
  * offline cpu), -EDEADLK (cpu is the caller's own) or, with wait, -EFAULT:
- * fn faulted there (the thread it came in on was killed). */
+ * fn faulted there and the thread it came in on was killed (a fault on an
+ * idle vCPU, with nobody to kill, is a panic). */
 int ipi_call(unsigned cpu, void (*fn)(void *), void *arg, bool wait);
 void ipi_handle_call(void);   /* IPI_CALL handler (guest/irq.c) */
 /* The thread this vCPU ran is being killed for a fault, which may have come

@@ -70,7 +70,10 @@ void kernel_thread_fault(unsigned vector, uintptr_t addr)
 {
 	/* The fault may have ended an interrupt before (or while) its
 	 * handler ran: what that handler would have done is done here, or
-	 * asked for again (the scheduler re-arms its timer itself). */
+	 * asked for again (the scheduler re-arms its timer itself). Not
+	 * when nobody is killed: the kernel panics then. */
+	if (!sched_fault_killable())
+		return;
 	if (!inject_on(INJECT_FAULT_LOSES_CALL))
 		ipi_thread_fault();
 	sched_thread_fault(vector, addr);

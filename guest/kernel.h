@@ -16,6 +16,9 @@ void sched_timer_interrupt(void);
 void sched_resched_ipi(void);
 void sched_irq_exit(void);
 void sched_thread_fault(unsigned vector, uintptr_t addr);
+/* Would sched_thread_fault() kill a thread here (else it returns, and the
+ * arch code panics)? */
+bool sched_fault_killable(void);
 void sched_print_threads(void);
 void sched_demo(void);
 

@@ -611,13 +611,27 @@ void sched_irq_exit(void)
 		sched_switch(SCHED_PREEMPT);
 }
 
+/* The thread a fault on this CPU would be blamed on, or NULL: nobody to
+ * blame (before the scheduler started, or idle), or inside the switch. */
+static struct thread *fault_culprit(struct sched_cpu *sc)
+{
+	struct thread *t = sc->started ? sc->current : NULL;
+
+	return !t || t->is_idle || sc->prev ? NULL : t;
+}
+
+bool sched_fault_killable(void)
+{
+	return fault_culprit(sched_this()) != NULL;
+}
+
 void sched_thread_fault(unsigned vector, uintptr_t addr)
 {
 	struct sched_cpu *sc = sched_this();
-	struct thread *t = sc->started ? sc->current : NULL;
+	struct thread *t = fault_culprit(sc);
 
-	if (!t || t->is_idle || sc->prev)
-		return; /* nobody to blame, or inside the switch itself */
+	if (!t)
+		return;
 	/* The fault may have come in an interrupt's entry or handler (x86:
 	 * its frame found no room on the stack), which then never ran. Was
 	 * it this CPU's one-shot, the deadline kept as armed has passed

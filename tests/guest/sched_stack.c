@@ -230,21 +230,21 @@ static long low_sp_fn(void *arg)
 		virt_set_deadline(virt_clock_ns()); /* due now */
 	else
 		virt_send_ipi(this_cpu()->id, IPI_PING);
-	run_on_sp(sp, counter_in(100));
+	run_on_sp(sp, counter_in(2000));
 	arch_irq_enable();
 	return 1; /* the interrupt was taken on that stack and returned */
 }
 
-/* Timer interrupts this vCPU (the caller's) takes within a second of
- * spinning: 0 if its timer is dead. Spins, IRQs on: a sleep would need
- * the very timer it checks. */
+/* Timer interrupts this vCPU (the caller's) takes within five seconds of
+ * spinning (a slice is 2 ms): 0 if its timer is dead. Spins, IRQs on: a
+ * sleep would need the very timer it checks. */
 static uint64_t timer_fires(void)
 {
 	struct cpu *c = this_cpu();
 	uint64_t before = READ_ONCE(c->timer_count), t0 = virt_clock_ns();
 
 	while (READ_ONCE(c->timer_count) == before &&
-	       virt_clock_ns() - t0 < 1000 * MS)
+	       virt_clock_ns() - t0 < 5000 * MS)
 		arch_cpu_relax();
 	return READ_ONCE(c->timer_count) - before;
 }
@@ -289,26 +289,42 @@ static long call_thread(void *arg)
 }
 
 /* ipi_call(cpu, fn, arg, wait) from a thread on this vCPU: its result, or
- * -ETIMEDOUT if it has not returned within two seconds (the thread is then
- * left waiting). */
+ * -ETIMEDOUT if it has not returned within ten seconds. The slot is then
+ * released here, as the target never did, so that the caller returns and
+ * later cross-calls to cpu (other suites') do not wait for good. */
 static int call_within(unsigned cpu, void (*fn)(void *), void *arg)
 {
-	static struct call_try tries[2]; /* a timed-out one stays in use */
-	static unsigned used;
-	struct call_try *c = &tries[used++ % 2];
+	static struct call_try c;
+	struct cpu *t = cpu_get(cpu);
 	struct thread_handle h;
+	bool done;
 
-	*c = (struct call_try){.cpu = cpu, .fn = fn, .arg = arg};
-	st_spawn(call_thread, c, "caller", SCHED_PRIO_DEFAULT,
+	c = (struct call_try){.cpu = cpu, .fn = fn, .arg = arg};
+	st_spawn(call_thread, &c, "caller", SCHED_PRIO_DEFAULT,
 		 1ull << this_cpu()->id, &h);
-	if (!st_wait(c->done, 2000 * MS))
-		return -ETIMEDOUT;
+	done = st_wait(c.done, 10000 * MS);
+	if (!done)
+		__atomic_store_n(&t->call_done, READ_ONCE(t->call_seq),
+				 __ATOMIC_RELEASE);
 	thread_join(h, NULL);
-	return c->rc;
+	return done ? c.rc : -ETIMEDOUT;
 }
 
-static void call_faults(void *unused)
+struct victim {
+	struct thread *self;
+	volatile bool spinning, missed;
+};
+
+/* Faults if it came in on the victim; on any other thread (idle: nobody
+ * to blame, a panic) it notes the miss and returns. */
+static void call_faults(void *arg)
 {
+	struct victim *vi = arg;
+
+	if (sched_current() != vi->self) {
+		vi->missed = true;
+		return;
+	}
 	*(volatile int *)stack_never_mapped() = 1;
 }
 
@@ -319,7 +335,10 @@ static void call_counts(void *arg)
 
 static long spin_fn(void *arg)
 {
-	*(volatile bool *)arg = true;
+	struct victim *vi = arg;
+
+	vi->self = sched_current();
+	vi->spinning = true;
 	while (!READ_ONCE(stop))
 		arch_cpu_relax();
 	return 0;
@@ -328,10 +347,10 @@ static long spin_fn(void *arg)
 static void fault_in_call(void)
 {
 	unsigned self = st_pin_self(), v = other_cpu(self);
+	static volatile int ran;
+	static struct victim vi;
 	struct thread_handle h;
-	volatile int ran = 0;
-	volatile bool spinning = false;
-	int rc, rc_join, rc_next = -1;
+	int rc = -1, rc_join, rc_next = -1;
 
 	if (v == self) {
 		st_unpin_self();
@@ -339,20 +358,24 @@ static void fault_in_call(void)
 		return;
 	}
 	stop = false;
+	ran = 0;
+	vi = (struct victim){0};
 	/* A thread of its own on v, so the call comes in on it, not on idle
 	 * (a fault with nobody to blame panics). */
-	st_spawn(spin_fn, (void *)&spinning, "call_victim", SCHED_PRIO_DEFAULT,
-		 1ull << v, &h);
-	st_wait(spinning, 1000 * MS);
-	rc = call_within(v, call_faults, NULL);
+	st_spawn(spin_fn, &vi, "call_victim", SCHED_PRIO_DEFAULT, 1ull << v,
+		 &h);
+	if (st_wait(vi.spinning, 2000 * MS))
+		rc = call_within(v, call_faults, &vi);
 	stop = true;
 	rc_join = thread_join(h, NULL);
-	if (rc != -ETIMEDOUT) /* else the slot stays taken */
-		rc_next = call_within(v, call_counts, (void *)&ran);
+	rc_next = call_within(v, call_counts, (void *)&ran);
 	st_unpin_self();
 	report(rc == -EFAULT && rc_join == -EOWNERDEAD && !rc_next && ran == 1,
-	       "sched_stack.fault_in_call", "call returned %d, join %d, next "
-	       "call %d (ran %d)", rc, rc_join, rc_next, ran);
+	       "sched_stack.fault_in_call", "call returned %d (victim %s, call "
+	       "%s), join %d, next call %d (ran %d)", rc,
+	       vi.spinning ? "ran" : "never ran",
+	       vi.missed ? "came in elsewhere" : "came in on it", rc_join,
+	       rc_next, ran);
 }
 
 static void suite_stack(void)
