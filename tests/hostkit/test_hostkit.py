@@ -297,6 +297,33 @@ class XenBoot(unittest.TestCase):
         self.assertTrue(w.xen_end.startswith("Hardware Dom0 crashed"))
         self.assertTrue(w.stop())           # dom0 is gone: stop at once
 
+    def test_debug_keys_near_the_timeout(self):
+        w = xenboot.XenWatch("x86_64", "console=com1", 60)
+        self.assertEqual(w.input(), b"")    # 35 s before the dump
+        w.dump_at -= 60
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.assertEqual(w.input(), xenboot.XenWatch.DEBUG_KEYS)
+        self.assertEqual(w.input(), b"")    # once
+        done = xenboot.XenWatch("x86_64", "console=com1", 60)
+        done.line("vsched: exit code 0")
+        done.dump_at -= 60
+        self.assertEqual(done.input(), b"")  # the guest ended: no dump
+
+    def test_dump_places(self):
+        dump = "".join(
+            "(XEN) *** Dumping Dom0 vcpu#%d state: ***\n"
+            "(XEN) RIP:    0008:[<%016x>]\n(XEN) RFLAGS: 0000000000000006\n"
+            % (v, pc) for v, pc in ((0, 0x124a78), (1, 0x1221fb),
+                                    (2, 0x1221fb), (3, 0x1221fb),
+                                    (5, 0x1221fb)))
+        w = self.watch(dump)
+        self.assertEqual(w.dump_pc[0], 0x124a78)
+        self.assertEqual(xenboot.where("/nonexistent", w.dump_pc),
+                         "vCPU 0 0x124a78; vCPUs 1-3,5 0x1221fb")
+        arm = self.watch("(XEN) *** Dumping Dom0 vcpu#2 state: ***\n"
+                         "(XEN)     PC:     0000000040212345\n", "arm64")
+        self.assertEqual(arm.dump_pc, {2: 0x40212345})
+
     def opts(self, *argv):
         with tempfile.NamedTemporaryFile() as img:
             o = xenboot.parse(["--image", img.name, "--dry-run"] +

@@ -45,6 +45,12 @@ class Watcher:
     def stop(self):
         return False
 
+    def input(self):
+        """Bytes to type into the backend's console now (asked as often as
+        stop()); b"" for none. A watcher that never types leaves the
+        backend's stdin at /dev/null."""
+        return b""
+
 
 def stream(cmd, guard, log=None, echo=True, watcher=None):
     """Run cmd under ``timeout -k 5 guard``. Returns (status, seconds):
@@ -55,8 +61,10 @@ def stream(cmd, guard, log=None, echo=True, watcher=None):
     watcher = watcher or Watcher()
     stopped, ended = [], []
     t0 = time.monotonic()
+    types = type(watcher).input is not Watcher.input
     proc = subprocess.Popen(guarded(cmd, guard),
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stdin=subprocess.PIPE if types else
+                            subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     lines = queue.Queue()
 
@@ -97,6 +105,13 @@ def stream(cmd, guard, log=None, echo=True, watcher=None):
             if not ended and watcher.stop():
                 ended.append(True)
                 proc.terminate()
+            typed = watcher.input() if types and not ended else b""
+            if typed:
+                try:
+                    proc.stdin.write(typed)
+                    proc.stdin.flush()
+                except OSError:
+                    types = False  # the backend is gone
         rc = proc.wait()
     finally:
         if f:

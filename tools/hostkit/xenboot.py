@@ -276,8 +276,24 @@ class XenWatch(console.Watcher):
     DOM0_WHY = re.compile(r"^\(XEN\) (ELF: |Unable to |Failed to |.*Triple "
                           r"fault|domain_crash called)")
 
-    def __init__(self, arch, xen_line):
+    # Typed into Xen's console when a run nears its timeout with no exit
+    # code: three Ctrl-A switch the serial input from dom0 to Xen, then the
+    # debug keys r (run queues), q (domains and their vCPUs: pending and
+    # masked events) and 0 (dom0's vCPU registers), so a hung guest's log
+    # says where each vCPU was and whether Xen would run it.
+    DEBUG_KEYS = b"\x01\x01\x01rq0"
+    DUMP_VCPU = re.compile(r"^\(XEN\) \*\*\* Dumping Dom0 vcpu#([0-9]+) "
+                           r"state")
+    # x86 "RIP:    0008:[<addr>]"; arm64 "PC:     addr"
+    DUMP_PC = re.compile(r"^\(XEN\)\s+(?:RIP|PC):\s+(?:[0-9a-f]{4}:\[<)?"
+                         r"([0-9a-f]+)")
+    DUMP_BEFORE = 25  # seconds before the timeout
+
+    def __init__(self, arch, xen_line, timeout=None):
         self.arch, self.xen_line = arch, xen_line
+        self.dump_at = (time.monotonic() + timeout - self.DUMP_BEFORE
+                        if timeout and timeout >= 2 * self.DUMP_BEFORE
+                        else None)
         self.code = None         # guest exit code, once seen
         self.xen_end = ""        # Xen's line on dom0's end
         self.panic = []          # Xen panic message lines
@@ -286,6 +302,8 @@ class XenWatch(console.Watcher):
         self.no_hap = False
         self.stop_at = None      # when QEMU is stopped
         self.killed = False
+        self.dump_vcpu = None    # the vCPU whose registers Xen dumps now
+        self.dump_pc = {}        # vCPU -> its pc in the debug-key dump
 
     def summary(self, ln):
         if ln.startswith("(XEN) Xen version "):
@@ -317,6 +335,12 @@ class XenWatch(console.Watcher):
         elif ln.startswith("(XEN) HVM: Hardware Assisted Paging (HAP) not "
                            "detected"):
             self.no_hap = True
+        elif self.DUMP_VCPU.match(ln):
+            self.dump_vcpu = int(self.DUMP_VCPU.match(ln).group(1))
+        elif self.dump_vcpu is not None and self.DUMP_PC.match(ln):
+            self.dump_pc[self.dump_vcpu] = int(
+                self.DUMP_PC.match(ln).group(1), 16)
+            self.dump_vcpu = None
         elif self.DOM0_WHY.match(ln):
             self.dom0_why.append(ln[len("(XEN) "):])
         else:
@@ -325,6 +349,16 @@ class XenWatch(console.Watcher):
             self.panic.append(ln[len("(XEN) "):] if ln.startswith("(XEN) ")
                               else ln)
         return True
+
+    def input(self):
+        if self.dump_at is None or self.code is not None or self.killed or \
+                time.monotonic() < self.dump_at:
+            return b""
+        self.dump_at = None
+        say("no exit code %d s before the timeout: Xen's view of the guest "
+            "follows (debug keys r, q, 0: run queues, domains, dom0's vCPU "
+            "registers)" % self.DUMP_BEFORE)
+        return self.DEBUG_KEYS
 
     def stop(self):
         # Once the guest said its code (or Xen gave up), give Xen a moment
@@ -340,6 +374,45 @@ class XenWatch(console.Watcher):
             self.killed = True
             return True
         return False
+
+
+def where(image, pcs):
+    """'vCPU 0 fn+0x12; vCPUs 1-15 fn2+0x8': each vCPU's pc (pcs: vCPU ->
+    address) by the guest's symbols (the ELF beside a raw arm64 image),
+    vCPUs at one place together."""
+    elf = image[:-4] + ".elf" if image.endswith(".bin") else image
+    syms = []
+    try:
+        out = subprocess.run(["nm", "-n", elf], capture_output=True,
+                             text=True, timeout=30).stdout
+        for ln in out.splitlines():
+            f = ln.split()
+            if len(f) == 3 and f[1] in "tTwW":
+                syms.append((int(f[0], 16), f[2]))
+    except (OSError, subprocess.SubprocessError, ValueError):
+        pass
+
+    def name(pc):
+        best = None
+        for a, n in syms:
+            if a > pc:
+                break
+            best = (a, n)
+        return "%s+0x%x" % (best[1], pc - best[0]) if best else "0x%x" % pc
+    at = {}
+    for v, pc in sorted(pcs.items()):
+        at.setdefault(name(pc), []).append(v)
+
+    def span(vs):
+        runs, i = [], 0
+        while i < len(vs):
+            j = i
+            while j + 1 < len(vs) and vs[j + 1] == vs[j] + 1:
+                j += 1
+            runs.append("%d" % vs[i] if i == j else "%d-%d" % (vs[i], vs[j]))
+            i = j + 1
+        return ("vCPU " if len(vs) == 1 else "vCPUs ") + ",".join(runs)
+    return "; ".join("%s %s" % (span(vs), n) for n, vs in at.items())
 
 
 def main(argv):
@@ -360,7 +433,7 @@ def main(argv):
             "arm64 dom0" if o["arch"] == "arm64" else "PVH dom0",
             os.path.basename(o["--xen"]), o["vcpus"], o["pcpus"], o["mem"],
             o["timeout"], o["--cmdline"]))
-    w = XenWatch(o["arch"], xen_cmdline)
+    w = XenWatch(o["arch"], xen_cmdline, o["timeout"])
     rc, secs = console.stream(cmd, o["timeout"], None, True, w)
     if rc is None:
         return 130
@@ -388,6 +461,9 @@ def main(argv):
             "line)")
         return 3
     if rc in (124, 137):
+        if w.dump_pc:
+            say("at Xen's dump, dom0's vCPUs were in: " +
+                where(image, w.dump_pc))
         say("FAILED: timeout after %d s with no exit code from the guest" %
             o["timeout"])
         return 124
