@@ -379,7 +379,8 @@ class XenWatch(console.Watcher):
 def where(image, pcs):
     """'vCPU 0 fn+0x12; vCPUs 1-15 fn2+0x8': each vCPU's pc (pcs: vCPU ->
     address) by the guest's symbols (the ELF beside a raw arm64 image),
-    vCPUs at one place together."""
+    vCPUs at one place together; an address no kernel function holds in
+    hex."""
     elf = image[:-4] + ".elf" if image.endswith(".bin") else image
     syms = []
     try:
@@ -398,7 +399,11 @@ def where(image, pcs):
             if a > pc:
                 break
             best = (a, n)
-        return "%s+0x%x" % (best[1], pc - best[0]) if best else "0x%x" % pc
+        # Far past the nearest symbol: not the kernel's text (user code
+        # runs at its domain's own addresses).
+        if not best or pc - best[0] >= 0x10000:
+            return "0x%x" % pc
+        return "%s+0x%x" % (best[1], pc - best[0])
     at = {}
     for v, pc in sorted(pcs.items()):
         at.setdefault(name(pc), []).append(v)
