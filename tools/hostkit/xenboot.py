@@ -277,11 +277,14 @@ class XenWatch(console.Watcher):
                           r"fault|domain_crash called)")
 
     # Typed into Xen's console when a run nears its timeout with no exit
-    # code: three Ctrl-A switch the serial input from dom0 to Xen, then the
-    # debug keys r (run queues), q (domains and their vCPUs: pending and
-    # masked events) and 0 (dom0's vCPU registers), so a hung guest's log
-    # says where each vCPU was and whether Xen would run it.
-    DEBUG_KEYS = b"\x01\x01\x01rq0"
+    # code, a piece every KEY_GAP seconds (typed at once, Xen took only the
+    # first key): three Ctrl-A switch the serial input from dom0 to Xen,
+    # then the debug keys r (run queues), q (domains; it also raises
+    # VIRQ_DEBUG, on which each guest vCPU prints its timer and event state
+    # and vCPU 0 the thread table: virt/xen/debug.c) and 0 (dom0's vCPU
+    # registers), so a hung guest's log says where each vCPU was and why.
+    DEBUG_KEYS = (b"\x01\x01\x01", b"r", b"q", b"0")
+    KEY_GAP = 2
     DUMP_VCPU = re.compile(r"^\(XEN\) \*\*\* Dumping Dom0 vcpu#([0-9]+) "
                            r"state")
     # x86 "RIP:    0008:[<addr>]"; arm64 "PC:     addr"
@@ -302,6 +305,7 @@ class XenWatch(console.Watcher):
         self.no_hap = False
         self.stop_at = None      # when QEMU is stopped
         self.killed = False
+        self.keys_typed = 0      # pieces of DEBUG_KEYS typed so far
         self.dump_vcpu = None    # the vCPU whose registers Xen dumps now
         self.dump_pc = {}        # vCPU -> its pc in the debug-key dump
 
@@ -354,11 +358,16 @@ class XenWatch(console.Watcher):
         if self.dump_at is None or self.code is not None or self.killed or \
                 time.monotonic() < self.dump_at:
             return b""
-        self.dump_at = None
-        say("no exit code %d s before the timeout: Xen's view of the guest "
-            "follows (debug keys r, q, 0: run queues, domains, dom0's vCPU "
-            "registers)" % self.DUMP_BEFORE)
-        return self.DEBUG_KEYS
+        if self.keys_typed == 0:
+            say("no exit code %d s before the timeout: Xen's view of the "
+                "guest follows (debug keys r, q, 0: run queues, domains and "
+                "each vCPU's own report, dom0's vCPU registers)" %
+                self.DUMP_BEFORE)
+        key = self.DEBUG_KEYS[self.keys_typed]
+        self.keys_typed += 1
+        self.dump_at = (None if self.keys_typed == len(self.DEBUG_KEYS)
+                        else time.monotonic() + self.KEY_GAP)
+        return key
 
     def stop(self):
         # Once the guest said its code (or Xen gave up), give Xen a moment
