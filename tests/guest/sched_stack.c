@@ -241,11 +241,10 @@ static long low_sp_fn(void *arg)
 static uint64_t timer_fires(void)
 {
 	struct cpu *c = this_cpu();
-	uint64_t before = READ_ONCE(c->timer_count), t0 = virt_clock_ns();
+	uint64_t before = READ_ONCE(c->timer_count);
 
-	while (READ_ONCE(c->timer_count) == before &&
-	       virt_clock_ns() - t0 < 5000 * MS)
-		arch_cpu_relax();
+	WAIT_UNTIL(READ_ONCE(c->timer_count) != before, virt_clock_ns(),
+		   5000 * MS, arch_cpu_relax());
 	return READ_ONCE(c->timer_count) - before;
 }
 

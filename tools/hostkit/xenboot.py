@@ -339,11 +339,10 @@ class XenWatch(console.Watcher):
         elif ln.startswith("(XEN) HVM: Hardware Assisted Paging (HAP) not "
                            "detected"):
             self.no_hap = True
-        elif self.DUMP_VCPU.match(ln):
-            self.dump_vcpu = int(self.DUMP_VCPU.match(ln).group(1))
-        elif self.dump_vcpu is not None and self.DUMP_PC.match(ln):
-            self.dump_pc[self.dump_vcpu] = int(
-                self.DUMP_PC.match(ln).group(1), 16)
+        elif m := self.DUMP_VCPU.match(ln):
+            self.dump_vcpu = int(m.group(1))
+        elif self.dump_vcpu is not None and (m := self.DUMP_PC.match(ln)):
+            self.dump_pc[self.dump_vcpu] = int(m.group(1), 16)
             self.dump_vcpu = None
         elif self.DOM0_WHY.match(ln):
             self.dom0_why.append(ln[len("(XEN) "):])
