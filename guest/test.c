@@ -84,6 +84,8 @@ static void run_suite(const struct suite *s)
 	s->fn();
 }
 
+uint64_t test_irq_drops_expected;
+
 int test_run(const char *spec)
 {
 	bool all = !strcmp(spec, "all");
@@ -92,6 +94,10 @@ int test_run(const char *spec)
 	for (const struct suite *s = __suites_start; s < __suites_end; s++)
 		if ((all && s->in_all) || (!all && cmdline_list_has(spec, s->name)))
 			run_suite(s);
+	if (arch_irq_masked_dropped() > test_irq_drops_expected)
+		kprintf("vsched: dropped %lu interrupts delivered while masked "
+			"(a hypervisor delivering one it had delivered)\n",
+			arch_irq_masked_dropped() - test_irq_drops_expected);
 	kprintf("%u passed, %u failed\n", passed, failed);
 	return (int)failed;
 }

@@ -130,6 +130,7 @@ __noreturn void arch_halt_forever(void)
 void *arch_frame_pointer(void) { return __builtin_frame_address(0); }
 void arch_null_exit(void) { psci_call(PSCI_VERSION, 0, 0, 0); }
 void arch_fault_end(void) { this_cpu()->fault_ctx = NULL; }
+uint64_t arch_irq_masked_dropped(void) { return 0; }
 
 /* FEAT_RNG: ID_AA64ISAR0_EL1.RNDR (bits 63:60) says RNDR exists; a read
  * that fails sets NZCV to 0b0100 (Z) and returns 0. A few retries. */

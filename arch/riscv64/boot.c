@@ -155,6 +155,7 @@ __noreturn void arch_halt_forever(void)
 void *arch_frame_pointer(void) { return __builtin_frame_address(0); }
 void arch_null_exit(void) { sbi_call(LEDGER_HYPERCALL, SBI_EXT_BASE, 0, 0, 0, 0, 0); }
 void arch_fault_end(void) { this_cpu()->fault_ctx = NULL; }
+uint64_t arch_irq_masked_dropped(void) { return 0; }
 
 static inline uint64_t read_seed(void)
 {

@@ -52,7 +52,7 @@ trap_common:
 	push_gprs
 	cld
 	testb	$3, REGS_CS(%rsp)
-	jz	1f
+	jz	3f
 	swapgs
 	pushq	$2			/* no AC (SMAP), IF already off */
 	popfq
@@ -79,6 +79,39 @@ trap_common:
 	pop	%rax
 	add	$16, %rsp		/* vector, error code */
 	iretq
+
+/*
+ * From kernel mode. %gs is the kernel's except in the few instructions
+ * between an entry from user mode and its swapgs (here above, and at
+ * syscall_entry) and between an exit's swapgs and its iretq / sysretq.
+ * IF is off in all of them, so no interrupt can arrive there, but one
+ * hypervisor does deliver one: Xen 4.17 nested in QEMU TCG (SVM) delivers
+ * its upcall vector a second time a few instructions into the handler of
+ * the first (the event it already delivered, re-injected), with IF off.
+ * With the user's %gs, this_cpu() would read page 0 and the handler would
+ * fault and fault again down the stack, over whatever memory lies below
+ * it. An interrupt whose frame says IF was off cannot come from the CPU's
+ * own rules: count it and return to where it came in; the handler it
+ * interrupted sees whatever it signalled (Xen: the pending bits). An
+ * exception checks %gs itself and stops the kernel, naming the window,
+ * rather than run a handler on another CPU's or no per-CPU data.
+ */
+3:	cmpq	$32, REGS_VECTOR(%rsp)
+	jb	4f
+	testl	$0x200, REGS_RFLAGS(%rsp)
+	jnz	1b
+	lock incq irq_masked_dropped(%rip)
+	jmp	2b
+4:	cmpq	$VEC_NMI, REGS_VECTOR(%rsp)
+	je	1b			/* panic's stop signal: halts, no %gs */
+	mov	$MSR_GS_BASE_ASM, %ecx
+	rdmsr
+	or	%eax, %edx		/* the user's base is 0 (set at boot, */
+	jnz	1b			/* and user mode cannot change it) */
+	swapgs
+	mov	%rsp, %rdi
+	call	entry_user_gs		/* does not return */
+	ud2
 
 /* syscall from user mode: rcx = user rip, r11 = user rflags, IRQs off
  * (FMASK). Onto this thread's kernel stack (%gs:PCPU_KSTACK), a frame like

@@ -134,6 +134,27 @@ static void handle_exception(struct arch_regs *r)
 	panic("unhandled exception %lu on vCPU %u", r->vector, c->id);
 }
 
+/* Interrupts delivered with IF off, dropped by trap_common (entry.S). */
+uint64_t irq_masked_dropped;
+
+uint64_t arch_irq_masked_dropped(void)
+{
+	return __atomic_load_n(&irq_masked_dropped, __ATOMIC_RELAXED);
+}
+
+/* An exception in kernel mode found the user's %gs (trap_common swapped
+ * in the kernel's): it came in one of the few instructions between an
+ * entry from user mode and its swapgs, or an exit's swapgs and its return
+ * (entry.S), where no exception is possible but one a hypervisor delivers
+ * again. Nothing can be blamed on a thread: stop, saying where. */
+__noreturn void entry_user_gs(struct arch_regs *r)
+{
+	report_exception(r, "with the user's GS base, in an entry or exit");
+	panic("exception %lu at 0x%lx in kernel mode with the user's GS base: "
+	      "delivered between a swapgs and the instruction it belongs to",
+	      r->vector, r->rip);
+}
+
 void arch_trap(struct arch_regs *r)
 {
 	unsigned v = r->vector;

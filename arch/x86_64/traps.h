@@ -14,6 +14,8 @@ struct arch_regs {
 };
 _Static_assert(offsetof(struct arch_regs, vector) == REGS_VECTOR, "entry.S layout");
 _Static_assert(sizeof(struct arch_regs) == REGS_SIZE, "entry.S layout");
+_Static_assert(offsetof(struct arch_regs, rflags) == REGS_RFLAGS,
+	       "entry.S layout");
 _Static_assert(offsetof(struct arch_regs, cs) == REGS_CS &&
 		       offsetof(struct arch_regs, rax) == REGS_RAX,
 	       "entry.S layout");

@@ -10,5 +10,5 @@ GUEST_SRCS += tests/guest/sched_perf.c
 GUEST_SRCS += tests/guest/xen.c tests/guest/ledger.c tests/guest/threads_many.c
 GUEST_SRCS += tests/guest/steal.c tests/guest/pvspin.c tests/guest/pvplace.c
 GUEST_SRCS += tests/guest/trace.c tests/guest/audit.c tests/guest/stack_random.c
-GUEST_SRCS += tests/guest/cfi.c
+GUEST_SRCS += tests/guest/cfi.c tests/guest/entry.c
 GUEST_SRCS += tests/guest/domains.c tests/guest/domains.user.c

@@ -35,7 +35,8 @@ static void skip_hlt(struct cpu *c, struct arch_regs *regs)
 {
 	const volatile uint8_t *ip = (const volatile uint8_t *)regs->rip;
 
-	if (ip[0] == 0xf4) { /* hlt */
+	/* Only the kernel's idle hlt: a user address is not read. */
+	if (!(regs->cs & 3) && ip[0] == 0xf4) { /* hlt */
 		regs->rip++;
 		xen_pcpu(c)->hlt_skips++;
 	}
