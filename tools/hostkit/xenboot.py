@@ -182,9 +182,12 @@ def x86_xen(xen_gz):
             os.path.getmtime(xen_gz) > os.path.getmtime(xen):
         try:
             os.makedirs(os.path.dirname(xen), exist_ok=True)
-            with gzip.open(xen_gz) as src, open(xen + ".tmp", "wb") as dst:
+            # A temporary name of this process's own: runs started
+            # together in a fresh tree each unpack, the last rename wins.
+            tmp = "%s.%d.tmp" % (xen, os.getpid())
+            with gzip.open(xen_gz) as src, open(tmp, "wb") as dst:
                 shutil.copyfileobj(src, dst)
-            os.replace(xen + ".tmp", xen)
+            os.replace(tmp, xen)
         except (OSError, EOFError, gzip.BadGzipFile) as err:
             die("cannot unpack %s into %s: %s" % (xen_gz, xen, err))
     return xen

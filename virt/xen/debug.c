@@ -4,6 +4,8 @@
  * then q) also asks every vCPU of the guest to dump its state. Each vCPU
  * prints one line: its clock, armed deadline, event flags and counters.
  */
+#include "arch.h"
+#include "guest/kernel.h"
 #include "guest/lib/printf.h"
 #include "guest/percpu.h"
 #include "virt/xen/xen.h"
@@ -41,7 +43,11 @@ static void debug_event(unsigned port, uintptr_t arg)
 		kprintf("xen-debug: vCPU %u: resched port %u pending %d masked %d; sched ipi_pending %lx polling %d cur_prio %d; irr7 %x isr7 %x\n",
 			c->id, rp, p2, m2, c->sched.ipi_pending, c->sched.polling, c->sched.cur_prio, irr7, isr7);
 	}
-	if (c->id == 0) { extern void sched_print_threads(void); sched_print_threads(); }
+	if (c->id == 0) {
+		kprintf("xen-debug: interrupts delivered while masked, dropped:"
+			" %lu\n", arch_irq_masked_dropped());
+		sched_print_threads();
+	}
 }
 
 /* Each CPU, from xen_cpu_init(); a failure only costs the dump. */
