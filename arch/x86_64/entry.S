@@ -93,13 +93,14 @@ trap_common:
  * it. An interrupt whose frame says IF was off cannot come from the CPU's
  * own rules: count it and return to where it came in; the handler it
  * interrupted sees whatever it signalled (Xen: the pending bits). An
- * exception checks %gs itself and stops the kernel, naming the window,
- * rather than run a handler on another CPU's or no per-CPU data.
+ * exception with IF off checks %gs itself and stops the kernel, naming
+ * the window, rather than run a handler on page 0's contents. With IF on
+ * (every other interrupt) none of this applies: two instructions.
  */
-3:	cmpq	$32, REGS_VECTOR(%rsp)
-	jb	4f
-	testl	$0x200, REGS_RFLAGS(%rsp)
+3:	testl	$0x200, REGS_RFLAGS(%rsp)
 	jnz	1b
+	cmpq	$32, REGS_VECTOR(%rsp)
+	jb	4f
 	lock incq irq_masked_dropped(%rip)
 	jmp	2b
 4:	cmpq	$VEC_NMI, REGS_VECTOR(%rsp)
