@@ -94,10 +94,12 @@ int test_run(const char *spec)
 	for (const struct suite *s = __suites_start; s < __suites_end; s++)
 		if ((all && s->in_all) || (!all && cmdline_list_has(spec, s->name)))
 			run_suite(s);
-	if (arch_irq_masked_dropped() > test_irq_drops_expected)
+	uint64_t dropped = arch_irq_masked_dropped();
+
+	if (dropped > test_irq_drops_expected)
 		kprintf("vsched: dropped %lu interrupts delivered while masked "
 			"(a hypervisor delivering one it had delivered)\n",
-			arch_irq_masked_dropped() - test_irq_drops_expected);
+			dropped - test_irq_drops_expected);
 	kprintf("%u passed, %u failed\n", passed, failed);
 	return (int)failed;
 }

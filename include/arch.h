@@ -85,15 +85,15 @@ static inline uint64_t arch_switch_seal(uint64_t ret, const void *slot)
  * arch_fault_end(), the handler prints the dump and arch_fault_try() returns
  * again with the vector + 1. Per CPU, not nested. */
 int arch_fault_try(void) __attribute__((returns_twice));
-/* Interrupts the (virtual) CPU delivered although the code it interrupted
- * had them masked, which no CPU does on its own: dropped, counted here
- * (x86 under Xen nested in QEMU TCG: entry.S). 0 where it cannot happen. */
-uint64_t arch_irq_masked_dropped(void);
 void arch_fault_end(void);
 /* The address of the fault arch_fault_try() last caught on this CPU, as
  * the CPU reported it (x86 CR2 for a page fault, arm64 FAR, riscv64
  * stval; else the instruction's address). */
 uintptr_t arch_fault_addr(void);
+/* Interrupts the (virtual) CPU delivered although the code it interrupted
+ * had them masked, which no CPU does on its own: dropped, counted here
+ * (x86 under Xen nested in QEMU TCG: entry.S). 0 where it cannot happen. */
+uint64_t arch_irq_masked_dropped(void);
 
 /* ---- paging (kernel page tables; any context, takes its own lock) ---- */
 #define ARCH_MAP_WRITE 0x1u

@@ -28,10 +28,11 @@
 #define REGS_VECTOR 120
 #define REGS_CS 144
 #define REGS_RFLAGS 152
-#define MSR_GS_BASE_ASM 0xc0000101
 #define REGS_SIZE 176
 /* The vector recorded in the frame of a system call (not a real one). */
 #define VEC_SYSCALL 0x100
+/* The GS base MSR (cpu.h; entry.S reads it to tell the user's base). */
+#define MSR_GS_BASE 0xc0000101
 
 #endif
 

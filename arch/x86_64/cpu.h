@@ -11,6 +11,7 @@
 
 #include "types.h"
 #include "guest/ledger.h"
+#include "arch/x86_64/asm.h" /* MSR_GS_BASE */
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -134,7 +135,6 @@ static inline void invlpg(uintptr_t va)
 }
 
 #define MSR_EFER 0xc0000080
-#define MSR_GS_BASE 0xc0000101
 #define MSR_APIC_BASE 0x1b
 #define MSR_TSC_DEADLINE 0x6e0
 #define MSR_X2APIC_BASE 0x800

@@ -105,7 +105,7 @@ trap_common:
 	jmp	2b
 4:	cmpq	$VEC_NMI, REGS_VECTOR(%rsp)
 	je	1b			/* panic's stop signal: halts, no %gs */
-	mov	$MSR_GS_BASE_ASM, %ecx
+	mov	$MSR_GS_BASE, %ecx
 	rdmsr
 	or	%eax, %edx		/* the user's base is 0 (set at boot, */
 	jnz	1b			/* and user mode cannot change it) */

@@ -4,6 +4,7 @@
 or as the dom0 of Xen for arm64 in qemu-system-aarch64; stream Xen's and
 the guest's console, stop QEMU once the guest has said its exit code (Xen
 halts, QEMU would not quit), and exit with that code."""
+import bisect
 import gzip
 import os
 import re
@@ -404,17 +405,15 @@ def where(image, pcs):
     except (OSError, subprocess.SubprocessError, ValueError):
         pass
 
+    addrs = [a for a, _ in syms]  # nm -n: sorted
+
     def name(pc):
-        best = None
-        for a, n in syms:
-            if a > pc:
-                break
-            best = (a, n)
+        i = bisect.bisect_right(addrs, pc) - 1
         # Far past the nearest symbol: not the kernel's text (user code
         # runs at its domain's own addresses).
-        if not best or pc - best[0] >= 0x10000:
+        if i < 0 or pc - addrs[i] >= 0x10000:
             return "0x%x" % pc
-        return "%s+0x%x" % (best[1], pc - best[0])
+        return "%s+0x%x" % (syms[i][1], pc - addrs[i])
     at = {}
     for v, pc in sorted(pcs.items()):
         at.setdefault(name(pc), []).append(v)
